@@ -1,0 +1,149 @@
+"""Gazetteers: the names kg knows before it reads an article, loaded from the TSV files in ``data/``.
+
+The files are data, written by the project from public facts, so that adding a country, a rank or a
+command is an edit to a table, not to code. Each file has a ``#`` header line naming its columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+UPPER = "A-ZÀ-ÖØ-ÞĀĆČĐĒĘĞİŁŃŌŐŒŘŚŞŠŢŪŰŹŻŽ"
+
+
+@dataclass(frozen=True)
+class KnownEntity:
+    """An entity named in a gazetteer: a country or an organisation."""
+
+    name: str
+    kind: str  # "Country", "Organization", "MilitaryUnit", "GovernmentBody", "ArmedForces"
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    country: str | None = None
+    part_of: str | None = None
+    wikidata: str | None = None
+
+
+@dataclass(frozen=True)
+class PostTitle:
+    """A post title as it appears in text, mapped to its canonical title."""
+
+    form: str
+    title: str
+    leads: bool  # the holder heads the organisation the post is "of"
+
+
+@dataclass
+class Gazetteer:
+    """Every table of ``data/``, with the regular expressions built from them."""
+
+    entities: dict[str, KnownEntity] = field(default_factory=dict)
+    surface: dict[str, tuple[KnownEntity, bool]] = field(default_factory=dict)  # form -> (entity, is demonym)
+    ranks: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical rank
+    posts: dict[str, PostTitle] = field(default_factory=dict)  # lower-case form -> post title
+    honorifics: set[str] = field(default_factory=set)
+    surface_re: re.Pattern[str] = re.compile("(?!)")
+    rank_re: re.Pattern[str] = re.compile("(?!)")
+    post_re: re.Pattern[str] = re.compile("(?!)")
+    honorific_re: re.Pattern[str] = re.compile("(?!)")
+
+    def lookup(self, text: str) -> tuple[KnownEntity, bool] | None:
+        """The known entity a surface form names, and whether the form is a demonym.
+
+        >>> gazetteer = load_gazetteer()
+        >>> entity, is_demonym = gazetteer.lookup("U.S.")
+        >>> entity.name, is_demonym
+        ('United States', False)
+        """
+        return self.surface.get(text) or self.surface.get(_fold(text))
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+def _rows(name: str) -> list[list[str]]:
+    data = resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+    rows = []
+    for line in data.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index] if index < len(row) else ""
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+def _alternation(forms: list[str]) -> str:
+    """Longest first, so that "Brigadier General" wins over "General"."""
+    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Load the gazetteer tables shipped in ``kg/extract/data`` (cached: they are read once)."""
+    gazetteer = Gazetteer()
+    for row in _rows("countries.tsv"):
+        entity = KnownEntity(name=row[0], kind="Country", aliases=_split(_cell(row, 1)),
+                             demonyms=_split(_cell(row, 2)), wikidata=_cell(row, 3) or None)
+        gazetteer.entities[entity.name] = entity
+    for row in _rows("organisations.tsv"):
+        entity = KnownEntity(name=row[0], kind=_cell(row, 2) or "Organization",
+                             aliases=_split(_cell(row, 1)), country=_cell(row, 3) or None,
+                             part_of=_cell(row, 4) or None, wikidata=_cell(row, 5) or None)
+        gazetteer.entities[entity.name] = entity
+    for entity in gazetteer.entities.values():
+        for form in (entity.name, *entity.aliases):
+            form = re.sub(r"^the\s+", "", form, flags=re.I)
+            gazetteer.surface.setdefault(form, (entity, False))
+            if not form.isupper() and "." not in form:
+                gazetteer.surface.setdefault(_fold(form), (entity, False))
+        for form in entity.demonyms:
+            gazetteer.surface.setdefault(form, (entity, True))
+    for row in _rows("ranks.tsv"):
+        gazetteer.ranks[_fold(row[0])] = row[1]
+    for row in _rows("posts.tsv"):
+        gazetteer.posts[_fold(row[0])] = PostTitle(row[0], row[1], _cell(row, 2) == "1")
+    for row in _rows("honorifics.tsv"):
+        gazetteer.honorifics.add(_fold(row[0]))
+
+    # Names are matched case-sensitively (so "US" is a country and "us" is not); the folded
+    # lower-case forms are matched when they are capitalised as written in the table.
+    forms = [f for f in gazetteer.surface if f != _fold(f) or f[:1].isupper()]
+    gazetteer.surface_re = re.compile(rf"(?<![\w.\-])(?:{_alternation(forms)})(?![\w\-]|\.\w)")
+    gazetteer.rank_re = re.compile(
+        rf"(?<![\w.])(?:{_alternation([f for f in _rank_forms()])})(?![\w\-])", re.IGNORECASE)
+    gazetteer.post_re = re.compile(
+        rf"(?<![\w.])(?:{_alternation([p.form for p in gazetteer.posts.values()])})(?![\w\-])",
+        re.IGNORECASE)
+    gazetteer.honorific_re = re.compile(
+        rf"(?<![\w.])(?:{_alternation([r[0] for r in _rows('honorifics.tsv')])})(?![\w\-])")
+    return gazetteer
+
+
+def _rank_forms() -> list[str]:
+    return [row[0] for row in _rows("ranks.tsv")]
+
+
+def canonical_rank(form: str) -> str:
+    """The canonical rank for a written form: ``canonical_rank("Brig. Gen.") == "Brigadier General"``.
+
+    >>> canonical_rank("Lt. Gen.")
+    'Lieutenant General'
+    """
+    return load_gazetteer().ranks.get(_fold(form), form.strip().title())
+
+
+def fold(text: str) -> str:
+    """Lower-case, single-spaced, straight apostrophes: the key gazetteer look-ups use."""
+    return _fold(text)

@@ -1,0 +1,806 @@
+"""The rule-based extractor: entity mentions, posts, commands, reporting lines and troop deployments.
+
+Rules work sentence by sentence on the article text. Names come from the gazetteers (countries,
+demonyms, known commands and bodies) and from patterns: a person is a capitalised name introduced by a
+rank, a post title or an honorific, or by an apposition that gives a post ("Esper, the defense
+secretary"); an organisation is a capitalised phrase ending in a head word ("Task Force Iraq",
+"Iraqi Counter Terrorism Service"). Relations are read off fixed constructions around those mentions
+and carry the modality of their clause (denied, planned, past). Later mentions by surname or by title
+("the general") are resolved to the person introduced earlier in the same article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from kg.extract.gazetteer import UPPER, Gazetteer, KnownEntity, PostTitle, canonical_rank, fold, load_gazetteer
+from kg.extract.text import NUMBER_PATTERN, normalise_name, parse_number, split_sentences
+from kg.model import Document, Extraction, Mention, Modality, Post, RelationMention
+
+_LOWER = "a-zß-öø-ÿāćčđēęğıłńōőœřśşšţūűźżž"
+_NAME_TOKEN = (rf"(?:(?:al|el|Al|El|ad|ash|as|bin|ibn|abu|de|van|von|der|da|di|du|del|la|le)[\-\s]+)?"
+               rf"(?:[{UPPER}][{_LOWER}]*(?:[{UPPER}][{_LOWER}]+)*(?:[\-’'][{UPPER}]?[{_LOWER}]+)*(?![\w])"
+               rf"|[{UPPER}]\.?(?=\s))")
+_SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
+_NAME_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}{_SUFFIX}?")
+_SUFFIX_RE = re.compile(rf"{_SUFFIX}$")
+
+# Capitalised words that end a name: they start a clause, date a sentence, or name a thing.
+_NOT_NAME = {
+    "the", "a", "an", "and", "or", "but", "on", "in", "at", "of", "for", "to", "with", "from", "by", "as",
+    "he", "she", "it", "they", "we", "i", "you", "his", "her", "their", "its", "our", "this", "that",
+    "these", "those", "there", "here", "who", "what", "when", "where", "which", "while", "after",
+    "before", "during", "since", "until", "if", "said", "says", "told", "tells", "added", "according",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "command", "commands", "force", "forces", "army", "navy", "corps", "division", "brigade",
+    "regiment", "battalion", "fleet", "ministry", "department", "staff", "council", "office", "agency",
+    "committee", "assembly", "headquarters", "group", "coalition", "alliance", "government", "parliament",
+    "house", "senate", "congress", "pentagon", "kremlin", "republic", "state", "states", "kingdom",
+    "union", "nations", "dynamics", "hospital", "university", "airport", "base", "airbase", "camp",
+    "operation", "mission", "task", "joint", "chiefs", "affairs", "defense", "defence", "security",
+    "guard", "guards", "marines", "marine", "air", "space", "national", "federal", "central", "general",
+    "secretary", "minister", "president", "prime", "commander", "chief", "chairman", "director",
+    "spokesman", "spokeswoman", "ambassador", "mr", "mrs", "ms", "dr", "sir", "gen", "adm", "col", "lt",
+    "maj", "capt", "sgt", "also", "meanwhile", "however", "now", "then", "not", "no", "yes", "both",
+    "all", "some", "many", "several", "more", "most", "former", "new", "acting", "interim",
+    "caretaker", "deputy", "top", "senior", "retired", "late", "said.", "israeli", "iranian", "iraqi",
+    "russian", "ukrainian", "american", "british", "french", "german", "chinese", "syrian", "sea",
+    "island", "islands", "strait", "gulf", "ocean", "east", "west", "north", "south", "middle",
+    "street", "square", "palace", "times", "post", "news", "press", "reuters", "agence", "ap", "afp",
+    "bbc", "cnn", "media", "telegram", "twitter", "x", "facebook", "christmas", "easter", "ramadan",
+}
+
+_ORG_HEADS = {
+    "Command": "MilitaryUnit", "Division": "MilitaryUnit", "Brigade": "MilitaryUnit",
+    "Regiment": "MilitaryUnit", "Battalion": "MilitaryUnit", "Fleet": "MilitaryUnit",
+    "Squadron": "MilitaryUnit", "Wing": "MilitaryUnit", "Group": "Organization",
+    "Headquarters": "MilitaryUnit", "Force": "MilitaryUnit", "Team": "MilitaryUnit",
+    "Flotilla": "MilitaryUnit", "Corps": "ArmedForces", "Army": "ArmedForces", "Navy": "ArmedForces",
+    "Forces": "ArmedForces", "Guard": "ArmedForces", "Guards": "ArmedForces", "Marines": "ArmedForces",
+    "Ministry": "GovernmentBody", "Department": "GovernmentBody", "Council": "GovernmentBody",
+    "Staff": "GovernmentBody", "Office": "GovernmentBody", "Agency": "GovernmentBody",
+    "Directorate": "GovernmentBody", "Committee": "GovernmentBody", "Cabinet": "GovernmentBody",
+    "Service": "GovernmentBody", "Coalition": "Organization", "Alliance": "Organization",
+    "Mission": "MilitaryUnit", "Contingent": "MilitaryUnit", "Unit": "MilitaryUnit",
+}
+_ORG_STARTS = ("Task Force", "Joint Task Force", "Combined Joint Task Force", "Ministry of",
+               "Department of", "Office of", "Operation")
+_CAP_WORD = rf"(?:[{UPPER}][\w’'\-–]*|\d+(?:st|nd|rd|th)?)"
+_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|on|de|du|al)\s+(?:the\s+)?|-|–){_CAP_WORD})*")
+
+_MODIFIERS = r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|deputy|chief|overall|military|army|naval|regional|theater|theatre|field|de\s+facto)\s+)*"
+_PAST_MODIFIERS = re.compile(r"\b(?:former|ex-|then-|outgoing|previous|late|erstwhile|onetime)\s*$", re.I)
+_PLANNED_MODIFIERS = re.compile(r"\b(?:incoming|designate|nominee|nominated|would-be|future)\s*$", re.I)
+
+TROOP_NOUNS = (r"troops|soldiers|service\s*members|servicemembers|servicemen|service\s+personnel|"
+               r"military\s+personnel|personnel|forces|marines|paratroopers|sailors|airmen|troopers|"
+               r"military\s+advisers|military\s+advisors|advisers|advisors|special\s+forces|commandos|"
+               r"contingent|boots\s+on\s+the\s+ground|military\s+trainers|trainers")
+_HEDGES = (r"about|some|roughly|around|approximately|nearly|almost|more\s+than|over|up\s+to|at\s+least|"
+           r"fewer\s+than|less\s+than|an\s+estimated|estimated|close\s+to|just\s+over|just\s+under|"
+           r"as\s+many\s+as|upwards\s+of|~")
+_TROOP_RE = re.compile(
+    rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
+    rf"(?:\s+(?:more|additional|extra|fresh|new|other|further))?"
+    rf"(?P<np>(?:\s+[\w.’'\-]+){{0,4}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS})\b",
+    re.IGNORECASE)
+_NP_ALLOWED = re.compile(r"^(?:\s+(?:[A-Z][\w.’'\-]*|U\.S\.|US|more|additional|extra|combat|ground|active-duty|"
+                         r"active\s+duty|military|rotational|regular|coalition|allied|NATO|elite|special|"
+                         r"operations|army|navy|air|force|marine|naval|strong|of\s+its|of\s+their|of\s+the))*$",
+                         re.IGNORECASE)
+
+_NEGATION = re.compile(
+    r"\b(?:no\s+plans?|no\s+intention|no\s+decision|not|n['’]t|never|denied|denies|deny|denying|rejected|"
+    r"refused|refuses|dismissed|ruled\s+out|rules\s+out|no\s+longer|none)\b", re.I)
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intention|could|may|might|"
+    r"ready\s+to|prepared\s+to|expected\s+to|set\s+to|is\s+to|are\s+to|proposed|proposes|considering|"
+    r"weighing|pledged|pledges|promised|promises|vowed|offered|offers|approved\s+sending|to\s+deploy|"
+    r"to\s+send|going\s+to|announced\s+plans|soon|next\s+(?:year|month|week)|upcoming|nominated|nominee|"
+    r"incoming|designate)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:former|formerly|ex-|previously|had\s+(?:been|led|commanded|headed|served)|was\s+replaced|"
+    r"were\s+replaced|replaced|predecessor|succeeded|succeeding|succeeds|stepped\s+down|resigned|"
+    r"retired|outgoing|until|withdrew|withdrawn|pulled\s+out|left\s+(?:office|the)|was\s+fired|"
+    r"was\s+dismissed|then-|in\s+(?:19|20)\d\d|commanded|headed|led|once)\b", re.I)
+_REPORTED = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed|rumou?red|is\s+said\s+to|"
+                       r"are\s+said\s+to|was\s+said\s+to)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though)\b|\bbut\b|\bwhile\b|"
+                           r"\bafter\b|\bbefore\b|\bbecause\b|\bwhen\b|[“”\"]")
+
+EXTRACTOR_NAME = "kg-rules"
+
+
+@dataclass
+class _Span:
+    """A mention found in a sentence, before in-document resolution; offsets are in the document."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    known: KnownEntity | None = None
+    demonym: bool = False
+    rank: str | None = None
+    country: str | None = None
+    branch: str | None = None
+    posts: list[tuple[Post, float, str, Modality]] = field(default_factory=list)
+    head_start: int | None = None  # where the title/rank phrase introducing a person starts
+    refers_to: str | None = None  # for a later mention ("Esper"): the name the person was introduced by
+
+    @property
+    def canonical(self) -> str:
+        return self.known.name if self.known else self.name
+
+
+@dataclass
+class _Person:
+    key: str
+    name: str
+    tokens: list[str]
+    rank: str | None = None
+    titles: set[str] = field(default_factory=set)
+
+
+class _Reader:
+    """Reads one document; holds what the earlier sentences introduced (for coreference)."""
+
+    def __init__(self, document: Document, gazetteer: Gazetteer) -> None:
+        self.document = document
+        self.text = document.text
+        self.gazetteer = gazetteer
+        self.persons: list[_Person] = []
+        self.last_person: _Span | None = None
+        self.mentions: list[Mention] = []
+        self.relations: list[RelationMention] = []
+
+    # -- mentions -------------------------------------------------------------------------------
+
+    def known_spans(self, start: int, end: int) -> list[_Span]:
+        spans = []
+        for match in self.gazetteer.surface_re.finditer(self.text, start, end):
+            found = self.gazetteer.lookup(match.group())
+            if not found:
+                continue
+            entity, demonym = found
+            spans.append(_Span(entity.kind, match.group(), match.start(), match.end(), known=entity,
+                               demonym=demonym, country=entity.name if entity.kind == "Country" else entity.country))
+        return spans
+
+    def pattern_orgs(self, start: int, end: int, known: list[_Span]) -> list[_Span]:
+        """Capitalised phrases ending in an organisation head word ("Iraqi Counter Terrorism Service")."""
+        spans = []
+        text = self.text
+        for run in _CAP_RUN.finditer(text, start, end):
+            a, b = run.start(), run.end()
+            # A rank or title inside the run starts a person phrase: cut the run there.
+            for anchor in (self.gazetteer.rank_re, self.gazetteer.post_re):
+                for hit in anchor.finditer(text, a, b):
+                    if hit.start() > a and text[hit.start()].isupper():
+                        b = min(b, hit.start())
+            phrase = text[a:b].rstrip(" -–")
+            b = a + len(phrase)
+            if not phrase:
+                continue
+            lead = re.match(r"(?:The|A|An)\s+", phrase)
+            if lead:
+                a += lead.end()
+                phrase = phrase[lead.end():]
+            words = phrase.split()
+            heads = [i for i, w in enumerate(words) if w in _ORG_HEADS]
+            starts_like_org = any(phrase.startswith(s + " ") for s in _ORG_STARTS)
+            if not heads and not starts_like_org:
+                continue
+            exact = self.gazetteer.lookup(phrase)
+            if exact and not exact[1]:
+                continue  # the gazetteer already has it
+            if heads and not starts_like_org:
+                last = heads[-1]
+                tail = words[last + 1:]
+                # keep "Ministry of Defence", drop "Command Sergeant" style trailing words
+                if tail and words[last + 1] not in ("of", "for", "on") and not _looks_like_designation(tail):
+                    words = words[: last + 1]
+            phrase = " ".join(words)
+            if len(words) < 2 and not starts_like_org:
+                continue
+            b = a + _span_len(text, a, phrase)
+            kind = "MilitaryUnit" if starts_like_org and phrase.startswith(("Task Force", "Joint", "Combined", "Operation")) \
+                else _ORG_HEADS.get(words[-1], _ORG_HEADS.get(next((w for w in reversed(words) if w in _ORG_HEADS), ""), "GovernmentBody"))
+            if phrase.startswith(("Ministry", "Department", "Office")):
+                kind = "GovernmentBody"
+            country = None
+            for k in known:
+                if k.start == a and k.known and k.known.kind == "Country":
+                    country = k.known.name
+            if any(k.start <= a and b <= k.end for k in known if not k.demonym and k.known and k.known.kind != "Country"):
+                continue
+            spans.append(_Span(kind, phrase, a, b, country=country))
+        return spans
+
+    def person_spans(self, start: int, end: int, blocked: list[_Span]) -> list[_Span]:
+        """Names introduced by a rank, a post title or an honorific, with the posts they state."""
+        text = self.text
+        g = self.gazetteer
+        persons: list[_Span] = []
+        consumed = start
+        anchors = sorted(
+            [(m.start(), m.end(), "rank", m) for m in g.rank_re.finditer(text, start, end)]
+            + [(m.start(), m.end(), "post", m) for m in g.post_re.finditer(text, start, end)]
+            + [(m.start(), m.end(), "hon", m) for m in g.honorific_re.finditer(text, start, end)],
+            key=lambda t: (t[0], -t[1]))
+        for a_start, _a_end, _kind, _m in anchors:
+            if a_start < consumed:
+                continue
+            chain, pos, of_org = self._title_chain(a_start, end, blocked)
+            if not chain:
+                continue
+            name_match = _NAME_RE.match(text, pos)
+            if not name_match or name_match.start() != pos:
+                continue
+            name = self._clean_name(name_match.group(), blocked, pos)
+            if not name:
+                continue
+            span = _Span("Person", name, pos, pos + len(name), head_start=a_start)
+            self._apply_chain(span, chain, of_org, a_start, blocked)
+            persons.append(span)
+            consumed = span.end
+        return persons
+
+    def _title_chain(self, pos: int, end: int, blocked: list[_Span]):
+        """Consume "commander General", "Chairman of the Joint Chiefs of Staff Gen." starting at pos."""
+        text = self.text
+        g = self.gazetteer
+        chain: list[tuple[str, str, int, int]] = []
+        of_org: _Span | None = None
+        while pos < end:
+            best = None
+            for kind, regex in (("rank", g.rank_re), ("post", g.post_re), ("hon", g.honorific_re)):
+                m = regex.match(text, pos, end)
+                if m and (best is None or m.end() > best[2]):
+                    best = (kind, m.group(), m.end())
+            if best is None:
+                if chain and chain[-1][0] == "post":
+                    of = re.match(r"\s*(?:of|for|at)\s+(?:the\s+)?", text[pos:end])
+                    if of and of_org is None:
+                        target = _span_at(blocked, pos + of.end())
+                        if target and target.kind != "Person":
+                            of_org = target
+                            pos = target.end
+                            gap = re.match(r"\s*,?\s*", text[pos:end])
+                            pos += gap.end() if gap else 0
+                            continue
+                    comma = re.match(r",\s+", text[pos:end])
+                    if comma and len(chain) == 1 and _NAME_RE.match(text, pos + comma.end()):
+                        # "the Y commander, X": a title, a comma, then the name
+                        following = text[pos + comma.end():end]
+                        if not g.rank_re.match(following) and not re.match(r"\w+\s+(?:of|said|told)\b", following):
+                            pos += comma.end()
+                            continue
+                break
+            kind, form, stop = best
+            if kind in ("rank", "post") and form[:1].islower() and kind == "rank" and form.lower() not in ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general"):
+                break
+            chain.append((kind, form, pos, stop))
+            pos = stop
+            gap = re.match(r"\s+", text[pos:end])
+            if not gap:
+                break
+            pos += gap.end()
+        return chain, pos, of_org
+
+    def _clean_name(self, raw: str, blocked: list[_Span], pos: int) -> str | None:
+        tokens = raw.split()
+        kept: list[str] = []
+        for i, token in enumerate(tokens):
+            bare = token.strip(",")
+            if bare.lower().rstrip(".") in _NOT_NAME and not _SUFFIX_RE.fullmatch(" " + bare):
+                break
+            if self.gazetteer.lookup(bare) and not (i > 0 and kept):
+                break
+            if self.gazetteer.lookup(bare) and i > 0:
+                break
+            kept.append(token)
+        while kept and (re.fullmatch(r"[A-Z]\.?", kept[-1]) or kept[-1].lower() in ("al", "bin", "de", "van", "von")):
+            kept.pop()
+        if not kept:
+            return None
+        name = " ".join(kept).rstrip(",")
+        if any(s.start <= pos < s.end for s in blocked if s.kind != "Person"):
+            return None
+        return name
+
+    def _apply_chain(self, span: _Span, chain, of_org: _Span | None, a_start: int, blocked: list[_Span]) -> None:
+        text = self.text
+        before = text[max(0, a_start - 80):a_start]
+        pre_org = _span_ending_at(blocked, a_start, text)
+        for kind, form, c_start, _c_end in chain:
+            if kind == "rank":
+                span.rank = canonical_rank(form)
+        posts = [(form, c_start) for kind, form, c_start, _ in chain if kind == "post"]
+        if pre_org is not None:
+            if pre_org.known and pre_org.known.kind == "ArmedForces" and not posts:
+                span.branch = pre_org.known.name
+            if pre_org.country:
+                span.country = pre_org.country
+        if not posts:
+            return
+        form, c_start = posts[0]
+        title = self.gazetteer.posts[fold(form)]
+        org = of_org or pre_org
+        if org is not None and org.kind == "Person":
+            org = None
+        modality: Modality = "asserted"
+        if _PAST_MODIFIERS.search(text[max(0, c_start - 40):c_start]) or _PAST_MODIFIERS.search(before):
+            modality = "past"
+        elif _PLANNED_MODIFIERS.search(text[span.end:span.end + 20]) or re.search(r"\b(?:incoming|nominee for|designate)\s*$", text[max(0, c_start - 40):c_start], re.I):
+            modality = "planned"
+        span.posts.append((_make_post(title, org), 0.9, "title-before-name", modality))
+
+    def apposition_posts(self, person: _Span, end: int, spans: list[_Span]) -> None:
+        """", the defense secretary," / ", commander of US Central Command," after a person's name."""
+        text = self.text
+        m = re.match(rf"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?P<article>the\s+|a\s+|an\s+)?", text[person.end:end])
+        if not m:
+            return
+        pos = person.end + m.end()
+        was = "who was" in m.group()
+        pre_org = None
+        org_here = _span_at(spans, pos)
+        if org_here is not None and org_here.kind != "Person":
+            pre_org = org_here
+            pos = org_here.end
+            poss = re.match(r"(?:['’]s)?\s+", text[pos:end])
+            pos += poss.end() if poss else 0
+        mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{_MODIFIERS}", text[pos:end], re.I)
+        past = bool(mods and mods.group("past")) or was
+        pos += mods.end() if mods else 0
+        # an organisation between modifiers and the title: "the top US commander"
+        org_here = _span_at(spans, pos)
+        if pre_org is None and org_here is not None and org_here.kind != "Person":
+            pre_org = org_here
+            pos = org_here.end
+            gap = re.match(r"\s+", text[pos:end])
+            pos += gap.end() if gap else 0
+        title_m = self.gazetteer.post_re.match(text, pos, end)
+        if not title_m:
+            return
+        title = self.gazetteer.posts[fold(title_m.group())]
+        pos = title_m.end()
+        org = pre_org
+        of = re.match(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?", text[pos:end])
+        if of:
+            target = _span_at(spans, pos + of.end())
+            if target and target.kind != "Person":
+                org = target
+        modality: Modality = "past" if past else "asserted"
+        person.posts.append((_make_post(title, org), 0.85, "apposition", modality))
+
+    def verb_relations(self, sent_start: int, sent_end: int, spans: list[_Span]) -> None:
+        """Relations stated by a verb between two mentions of one sentence."""
+        text = self.text
+        ordered = sorted(spans, key=lambda s: s.start)
+        for i, left in enumerate(ordered):
+            for right in ordered[i + 1:]:
+                between = text[left.end:right.start]
+                if len(between) > 90 or "." in between.replace("U.S.", "").replace("Gen.", ""):
+                    continue
+                self._pair(left, right, between, sent_start, sent_end)
+
+    def _pair(self, left: _Span, right: _Span, between: str, sent_start: int, sent_end: int) -> None:
+        lp, rp = left.kind == "Person", right.kind == "Person"
+        lo = left.kind not in ("Person", "Country") or (left.kind == "Country" and left.known is None)
+        ro = right.kind not in ("Person", "Country")
+        b = " ".join(between.split())
+        rank_gap = r"(?:the\s+)?(?:(?:{})\s+)?".format(self.gazetteer.rank_re.pattern)
+        if lp and ro:
+            m = re.fullmatch(
+                r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is)\s+)*"
+                r"(?P<verb>commands?|commanded|commanding|leads?|led|leading|heads?|headed|heading|oversees|oversaw|"
+                r"runs|ran|chairs|chaired|took\s+(?:over\s+)?command\s+of|takes\s+command\s+of|assumed\s+command\s+of|"
+                r"assumes\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
+                r"was\s+in\s+charge\s+of|in\s+charge\s+of|lead|head|command|been\s+(?:leading|commanding|heading)|"
+                r"(?:was\s+|has\s+been\s+|been\s+)?(?:appointed|named|picked|chosen|tapped|nominated|selected)\s+to\s+(?:head|lead|command|run))"
+                r"\s+(?:the\s+)?", b, re.I)
+            if m:
+                verb = m.group("verb").lower()
+                cue = b.lower()
+                modality: Modality = "asserted"
+                if re.search(r"\b(?:commanded|led|headed|oversaw|ran|chaired|formerly|previously|once|had|was\s+in\s+charge)\b", cue) and "took" not in cue and "assumed" not in cue and not re.search(r"\bwas\s+(?:appointed|named)", cue):
+                    modality = "past"
+                if re.search(r"\b(?:will|would|is\s+to|nominated)\b", cue):
+                    modality = "planned"
+                modality = self._clause_modality(sent_start, left.start, right.end, modality)
+                self._relation("headOf", left, right, sent_start, sent_end, 0.8, modality, f"verb:{verb.split()[0]}")
+                return
+            m = re.fullmatch(
+                r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
+                r"has\s+been\s+appointed|appointed|named|became|becomes|become|serves|served|serving|remains|installed|"
+                r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
+                r"(?P<title>[\w\- ]+?)\s+(?:of|for|at)\s+(?:the\s+)?", b, re.I)
+            if m:
+                title_form = fold(m.group("title"))
+                title = self.gazetteer.posts.get(title_form)
+                if title:
+                    modality = "planned" if re.search(r"\b(?:will|would|nominated)\b", b, re.I) else "asserted"
+                    if re.search(r"\b(?:served|had)\b", b, re.I):
+                        modality = "past"
+                    modality = self._clause_modality(sent_start, left.start, right.end, modality)
+                    self._post_relation(left, _make_post(title, right), sent_start, sent_end, 0.8, modality, "took-over-as")
+                    return
+        if lo and rp:
+            m = re.fullmatch(
+                r",?\s*(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
+                r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+" + rank_gap, b, re.I)
+            if m:
+                past = bool(re.search(r"\b(?:was|were|had)\b", b, re.I))
+                modality = self._clause_modality(sent_start, left.start, right.end, "past" if past else "asserted")
+                self._relation("headOf", right, left, sent_start, sent_end, 0.8, modality, "passive-led-by")
+                return
+        if lp and (rp or right.kind == "Post"):
+            m = re.fullmatch(
+                r",?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally)\s+)*"
+                r"(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
+                r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)\s+" + rank_gap + r"(?:(?:the\s+)?[\w\- ]*?\s+)?", b, re.I)
+            if m is None:
+                m = re.fullmatch(r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?(?:command|authority|orders)\s+of\s+" + rank_gap + r"(?:[\w\- ]*?\s+)?", b, re.I)
+            if m:
+                modality = self._clause_modality(sent_start, left.start, right.end,
+                                                  "past" if re.search(r"\b(?:reported|answered|was|served)\b", b, re.I) else "asserted")
+                self._relation("reportsTo", left, right, sent_start, sent_end, 0.8, modality, "reports-to")
+                return
+        if lo and ro:
+            m = re.fullmatch(
+                r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself)\s+)*"
+                r"(?:(?:falls?|fell|comes?|came|operates?|operated|sits?|placed|is\s+placed)\s+under\s+(?:the\s+)?(?:command\s+of\s+|authority\s+of\s+|control\s+of\s+|umbrella\s+of\s+)?(?:the\s+)?"
+                r"|(?:reports?|reported|answers?)\s+(?:directly\s+)?to\s+(?:the\s+)?"
+                r"|(?:(?:a|an|the|one)\s+)?(?:(?:\w+|of\s+the)\s+){0,2}?(?:part|component|subordinate\s+(?:command|unit|headquarters|formation)|"
+                r"subordinate|unit|arm|branch|element|division|wing|command|formation|service|headquarters|subsidiary|section)\s+(?:of|within|under|to)\s+(?:the\s+)?"
+                r"|belongs?\s+to\s+(?:the\s+)?|(?:is|are)\s+under\s+(?:the\s+)?)", b, re.I)
+            if m and not re.search(r"\b(?:not|never|no\s+longer)\b", b, re.I):
+                modality = self._clause_modality(sent_start, left.start, right.end, "asserted")
+                self._relation("subOrganizationOf", left, right, sent_start, sent_end, 0.75, modality, "part-of")
+                return
+
+    def _clause_modality(self, sent_start: int, start: int, end: int, base: Modality) -> Modality:
+        """The modality a relation spanning [start, end) takes from the words of its clause."""
+        text = self.text
+        clause_start = sent_start
+        for brk in _CLAUSE_BREAK.finditer(text, sent_start, start):
+            clause_start = brk.end()
+        window = text[clause_start:end]
+        if base == "past":
+            return "past"
+        if _NEGATION.search(window):
+            return "negated"
+        if _REPORTED.search(window):
+            return "reported"
+        if base == "planned" or _PLANNED.search(window):
+            return "planned"
+        return base
+
+    # -- troop deployments ----------------------------------------------------------------------
+
+    def troop_relations(self, sent_start: int, sent_end: int, spans: list[_Span]) -> None:
+        text = self.text
+        countries = [s for s in spans if s.known is not None and s.known.kind == "Country"]
+        for m in _TROOP_RE.finditer(text, sent_start, sent_end):
+            np = m.group("np") or ""
+            if not _NP_ALLOWED.match(np):
+                continue
+            count = parse_number(m.group("count"))
+            if not count or count < 2 or count > 2_000_000:
+                continue
+            if re.match(r"(?:19|20)\d\d$", m.group("count")) and "," not in m.group("count"):
+                continue  # a year, not a count
+            before = text[max(sent_start, m.start() - 25):m.start()]
+            if re.search(r"(?:\$|€|£|per\s*cent|%)\s*$", before) or re.match(r"\s*(?:%|per\s*cent|percent)", text[m.end("count"):]):
+                continue
+            in_np = [c for c in countries if m.start("count") <= c.start and c.end <= m.start("noun") + 1]
+            sender = in_np[-1] if in_np else None
+            after = text[m.end():sent_end]
+            host = None
+            host_match = re.match(
+                r"(?:\s+(?:\w+ly\s+)?(?:are|were|is|remain|remained|will\s+remain|stay|stayed|are\s+still|still|currently|now|"
+                r"based|stationed|deployed|serving|positioned|posted|permanently|rotating|rotate|already|present|"
+                r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
+                r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
+                r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within)\s+(?:the\s+)?"
+                r"(?:(?:north|south|east|west|northern|southern|eastern|western|north-?eastern|north-?western|"
+                r"south-?eastern|south-?western|central)\s+)?", after, re.I)
+            if host_match:
+                host = _span_at(countries, m.end() + host_match.end())
+            rule = "count-in-host"
+            if host is None:
+                # "Germany hosts some 35,000 U.S. service members" / "Poland has 10,000 troops on its soil"
+                clause = text[sent_start:m.start()]
+                subject = [c for c in countries if c.end <= m.start() and not c.demonym]
+                if subject:
+                    verb = text[subject[-1].end:m.start()]
+                    if re.search(r"\b(?:hosts?|hosted|hosting|is\s+home\s+to|houses)\b", verb, re.I) or \
+                            (re.search(r"^\s+(?:has|had|now\s+has)\b", verb, re.I) and re.match(r"[^.]*?\bon\s+(?:its|their)\s+(?:soil|territory)", after)):
+                        host = subject[-1]
+                        rule = "host-hosts"
+                if host is None and re.match(r"\s+(?:are|were|is)?\s*(?:deployed|based|stationed)", after) and re.search(r",?\s*where\s+$", clause):
+                    region = [c for c in countries if c.end <= m.start()]
+                    host = region[-1] if region else None
+                    rule = "where-deployed"
+                if host is None and re.search(r"\bwhere\s+(?:\w+\s+){0,3}$", text[max(sent_start, m.start() - 40):m.start()]):
+                    region = [c for c in countries if c.end <= m.start()]
+                    host = region[-1] if region else None
+                    rule = "where-deployed"
+            if host is None:
+                continue
+            if sender is None:
+                # "X keeps/has/sent about 1,500 troops in Y": the country that is the clause's subject
+                subject = [c for c in countries if c.end <= m.start() and c is not host and c.known is not host.known]
+                if subject:
+                    verb = text[subject[-1].end:m.start()]
+                    if re.search(r"\b(?:keeps?|kept|has|had|have|maintains?|maintained|sent|sends?|send|deployed|deploys?|deploy|"
+                                 r"stations?|stationed|bases?|contributes?|contributed|will\s+send|pledged|dispatched|"
+                                 r"moved|rotates?|withdr[ae]w|pull|pulled|cut|reduce|reduced|plans?\s+to|would|announced)\b", verb, re.I) \
+                            and len(verb) < 80:
+                        sender = subject[-1]
+            if sender is None or sender.known is host.known:
+                continue
+            modality = self._troop_modality(sent_start, m, after)
+            hedge = m.group("hedge")
+            self._troops(sender, host, count, hedge, sent_start, sent_end, 0.8, modality, rule)
+
+    def _troop_modality(self, sent_start: int, m: re.Match[str], after: str) -> Modality:
+        text = self.text
+        clause_start = sent_start
+        for brk in _CLAUSE_BREAK.finditer(text, sent_start, m.start()):
+            clause_start = brk.end()
+        before = text[clause_start:m.start()]
+        tail = re.split(r"[,;.]", after, maxsplit=1)[0]
+        window = before + " " + m.group() + " " + tail
+        if _NEGATION.search(before) or re.search(r"\bno\b|\bnot\b", m.group()):
+            return "negated"
+        if re.search(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pulled\s+out|left|departed|had\s+been|used\s+to|"
+                     r"was\s+home\s+to|once|previously|formerly|at\s+its\s+peak|in\s+(?:19|20)\d\d)\b", window, re.I):
+            return "past"
+        if _REPORTED.search(window):
+            return "reported"
+        if re.search(r"\b(?:more|additional|extra|further|fresh|another)\b", m.group(), re.I) or _PLANNED.search(window) \
+                or re.search(r"\b(?:to\s+send|to\s+deploy|sending|deploying|will|would|could)\b", window, re.I):
+            return "planned"
+        return "asserted"
+
+    # -- emitting -------------------------------------------------------------------------------
+
+    def _mention(self, span: _Span) -> Mention:
+        known = span.known
+        return Mention(kind=span.kind, name=span.name, start=span.start, end=span.end,  # type: ignore[arg-type]
+                       key=self._key(span), canonical=known.name if known else None,
+                       wikidata=known.wikidata if known else None, rank=span.rank, country=span.country,
+                       branch=span.branch)
+
+    def _key(self, span: _Span) -> str:
+        if span.kind == "Person":
+            return "person:" + normalise_name(span.refers_to or span.name)
+        return ("country:" if span.kind == "Country" else "org:") + normalise_name(span.canonical)
+
+    def _sentence(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def _relation(self, kind: str, subject: _Span, obj: _Span, s: int, e: int, conf: float,
+                  modality: Modality, rule: str) -> None:
+        if kind == "headOf" and obj.kind == "Country":
+            return
+        self.relations.append(RelationMention(kind=kind, subject=self._mention(subject), object=self._mention(obj),  # type: ignore[arg-type]
+                                              sentence=self._sentence(s, e), start=s, end=e, confidence=conf,
+                                              modality=modality, rule=rule))
+
+    def _post_relation(self, person: _Span, post: Post, s: int, e: int, conf: float, modality: Modality, rule: str) -> None:
+        org_span = post.org
+        self.relations.append(RelationMention(kind="holds", subject=self._mention(person), object=None,
+                                              sentence=self._sentence(s, e), start=s, end=e, confidence=conf,
+                                              modality=modality, post=post, rule=rule))
+        title = self.gazetteer.posts.get(fold(post.title))
+        leads = any(p.leads for p in self.gazetteer.posts.values() if p.title == post.title)
+        if (title and title.leads or leads) and org_span is not None and org_span.kind not in ("Country", "Person"):
+            self.relations.append(RelationMention(kind="headOf", subject=self._mention(person), object=org_span,
+                                                  sentence=self._sentence(s, e), start=s, end=e, confidence=conf,
+                                                  modality=modality, rule=rule))
+
+    def _troops(self, sender: _Span, host: _Span, count: int, hedge: str | None, s: int, e: int,
+                conf: float, modality: Modality, rule: str) -> None:
+        self.relations.append(RelationMention(kind="troops", subject=self._mention(sender), object=self._mention(host),
+                                              sentence=self._sentence(s, e), start=s, end=e, confidence=conf,
+                                              modality=modality, count=count,
+                                              hedge=" ".join(hedge.lower().split()) if hedge else None, rule=rule))
+
+    # -- coreference ----------------------------------------------------------------------------
+
+    def coreferent_spans(self, start: int, end: int, taken: list[_Span]) -> list[_Span]:
+        """Later mentions of persons already introduced: "Esper", "Mark Esper", "the general"."""
+        spans: list[_Span] = []
+        text = self.text
+        if not self.persons:
+            return spans
+        by_token: dict[str, _Person] = {}
+        for person in self.persons:
+            by_token.setdefault(person.tokens[-1], person)
+            by_token.setdefault(person.name, person)
+        names = sorted(by_token, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
+        for m in pattern.finditer(text, start, end):
+            if any(t.start <= m.start() < t.end or m.start() <= t.start < m.end() for t in taken + spans):
+                continue
+            person = by_token[m.group()]
+            spans.append(_Span("Person", m.group(), m.start(), m.end(), rank=person.rank, refers_to=person.name))
+        for m in re.finditer(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|prime\s+minister)\b(?!\s+(?:of|for|[A-Z]))",
+                             text[start:end]):
+            role = m.group("role").lower()
+            candidates = [p for p in self.persons if (p.rank and role in p.rank.lower()) or any(role in t.lower() for t in p.titles)]
+            a = start + m.start()
+            if candidates and not any(t.start <= a < t.end for t in taken + spans):
+                person = candidates[-1]
+                spans.append(_Span("Person", person.name, a, start + m.end(), rank=person.rank))
+        return spans
+
+    def remember(self, span: _Span) -> None:
+        tokens = [t for t in span.name.replace(",", "").split() if not _SUFFIX_RE.fullmatch(" " + t)]
+        if not tokens:
+            return
+        for person in self.persons:
+            if person.name == span.name or (len(tokens) == 1 and person.tokens[-1] == tokens[0]):
+                span.name = person.name
+                if span.rank:
+                    person.rank = span.rank
+                person.titles.update(p.title for p, *_ in span.posts)
+                return
+            if len(tokens) >= 2 and len(person.tokens) >= 2 and tokens[0] == person.tokens[0] and tokens[-1] == person.tokens[-1]:
+                if len(span.name) > len(person.name):
+                    person.name = span.name
+                span.name = person.name
+                return
+        self.persons.append(_Person(key=span.name, name=span.name, tokens=tokens, rank=span.rank,
+                                    titles={p.title for p, *_ in span.posts}))
+
+
+def _looks_like_designation(words: list[str]) -> bool:
+    """Words after a head that still belong to the name: "Task Force Iraq", "Army Europe"."""
+    return len(words) <= 2 and all(w[:1].isupper() and w.lower() not in _NOT_NAME for w in words)
+
+
+def _span_len(text: str, start: int, phrase: str) -> int:
+    """Length in the text of a phrase whose whitespace may have been normalised."""
+    pos = start
+    for word in phrase.split():
+        found = text.find(word, pos)
+        if found < 0:
+            return len(phrase)
+        pos = found + len(word)
+    return pos - start
+
+
+def _span_at(spans: list[_Span], pos: int) -> _Span | None:
+    for span in spans:
+        if span.start == pos:
+            return span
+    return None
+
+
+def _span_ending_at(spans: list[_Span], pos: int, text: str) -> _Span | None:
+    """The organisation or country right before a title: "US Central Command commander", "Iraq's"."""
+    head = text[:pos]
+    m = re.search(rf"(?:['’]s)?\s+{_MODIFIERS}$", head, re.I)
+    cut = m.start() if m else pos
+    best = None
+    for span in spans:
+        if span.end == cut and span.kind != "Person":
+            best = span
+    return best
+
+
+def _make_post(title: PostTitle, org: _Span | None) -> Post:
+    if org is None:
+        return Post(title=title.title)
+    known = org.known
+    mention = Mention(kind=org.kind, name=org.name, start=org.start, end=org.end,  # type: ignore[arg-type]
+                      key=("country:" if org.kind == "Country" else "org:") + normalise_name(org.canonical),
+                      canonical=known.name if known else None, wikidata=known.wikidata if known else None,
+                      country=org.country)
+    return Post(title=title.title, org=mention)
+
+
+def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extraction:
+    """Extract mentions and relations from one document with the rules.
+
+    Args:
+        document: the article.
+        gazetteer: the tables to use; the shipped ones by default.
+
+    Returns:
+        The mentions (entities keyed inside the document) and the relation mentions, in text order.
+
+    >>> from kg.model import Document
+    >>> doc = Document(id="d1", text="US Central Command commander General Frank McKenzie spoke.")
+    >>> [(r.kind, r.subject.name, r.object.canonical if r.object else r.post.label)
+    ...  for r in extract(doc).relations]
+    [('holds', 'Frank McKenzie', 'Commander of US Central Command'), ('headOf', 'Frank McKenzie', 'US Central Command')]
+    """
+    reader = _Reader(document, gazetteer or load_gazetteer())
+    for s_start, s_end in split_sentences(document.text):
+        known = reader.known_spans(s_start, s_end)
+        orgs = reader.pattern_orgs(s_start, s_end, known)
+        nonperson = _merge(orgs, known)
+        persons = reader.person_spans(s_start, s_end, nonperson)
+        persons += _apposition_persons(reader, s_start, s_end, nonperson + persons)
+        for person in persons:
+            reader.apposition_posts(person, s_end, nonperson + persons)
+            reader.remember(person)
+        persons += reader.coreferent_spans(s_start, s_end, nonperson + persons)
+        spans = sorted(nonperson + persons, key=lambda s: s.start)
+        for span in spans:
+            reader.mentions.append(reader._mention(span))
+        for person in persons:
+            for post, conf, rule, modality in person.posts:
+                # A title is the article's own description of the person: the clause's negation or
+                # plan ("has no plans", "will visit") does not reach it.
+                reader._post_relation(person, post, s_start, s_end, conf, modality, rule)
+        reader.verb_relations(s_start, s_end, spans)
+        reader.troop_relations(s_start, s_end, spans)
+    mapping = _person_key_map(reader)
+    return Extraction(document=document,
+                      mentions=[_rekey_mention(mapping, m) for m in reader.mentions],
+                      relations=[_rekey(mapping, r) for r in reader.relations])
+
+
+def _apposition_persons(reader: _Reader, start: int, end: int, taken: list[_Span]) -> list[_Span]:
+    """Untitled full names that an apposition or a reporting verb marks as persons."""
+    text = reader.text
+    found: list[_Span] = []
+    pattern = re.compile(rf"(?<![\w\-’'])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)"
+                         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:{reader.gazetteer.post_re.pattern})"
+                         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)")
+    for m in pattern.finditer(text, start, end):
+        a, b = m.start(1), m.end(1)
+        if any(t.start < b and a < t.end for t in taken + found):
+            continue
+        name = reader._clean_name(m.group(1), taken, a)
+        if not name or len(name.split()) < 2 or name != m.group(1):
+            continue
+        if any(w.lower() in _NOT_NAME for w in name.split()):
+            continue
+        found.append(_Span("Person", name, a, a + len(name)))
+    return found
+
+
+def _merge(orgs: list[_Span], known: list[_Span]) -> list[_Span]:
+    """Pattern organisations win over the gazetteer spans they contain ("Iraqi Army" over "Iraqi")."""
+    kept = [k for k in known if not any(o.start <= k.start and k.end <= o.end for o in orgs)]
+    return sorted(kept + orgs, key=lambda s: s.start)
+
+
+def _person_key_map(reader: _Reader) -> dict[str, str]:
+    """Surname-only and shorter keys -> the fullest name introduced anywhere in the document."""
+    mapping: dict[str, str] = {}
+    for person in reader.persons:
+        for variant in {person.key, person.name}:
+            mapping["person:" + normalise_name(variant)] = "person:" + normalise_name(person.name)
+    for person in reader.persons:
+        if len(person.tokens) == 1:
+            longer = [p for p in reader.persons if len(p.tokens) > 1 and p.tokens[-1] == person.tokens[0]]
+            if len(longer) == 1:
+                mapping["person:" + normalise_name(person.name)] = "person:" + normalise_name(longer[0].name)
+    return mapping
+
+
+def _rekey_mention(mapping: dict[str, str], mention: Mention) -> Mention:
+    if mention.kind != "Person":
+        return mention
+    key = mapping.get(mention.key, mention.key)
+    while key in mapping and mapping[key] != key:
+        key = mapping[key]
+    return replace(mention, key=key)
+
+
+def _rekey(mapping: dict[str, str], relation: RelationMention) -> RelationMention:
+    subject = _rekey_mention(mapping, relation.subject)
+    obj = _rekey_mention(mapping, relation.object) if relation.object else None
+    return replace(relation, subject=subject, object=obj)

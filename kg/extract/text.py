@@ -1,0 +1,128 @@
+"""Text helpers shared by the extractors: sentences, numbers, name normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ABBREVIATIONS = {
+    "gen", "lt", "col", "brig", "maj", "adm", "capt", "sgt", "cpl", "pvt", "cmdr", "cdr", "mr", "mrs",
+    "ms", "dr", "st", "jr", "sr", "no", "vs", "etc", "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co",
+    "rep", "sen", "gov", "gen", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
+    "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c",
+}
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|\n")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split text into sentences, as (start, end) offsets with surrounding whitespace trimmed.
+
+    A line break always ends a sentence (headlines have no full stop); a full stop after a known
+    abbreviation ("Gen.", "U.S.") or an initial ("H.") does not.
+
+    >>> text = "Gen. Mark Milley spoke. Esper agreed."
+    >>> [text[a:b] for a, b in split_sentences(text)]
+    ['Gen. Mark Milley spoke.', 'Esper agreed.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group() != "\n":
+            word = re.search(r"([\w.\-]+)$", text[start:match.start()])
+            token = word.group(1).lower() if word else ""
+            if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+                continue
+        _add_span(text, start, match.end(), spans)
+        start = match.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "a": 1, "an": 1,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+NUMBER_WORDS = sorted([*_UNITS, *_TENS, *_SCALES, "dozen", "half"], key=len, reverse=True)
+
+NUMBER_PATTERN = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|hundred|k)\b)?"
+    r"|(?:(?:" + "|".join(NUMBER_WORDS) + r")(?:[\s\-]+(?:and\s+)?)?)+"
+)
+
+
+def parse_number(text: str) -> int | None:
+    """Turn "5,000", "1.5 million", "five thousand" or "twenty-five hundred" into an integer.
+
+    >>> parse_number("5,000"), parse_number("five thousand"), parse_number("2.5 thousand")
+    (5000, 5000, 2500)
+    """
+    text = text.strip().lower().replace("\u2009", "").replace("\xa0", " ")
+    match = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|hundred|k)?", text)
+    if match:
+        value = float(match.group(1).replace(",", ""))
+        scale = {"million": 1_000_000, "thousand": 1000, "hundred": 100, "k": 1000}.get(match.group(2) or "", 1)
+        return int(round(value * scale))
+    words = [w for w in re.split(r"[\s\-]+", text) if w and w != "and"]
+    if not words:
+        return None
+    total = current = 0
+    seen = False
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word == "half":
+            current += 0
+        elif word in _SCALES:
+            scale = _SCALES[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+        else:
+            return None
+        seen = True
+    value = total + current
+    return value if seen and value > 0 else None
+
+
+def normalise_name(text: str) -> str:
+    """The comparison form of a name: no accents, case, punctuation; "U.S." equals "US".
+
+    >>> normalise_name("U.S. Central Command"), normalise_name("Kenneth F. McKenzie Jr.")
+    ('us central command', 'kenneth f mckenzie jr')
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").lower()
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # u.s. -> us.
+    text = re.sub(r"\b([a-z])\.", r"\1", text)
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def slug(text: str) -> str:
+    """An IRI-safe, readable key for a name: ``slug("US Central Command") == "us-central-command"``.
+
+    >>> slug("Kenneth F. McKenzie Jr.")
+    'kenneth-f-mckenzie-jr'
+    """
+    return normalise_name(text).replace(" ", "-").replace("_", "-") or "x"

@@ -1,0 +1,189 @@
+"""Querying: SPARQL text, files or named queries -> rows and the standard result formats.
+
+Named queries live in ``kg/queries/NAME.rq``. Each takes one optional parameter, ``?name``, bound
+before evaluation (so it is never spliced into the query text): without it they return every row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
+                        QueryTriples, RdfFormat)
+
+from kg.errors import QueryError
+from kg.ontology import PREFIXES
+
+SELECT_FORMATS = {"table", "csv", "tsv", "json", "xml"}
+GRAPH_FORMATS = {"ttl", "nt", "jsonld", "table"}
+_RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
+                   "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}
+_RDF_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD}
+
+
+def named_queries() -> dict[str, str]:
+    """Every named query: name -> its SPARQL text.
+
+    >>> sorted(named_queries())[:3]
+    ['chain-of-command', 'entities', 'evidence']
+    """
+    folder = resources.files("kg").joinpath("queries")
+    return {entry.name[:-3]: entry.read_text(encoding="utf-8")
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".rq")}
+
+
+def named_query(name: str) -> str:
+    """The SPARQL text of one named query.
+
+    Raises:
+        QueryError: there is no query of that name.
+    """
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"no named query {name!r}", hint="known: " + ", ".join(sorted(queries)))
+    return queries[name]
+
+
+def describe_named_query(name: str) -> str:
+    """The first comment line of a named query: what it answers."""
+    first = named_query(name).splitlines()[0]
+    return first.lstrip("# ").strip()
+
+
+@dataclass
+class Table:
+    """A SELECT result as plain Python: column names and rows of strings (None when unbound)."""
+
+    columns: list[str]
+    rows: list[list[str | None]]
+
+    def as_dicts(self) -> list[dict[str, str | None]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def to_table(result: Any) -> Table:
+    """Turn pyoxigraph solutions (or a boolean) into a :class:`Table` of display strings."""
+    if isinstance(result, QueryBoolean) or isinstance(result, bool):
+        return Table(["result"], [["true" if bool(result) else "false"]])
+    if isinstance(result, QueryTriples):
+        return Table(["subject", "predicate", "object"],
+                     [[_display(t.subject), _display(t.predicate), _display(t.object)] for t in result])
+    columns = [v.value for v in result.variables]
+    rows = [[_display(solution[c]) if solution[c] is not None else None for c in columns] for solution in result]
+    return Table(columns, rows)
+
+
+def _display(term: Any) -> str:
+    if isinstance(term, Literal):
+        return term.value
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+def query_kind(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (the first such keyword after the prologue)."""
+    body = re.sub(r"#[^\n]*", " ", sparql)
+    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.I)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def format_result(result: Any, fmt: str) -> str:
+    """Serialise a pyoxigraph query result in one of the formats of ``kg query --format``.
+
+    SELECT and ASK: ``table`` (aligned text), ``csv``, ``tsv``, ``json``, ``xml`` (the W3C SPARQL 1.1
+    result formats). CONSTRUCT and DESCRIBE: ``ttl``, ``nt``, ``jsonld`` (``table`` gives N-Triples).
+
+    Raises:
+        QueryError: the format does not fit the query form.
+    """
+    if isinstance(result, QueryTriples):
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"format {fmt!r} is for SELECT/ASK results", hint="use ttl, nt or jsonld for CONSTRUCT")
+        rdf_format = _RDF_FORMATS.get(fmt, RdfFormat.N_TRIPLES)
+        prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE,) else None
+        data = result.serialize(format=rdf_format, prefixes=prefixes) if prefixes else result.serialize(format=rdf_format)
+        return data.decode("utf-8")
+    if fmt not in SELECT_FORMATS:
+        raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results", hint="use table, csv, tsv, json or xml")
+    if fmt == "table":
+        return render_table(to_table(result))
+    if isinstance(result, QueryBoolean):
+        return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+    assert isinstance(result, QuerySolutions)
+    return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+
+
+def render_table(table: Table, max_width: int = 60) -> str:
+    """An aligned plain-text table; long cells are cut with an ellipsis."""
+    def cell(value: str | None) -> str:
+        text = "" if value is None else " ".join(value.split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in table.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(table.columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    lines.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
+    """Run ``sparql`` on a store (local or remote) and serialise the result.
+
+    >>> from kg.store import Store
+    >>> print(run_query(Store(), "ASK { ?s ?p ?o }"), end="")
+    result
+    ------
+    true
+    (1 row)
+    """
+    return format_result(store.query(sparql, bindings=bindings), fmt)
+
+
+def select(store: Any, sparql: str, *, bindings: dict[str, str] | None = None) -> Table:
+    """Run a SELECT query and return its rows as a :class:`Table` (what the notebook uses)."""
+    return to_table(store.query(sparql, bindings=bindings))
+
+
+_STATS_QUERY = """
+SELECT ?what (COUNT(DISTINCT ?x) AS ?count) WHERE {
+  {
+    VALUES (?class ?what) {
+      (kgo:Article "articles") (foaf:Person "persons") (org:Organization "organisations")
+      (kgo:Country "countries") (org:Post "posts") (kgo:TroopDeployment "troop deployments")
+      (kgo:Assertion "assertions")
+    }
+    ?x a ?class .
+  } UNION {
+    VALUES (?p ?what) {
+      (org:headOf "headOf") (org:reportsTo "reportsTo") (org:subOrganizationOf "subOrganizationOf")
+      (org:holds "holds") (org:memberOf "memberOf")
+    }
+    ?s ?p ?o . BIND(CONCAT(STR(?s), " ", STR(?o)) AS ?x)
+  }
+}
+GROUP BY ?what
+"""
+
+
+def stats(store: Any) -> dict[str, int]:
+    """Counts of what the store holds: articles, entities by class, relations by kind, quads.
+
+    >>> from kg.store import Store
+    >>> stats(Store())["articles"]
+    0
+    """
+    counts = {k: 0 for k in ("articles", "persons", "organisations", "countries", "posts", "troop deployments",
+                             "headOf", "reportsTo", "subOrganizationOf", "holds", "memberOf", "assertions")}
+    for row in store.query(_STATS_QUERY):
+        counts[row["what"].value] = int(row["count"].value)
+    counts["quads"] = len(store)
+    return counts

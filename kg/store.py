@@ -1,0 +1,208 @@
+"""The store: an embedded Oxigraph database on disk holding one named graph per article.
+
+Graphs in a kg store:
+
+- ``<https://w3id.org/kg-news/ontology>``: the ontology (``kg.ttl``), loaded on first open;
+- ``<BASE doc/ID>``: one per article, written by :func:`kg.rdfmap.document_quads`;
+- ``<BASE graph/entities>``: derived from all articles: one canonical ``rdfs:label`` per entity.
+
+Queries read the union of all graphs. Oxigraph locks the directory, so a second process that opens the
+same store for writing gets a clear :class:`~kg.errors.StoreError` instead of corrupting it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore
+
+from kg.errors import QueryError, StoreError
+from kg.extract.gazetteer import load_gazetteer
+from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDFS, SKOS, ontology_path, sparql_prefixes
+from kg.rdfmap import document_iri, entities_graph
+from kg.resolve import choose_label
+
+DEFAULT_STORE = "kg-store"
+SERVE_MARKER = "kg-serve.pid"
+
+
+def default_store_path() -> Path:
+    """``$KG_STORE`` if set, else ``./kg-store``."""
+    return Path(os.environ.get("KG_STORE", DEFAULT_STORE))
+
+
+class Store:
+    """A kg knowledge graph in an Oxigraph store (on disk, or in memory when ``path`` is None).
+
+    Args:
+        path: the store directory; created when missing. None keeps the graph in memory.
+        base: the base IRI of the IRIs kg mints.
+        create: create the directory when it does not exist (``kg query`` on a missing store is an error).
+
+    Raises:
+        StoreError: the directory is used by another process, or is not an Oxigraph store.
+
+    >>> store = Store()
+    >>> store.document_hashes()
+    {}
+    """
+
+    def __init__(self, path: str | Path | None = None, *, base: str = DEFAULT_BASE, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else None
+        self.base = base
+        if self.path is not None and not self.path.exists() and not create:
+            raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
+        try:
+            self._ox = OxStore(str(self.path)) if self.path is not None else OxStore()
+        except OSError as error:
+            message = str(error)
+            if "lock" in message.lower():
+                raise StoreError("the store is in use by another process", source=str(self.path),
+                                 hint="wait for the other kg command to finish or stop `kg serve`") from None
+            raise StoreError(f"cannot open store: {message.splitlines()[0]}", source=str(self.path)) from None
+        self._ensure_ontology()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the store (and its lock on the directory)."""
+        if getattr(self, "_ox", None) is not None:
+            self._ox.flush() if self.path is not None else None
+            self._ox = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def oxigraph(self) -> OxStore:
+        """The underlying :class:`pyoxigraph.Store`, for anything kg does not wrap."""
+        return self._ox
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _ensure_ontology(self) -> None:
+        graph = NamedNode(ONTOLOGY_IRI)
+        if self._ox.contains_named_graph(graph):
+            return
+        self._ox.load(path=str(ontology_path()), format=RdfFormat.TURTLE, to_graph=graph)
+
+    def document_hashes(self) -> dict[str, str]:
+        """The id and text hash of every article in the store."""
+        rows = self._ox.query(
+            sparql_prefixes() + "SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; kgo:textHash ?hash } }")
+        return {row["id"].value: row["hash"].value for row in rows}  # type: ignore[index,union-attr]
+
+    def write_documents(self, graphs: Iterable[tuple[str, list[Quad]]]) -> None:
+        """Replace the graphs of the given articles with the given quads, in one transaction."""
+        graphs = list(graphs)
+        if not graphs:
+            return
+        drop = "".join(f"DROP SILENT GRAPH <{document_iri(self.base, doc_id).value}> ;\n" for doc_id, _ in graphs)
+        existing = [doc_id for doc_id, _ in graphs if self._ox.contains_named_graph(document_iri(self.base, doc_id))]
+        if existing:
+            # one SPARQL update = one transaction: the old graphs go and the new ones come together
+            body = "\n".join(_nquads(quads) for _, quads in graphs)
+            self._ox.update(drop + "INSERT DATA {\n" + body + "\n}")
+        else:
+            self._ox.extend(q for _, quads in graphs for q in quads)
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> list[str]:
+        """Drop the graphs of these articles; returns the ids that were there."""
+        removed = []
+        for doc_id in doc_ids:
+            graph = document_iri(self.base, doc_id)
+            if self._ox.contains_named_graph(graph):
+                self._ox.remove_graph(graph)
+                removed.append(doc_id)
+        return removed
+
+    def refresh_entities(self) -> None:
+        """Recompute the derived graph: one canonical ``rdfs:label`` per entity, from every alias seen."""
+        rows = self._ox.query(sparql_prefixes() + """
+            SELECT ?e ?alt WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }""")
+        names: dict[str, set[str]] = {}
+        for row in rows:
+            names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[index,union-attr]
+        graph = entities_graph(self.base)
+        gazetteer = load_gazetteer()
+        quads = []
+        for iri, aliases in names.items():
+            kind = "Person" if "/person/" in iri else "Other"
+            label = choose_label(kind, sorted(aliases))
+            node = NamedNode(iri)
+            quads.append(Quad(node, RDFS.label, Literal(label), graph))
+            known = gazetteer.entities.get(label) if kind != "Person" else None
+            if known is not None and "/post/" not in iri:
+                # the names users know it by, even if this article did not use them ("CENTCOM")
+                for alias in sorted(known.aliases):
+                    quads.append(Quad(node, SKOS.altLabel, Literal(alias), graph))
+        self._ox.update(f"DROP SILENT GRAPH <{graph.value}>")
+        self._ox.extend(quads)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, bindings: dict[str, str] | None = None) -> Any:
+        """Run a SPARQL query over the union of all graphs.
+
+        Args:
+            sparql: the query; the prefixes of :data:`kg.ontology.PREFIXES` may be used undeclared.
+            bindings: values for variables, bound before evaluation (as strings).
+
+        Returns:
+            pyoxigraph's result: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
+
+        Raises:
+            QueryError: the query does not parse or fails.
+        """
+        try:
+            return self._ox.query(bind_values(sparql, bindings), use_default_graph_as_union=True,
+                                  prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {_first_line(error)}", hint="check the query") from None
+        except OSError as error:
+            raise QueryError(f"query failed: {_first_line(error)}") from None
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad of the store except the ontology graph's."""
+        ontology = NamedNode(ONTOLOGY_IRI)
+        return (q for q in self._ox if q.graph_name != ontology)
+
+    def document_graphs(self) -> list[str]:
+        """The IRIs of the article graphs."""
+        return sorted(g.value for g in self._ox.named_graphs()
+                      if isinstance(g, NamedNode) and g.value.startswith(self.base + "doc/"))
+
+
+def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
+    """Bind variables by an inline ``VALUES`` block at the start of the outermost WHERE group.
+
+    The values go in as escaped literals, never as query text, and any SPARQL 1.1 endpoint accepts it.
+
+    >>> bind_values("SELECT ?x WHERE { ?x ?p ?name }", {"name": 'say "hi"'})
+    'SELECT ?x WHERE { VALUES ?name { "say \\"hi\\"" } ?x ?p ?name }'
+    """
+    if not bindings:
+        return sparql
+    match = re.search(r"\bWHERE\s*\{", sparql, re.I) or re.search(r"\{", sparql)
+    if match is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    values = " ".join(f"VALUES ?{name} {{ {Literal(value)} }}" for name, value in sorted(bindings.items()))
+    return sparql[: match.end()] + " " + values + sparql[match.end():]
+
+
+def _nquads(quads: list[Quad]) -> str:
+    return "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+
+def _first_line(error: BaseException) -> str:
+    return " ".join(str(error).split())

@@ -1,0 +1,79 @@
+"""Validation: the SHACL shapes of ``ontologies/shapes.ttl`` run over the stored graph (pyshacl)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import NamedNode, RdfFormat, serialize
+
+from kg.ontology import ONTOLOGY_IRI, shapes_path
+
+
+@dataclass
+class Violation:
+    """One SHACL result: the node it is about, the property path, and the shape's message."""
+
+    focus: str
+    path: str
+    message: str
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        where = f" ({self.path})" if self.path else ""
+        return f"{self.severity}: {self.focus}{where}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating a store."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+
+    def text(self) -> str:
+        if self.conforms:
+            return "The graph conforms to the kg shapes: no violations.\n"
+        lines = [f"{len(self.violations)} violation{'s' if len(self.violations) != 1 else ''}:"]
+        lines += [f"  {v}" for v in self.violations]
+        return "\n".join(lines) + "\n"
+
+
+def validate(store: Any) -> ValidationReport:
+    """Validate the union of the store's graphs (ontology included, for its class hierarchy).
+
+    >>> from kg.store import Store
+    >>> validate(Store()).conforms
+    True
+    """
+    import rdflib
+    from pyshacl import validate as shacl_validate
+
+    data = rdflib.Graph()
+    triples = serialize((q.triple for q in store.oxigraph), format=RdfFormat.N_TRIPLES)
+    data.parse(data=triples, format="nt")
+    shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
+    ontology = rdflib.Graph()
+    ontology_quads = store.oxigraph.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_IRI))
+    ontology.parse(data=serialize((q.triple for q in ontology_quads), format=RdfFormat.N_TRIPLES), format="nt")
+    conforms, results_graph, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs",
+                                                advanced=True, allow_warnings=True)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    violations = []
+    for result in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+        focus = results_graph.value(result, sh.focusNode)
+        path = results_graph.value(result, sh.resultPath)
+        message = results_graph.value(result, sh.resultMessage)
+        severity = results_graph.value(result, sh.resultSeverity)
+        label = data.value(focus, rdflib.RDFS.label) if focus is not None else None
+        violations.append(Violation(
+            focus=f"{label} <{focus}>" if label else f"<{focus}>",
+            path=_short(str(path)) if path is not None else "",
+            message=str(message) if message is not None else "constraint not met",
+            severity=_short(str(severity)) if severity is not None else "Violation"))
+    violations.sort(key=lambda v: (v.focus, v.path, v.message))
+    return ValidationReport(conforms=bool(conforms), violations=violations)
+
+
+def _short(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
