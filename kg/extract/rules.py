@@ -19,8 +19,8 @@ from kg.extract.text import NUMBER_PATTERN, normalise_name, parse_number, split_
 from kg.model import Document, Extraction, Mention, Modality, Post, RelationMention
 
 _LOWER = "a-zß-öø-ÿāćčđēęğıłńōőœřśşšţūűźżž"
-_NAME_TOKEN = (rf"(?:(?:al|el|Al|El|ad|ash|as|bin|ibn|abu|de|van|von|der|da|di|du|del|la|le)[\-\s]+)?"
-               rf"(?:[{UPPER}][{_LOWER}]*(?:[{UPPER}][{_LOWER}]+)*(?:[\-’'][{UPPER}]?[{_LOWER}]+)*(?![\w])"
+_NAME_TOKEN = (rf"(?!(?:Jr|Sr|II|III|IV)\b)(?:(?:al|el|Al|El|ad|ash|as|bin|ibn|abu|de|van|von|der|da|di|du|del|la|le)[\-\s]+)?"
+               rf"(?:[{UPPER}][{_LOWER}]+(?:[{UPPER}][{_LOWER}]+)*(?:[\-’'][{UPPER}]?[{_LOWER}]+)*(?![\w])"
                rf"|[{UPPER}]\.?(?=\s))")
 _SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
 _NAME_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}{_SUFFIX}?")
@@ -51,6 +51,8 @@ _NOT_NAME = {
     "island", "islands", "strait", "gulf", "ocean", "east", "west", "north", "south", "middle",
     "street", "square", "palace", "times", "post", "news", "press", "reuters", "agence", "ap", "afp",
     "bbc", "cnn", "media", "telegram", "twitter", "x", "facebook", "christmas", "easter", "ramadan",
+    "europe", "africa", "asia", "america", "pacific", "atlantic", "arctic", "indo-pacific", "transformation",
+    "levant", "balkans", "caucasus", "sahel", "eurasia", "oceania", "baltic", "baltics",
 }
 
 _ORG_HEADS = {
@@ -66,12 +68,16 @@ _ORG_HEADS = {
     "Service": "GovernmentBody", "Coalition": "Organization", "Alliance": "Organization",
     "Mission": "MilitaryUnit", "Contingent": "MilitaryUnit", "Unit": "MilitaryUnit",
 }
+_GENERIC_ORGS = {"general staff", "joint forces", "ground forces", "armed forces", "air force", "navy", "army",
+                 "defence ministry", "defense ministry", "foreign ministry", "interior ministry",
+                 "national guard", "special forces", "joint staff", "land forces", "naval forces",
+                 "air forces", "marine corps", "military intelligence", "border guard", "coast guard"}
 _ORG_STARTS = ("Task Force", "Joint Task Force", "Combined Joint Task Force", "Ministry of",
                "Department of", "Office of", "Operation")
 _CAP_WORD = rf"(?:[{UPPER}][\w’'\-–]*|\d+(?:st|nd|rd|th)?)"
-_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|on|de|du|al)\s+(?:the\s+)?|-|–){_CAP_WORD})*")
+_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:the\s+)?|-|–){_CAP_WORD})*")
 
-_MODIFIERS = r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|deputy|chief|overall|military|army|naval|regional|theater|theatre|field|de\s+facto)\s+)*"
+_MODIFIERS = r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|overall|regional|theater|theatre|field|de\s+facto)\s+)*"
 _PAST_MODIFIERS = re.compile(r"\b(?:former|ex-|then-|outgoing|previous|late|erstwhile|onetime)\s*$", re.I)
 _PLANNED_MODIFIERS = re.compile(r"\b(?:incoming|designate|nominee|nominated|would-be|future)\s*$", re.I)
 
@@ -108,8 +114,8 @@ _PAST = re.compile(
     r"was\s+dismissed|then-|in\s+(?:19|20)\d\d|commanded|headed|led|once)\b", re.I)
 _REPORTED = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed|rumou?red|is\s+said\s+to|"
                        r"are\s+said\s+to|was\s+said\s+to)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though)\b|\bbut\b|\bwhile\b|"
-                           r"\bafter\b|\bbefore\b|\bbecause\b|\bwhen\b|[“”\"]")
+_CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though|where|which|who)\b|\bbut\b|\bwhile\b|"
+                           r"\bafter\b|\bbefore\b|\bbecause\b|\bwhen\b|\bthat\b|[“”\"]")
 
 EXTRACTOR_NAME = "kg-rules"
 
@@ -130,10 +136,11 @@ class _Span:
     posts: list[tuple[Post, float, str, Modality]] = field(default_factory=list)
     head_start: int | None = None  # where the title/rank phrase introducing a person starts
     refers_to: str | None = None  # for a later mention ("Esper"): the name the person was introduced by
+    qualified: str | None = None  # a generic name made specific: "General Staff" -> "Russian General Staff"
 
     @property
     def canonical(self) -> str:
-        return self.known.name if self.known else self.name
+        return self.known.name if self.known else (self.qualified or self.name)
 
 
 @dataclass
@@ -153,7 +160,7 @@ class _Reader:
         self.text = document.text
         self.gazetteer = gazetteer
         self.persons: list[_Person] = []
-        self.last_person: _Span | None = None
+        self.last_country: KnownEntity | None = None
         self.mentions: list[Mention] = []
         self.relations: list[RelationMention] = []
 
@@ -181,6 +188,11 @@ class _Reader:
                 for hit in anchor.finditer(text, a, b):
                     if hit.start() > a and text[hit.start()].isupper():
                         b = min(b, hit.start())
+            title = self.gazetteer.post_re.match(text, a, b)
+            if title:
+                # "Chief of the Defence Staff", "Commander US Central Command": a title, not an organisation
+                rest = re.match(r"\s*(?:of\s+|for\s+)?(?:the\s+)?", text[title.end():b])
+                a = title.end() + (rest.end() if rest else 0)
             phrase = text[a:b].rstrip(" -–")
             b = a + len(phrase)
             if not phrase:
@@ -190,7 +202,7 @@ class _Reader:
                 a += lead.end()
                 phrase = phrase[lead.end():]
             words = phrase.split()
-            heads = [i for i, w in enumerate(words) if w in _ORG_HEADS]
+            heads = [i for i, w in enumerate(words) if any(part in _ORG_HEADS for part in re.split(r"[-–]", w))]
             starts_like_org = any(phrase.startswith(s + " ") for s in _ORG_STARTS)
             if not heads and not starts_like_org:
                 continue
@@ -201,14 +213,15 @@ class _Reader:
                 last = heads[-1]
                 tail = words[last + 1:]
                 # keep "Ministry of Defence", drop "Command Sergeant" style trailing words
-                if tail and words[last + 1] not in ("of", "for", "on") and not _looks_like_designation(tail):
+                if tail and words[last + 1] not in ("of", "for") and not _looks_like_designation(tail):
                     words = words[: last + 1]
             phrase = " ".join(words)
             if len(words) < 2 and not starts_like_org:
                 continue
             b = a + _span_len(text, a, phrase)
+            head_parts = [p for w in words for p in re.split(r"[-–]", w) if p in _ORG_HEADS]
             kind = "MilitaryUnit" if starts_like_org and phrase.startswith(("Task Force", "Joint", "Combined", "Operation")) \
-                else _ORG_HEADS.get(words[-1], _ORG_HEADS.get(next((w for w in reversed(words) if w in _ORG_HEADS), ""), "GovernmentBody"))
+                else _ORG_HEADS[head_parts[-1]] if head_parts else "GovernmentBody"
             if phrase.startswith(("Ministry", "Department", "Office")):
                 kind = "GovernmentBody"
             country = None
@@ -217,8 +230,24 @@ class _Reader:
                     country = k.known.name
             if any(k.start <= a and b <= k.end for k in known if not k.demonym and k.known and k.known.kind != "Country"):
                 continue
-            spans.append(_Span(kind, phrase, a, b, country=country))
+            span = _Span(kind, phrase, a, b, country=country)
+            if phrase.lower() in _GENERIC_ORGS:
+                self._qualify(span, known)
+            spans.append(span)
         return spans
+
+    def _qualify(self, span: _Span, known: list[_Span]) -> None:
+        """"the General Staff" -> "Russian General Staff", from the country the sentence (or the
+        article so far) is about, so that two countries' general staffs never merge."""
+        before = [k for k in known if k.end <= span.start and k.known and k.known.kind == "Country"]
+        country = before[-1].known if before else self.last_country
+        if country is None:
+            return
+        demonym = country.demonyms[0] if country.demonyms else country.name
+        qualified = f"{demonym} {span.name}"
+        found = self.gazetteer.lookup(qualified)
+        span.qualified = found[0].name if found and not found[1] else qualified
+        span.country = country.name
 
     def person_spans(self, start: int, end: int, blocked: list[_Span]) -> list[_Span]:
         """Names introduced by a rank, a post title or an honorific, with the posts they state."""
@@ -273,10 +302,11 @@ class _Reader:
                             pos += gap.end() if gap else 0
                             continue
                     comma = re.match(r",\s+", text[pos:end])
-                    if comma and len(chain) == 1 and _NAME_RE.match(text, pos + comma.end()):
-                        # "the Y commander, X": a title, a comma, then the name
+                    if comma and len(chain) == 1 and (_NAME_RE.match(text, pos + comma.end())
+                                                      or g.rank_re.match(text, pos + comma.end())):
+                        # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
                         following = text[pos + comma.end():end]
-                        if not g.rank_re.match(following) and not re.match(r"\w+\s+(?:of|said|told)\b", following):
+                        if not re.match(r"\w+\s+(?:of|said|told)\b", following):
                             pos += comma.end()
                             continue
                 break
@@ -286,9 +316,10 @@ class _Reader:
             chain.append((kind, form, pos, stop))
             pos = stop
             gap = re.match(r"\s+", text[pos:end])
-            if not gap:
+            if gap:
+                pos += gap.end()
+            elif not text.startswith(",", pos):
                 break
-            pos += gap.end()
         return chain, pos, of_org
 
     def _clean_name(self, raw: str, blocked: list[_Span], pos: int) -> str | None:
@@ -378,6 +409,48 @@ class _Reader:
         modality: Modality = "past" if past else "asserted"
         person.posts.append((_make_post(title, org), 0.85, "apposition", modality))
 
+    def predicate_posts(self, person: _Span, end: int, spans: list[_Span]) -> None:
+        """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
+        "X, who heads EUCOM, is also NATO's Supreme Allied Commander Europe"."""
+        text = self.text
+        rest = text[person.end:end]
+        clause = re.match(r"\s*,\s*(?:who|which)\b[^,]*,", rest)
+        offset = person.end + (clause.end() if clause else 0)
+        m = re.match(
+            r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
+            r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|became|becomes|become|was\s+named(?:\s+as)?|"
+            r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
+            r"was\s+confirmed\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
+            r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?", text[offset:end], re.I)
+        if not m:
+            return
+        pos = offset + m.end()
+        org = None
+        org_here = _span_at(spans, pos)
+        if org_here is not None and org_here.kind != "Person":
+            org = org_here
+            poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
+            pos = org_here.end + (poss.end() if poss else 0)
+        pos += len(re.match(_MODIFIERS, text[pos:end], re.I).group())
+        title_m = self.gazetteer.post_re.match(text, pos, end)
+        if not title_m:
+            return
+        verb = m.group("verb").lower()
+        if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and org is None \
+                and not re.match(r"\s+(?:of|for|at)\b", text[title_m.end():end]):
+            return  # "X is head" without anything else is rarely a post statement
+        title = self.gazetteer.posts[fold(title_m.group())]
+        of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
+        if of:
+            target = _span_at(spans, title_m.end() + of.end())
+            if target and target.kind != "Person":
+                org = target
+        modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.I) \
+            and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
+        if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.I):
+            modality = "planned"
+        person.posts.append((_make_post(title, org), 0.8, "predicate-post", modality))
+
     def verb_relations(self, sent_start: int, sent_end: int, spans: list[_Span]) -> None:
         """Relations stated by a verb between two mentions of one sentence."""
         text = self.text
@@ -391,13 +464,16 @@ class _Reader:
 
     def _pair(self, left: _Span, right: _Span, between: str, sent_start: int, sent_end: int) -> None:
         lp, rp = left.kind == "Person", right.kind == "Person"
-        lo = left.kind not in ("Person", "Country") or (left.kind == "Country" and left.known is None)
+        lo = left.kind not in ("Person", "Country")
         ro = right.kind not in ("Person", "Country")
-        b = " ".join(between.split())
+        b = " ".join(between.split()) + " "  # patterns end in whitespace before the right mention
+        if lp or lo:
+            # "Kurilla, who previously commanded the XVIII Airborne Corps, reports to Austin"
+            b = re.sub(r"^,\s*(?:who|which)\b[^,]*,\s*", "", b)
         rank_gap = r"(?:the\s+)?(?:(?:{})\s+)?".format(self.gazetteer.rank_re.pattern)
         if lp and ro:
             m = re.fullmatch(
-                r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is)\s+)*"
+                r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
                 r"(?P<verb>commands?|commanded|commanding|leads?|led|leading|heads?|headed|heading|oversees|oversaw|"
                 r"runs|ran|chairs|chaired|took\s+(?:over\s+)?command\s+of|takes\s+command\s+of|assumed\s+command\s+of|"
                 r"assumes\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
@@ -432,8 +508,17 @@ class _Reader:
                     return
         if lo and rp:
             m = re.fullmatch(
-                r",?\s*(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
-                r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+" + rank_gap, b, re.I)
+                r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
+                r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+(?:[\w'’\-]+\s+){0,2}?" + rank_gap, b, re.I)
+            if m is None:
+                m = re.fullmatch(r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s+(?:is\s+)?"
+                                 + rank_gap, b, re.I)
+                if m and not re.search(r"\b(?:was|former)\b", b, re.I):
+                    title = self.gazetteer.posts.get(fold(m.group("verb")))
+                    if title:
+                        modality = self._clause_modality(sent_start, left.start, right.end, "asserted")
+                        self._post_relation(right, _make_post(title, left), sent_start, sent_end, 0.8, modality, "whose-title-is")
+                    return
             if m:
                 past = bool(re.search(r"\b(?:was|were|had)\b", b, re.I))
                 modality = self._clause_modality(sent_start, left.start, right.end, "past" if past else "asserted")
@@ -507,11 +592,17 @@ class _Reader:
                 r"based|stationed|deployed|serving|positioned|posted|permanently|rotating|rotate|already|present|"
                 r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
                 r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
-                r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within)\s+(?:the\s+)?"
-                r"(?:(?:north|south|east|west|northern|southern|eastern|western|north-?eastern|north-?western|"
-                r"south-?eastern|south-?western|central)\s+)?", after, re.I)
+                r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within)\s+(?:the\s+)?", after, re.I)
             if host_match:
-                host = _span_at(countries, m.end() + host_match.end())
+                pos = m.end() + host_match.end()
+                host = _span_at(countries, pos)
+                if host is None:
+                    # "in northeastern Syria", "at Hamid Karzai International Airport in Kabul"
+                    skip = re.match(r"(?:(?:north|south|east|west|northern|southern|eastern|western|north-?eastern|"
+                                    r"north-?western|south-?eastern|south-?western|central)\s+"
+                                    r"|(?:[A-Z][\w’'\-]*\s+){1,6}(?:in|near|outside)\s+(?:the\s+)?)", text[pos:sent_end])
+                    if skip:
+                        host = _span_at(countries, pos + skip.end())
             rule = "count-in-host"
             if host is None:
                 # "Germany hosts some 35,000 U.S. service members" / "Poland has 10,000 troops on its soil"
@@ -559,6 +650,9 @@ class _Reader:
         window = before + " " + m.group() + " " + tail
         if _NEGATION.search(before) or re.search(r"\bno\b|\bnot\b", m.group()):
             return "negated"
+        if re.search(r"\b(?:its|their)\s+$", before) and not re.search(r"\b(?:more|additional|extra)\b", m.group(), re.I):
+            # "move some of its roughly 500 soldiers in Iraq": the troops are there now, whatever happens next
+            return "asserted"
         if re.search(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pulled\s+out|left|departed|had\s+been|used\s+to|"
                      r"was\s+home\s+to|once|previously|formerly|at\s+its\s+peak|in\s+(?:19|20)\d\d)\b", window, re.I):
             return "past"
@@ -574,7 +668,7 @@ class _Reader:
     def _mention(self, span: _Span) -> Mention:
         known = span.known
         return Mention(kind=span.kind, name=span.name, start=span.start, end=span.end,  # type: ignore[arg-type]
-                       key=self._key(span), canonical=known.name if known else None,
+                       key=self._key(span), canonical=known.name if known else span.qualified,
                        wikidata=known.wikidata if known else None, rank=span.rank, country=span.country,
                        branch=span.branch)
 
@@ -703,7 +797,7 @@ def _make_post(title: PostTitle, org: _Span | None) -> Post:
     known = org.known
     mention = Mention(kind=org.kind, name=org.name, start=org.start, end=org.end,  # type: ignore[arg-type]
                       key=("country:" if org.kind == "Country" else "org:") + normalise_name(org.canonical),
-                      canonical=known.name if known else None, wikidata=known.wikidata if known else None,
+                      canonical=known.name if known else org.qualified, wikidata=known.wikidata if known else None,
                       country=org.country)
     return Post(title=title.title, org=mention)
 
@@ -735,6 +829,8 @@ def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extractio
             reader.apposition_posts(person, s_end, nonperson + persons)
             reader.remember(person)
         persons += reader.coreferent_spans(s_start, s_end, nonperson + persons)
+        for person in persons:
+            reader.predicate_posts(person, s_end, nonperson + persons)
         spans = sorted(nonperson + persons, key=lambda s: s.start)
         for span in spans:
             reader.mentions.append(reader._mention(span))
@@ -745,6 +841,9 @@ def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extractio
                 reader._post_relation(person, post, s_start, s_end, conf, modality, rule)
         reader.verb_relations(s_start, s_end, spans)
         reader.troop_relations(s_start, s_end, spans)
+        countries = [k for k in known if k.known and k.known.kind == "Country"]
+        if countries:
+            reader.last_country = countries[-1].known
     mapping = _person_key_map(reader)
     return Extraction(document=document,
                       mentions=[_rekey_mention(mapping, m) for m in reader.mentions],

@@ -76,8 +76,8 @@ def parse_number(text: str) -> int | None:
         scale = {"million": 1_000_000, "thousand": 1000, "hundred": 100, "k": 1000}.get(match.group(2) or "", 1)
         return int(round(value * scale))
     words = [w for w in re.split(r"[\s\-]+", text) if w and w != "and"]
-    if not words:
-        return None
+    if not words or words[0] in _SCALES or words == ["a"] or words == ["an"]:
+        return None  # "thousands", "several thousand": no count
     total = current = 0
     seen = False
     for word in words:
