@@ -7,7 +7,6 @@ exit 2 (click). Nothing here does work the library does not expose.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 import webbrowser
 from collections.abc import Callable
@@ -40,9 +39,9 @@ def _store_option(function: F) -> F:
                         help="Store directory [default: ./kg-store].")(function)
 
 
-def _open(store_path: Path | None, *, create: bool = False, base: str = DEFAULT_BASE):
+def _open(store_path: Path | None, *, write: bool = False, base: str = DEFAULT_BASE):
     from kg.store import Store, default_store_path
-    return Store(store_path or default_store_path(), base=base, create=create)
+    return Store(store_path or default_store_path(), base=base, read_only=not write)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,7 +75,7 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
     from kg.pipeline import build as build_graph
 
-    with _open(store_path, create=True, base=base) as store:
+    with _open(store_path, write=True, base=base) as store:
         report = build_graph(list(inputs), store, workers=workers, replace=replace,
                              progress=_progress if sys.stderr.isatty() else None)
         if sys.stderr.isatty():

@@ -74,7 +74,7 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("About 5,000 US troops are in Iraq.")
     >>> build([folder], store).summary()
-    '1 added, 0 replaced, 0 unchanged; 1 relations, 38 quads written'
+    '1 added, 0 replaced, 0 unchanged; 1 relations, 33 quads written'
     """
     documents: dict[str, Document] = {}
     for document in read_documents(inputs):

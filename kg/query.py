@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any
 
 from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
-                        QueryTriples, RdfFormat)
+                        QueryTriples, RdfFormat, serialize)
 
 from kg.errors import QueryError
 from kg.ontology import PREFIXES
@@ -107,9 +107,9 @@ def format_result(result: Any, fmt: str) -> str:
         if fmt not in GRAPH_FORMATS:
             raise QueryError(f"format {fmt!r} is for SELECT/ASK results", hint="use ttl, nt or jsonld for CONSTRUCT")
         rdf_format = _RDF_FORMATS.get(fmt, RdfFormat.N_TRIPLES)
-        prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE,) else None
-        data = result.serialize(format=rdf_format, prefixes=prefixes) if prefixes else result.serialize(format=rdf_format)
-        return data.decode("utf-8")
+        if rdf_format == RdfFormat.TURTLE:
+            return serialize(list(result), format=rdf_format, prefixes=PREFIXES).decode("utf-8")
+        return result.serialize(format=rdf_format).decode("utf-8")
     if fmt not in SELECT_FORMATS:
         raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results", hint="use table, csv, tsv, json or xml")
     if fmt == "table":

@@ -86,8 +86,10 @@ def choose_label(kind: str, names: list[str]) -> str:
     """The canonical label among the names an entity was seen under: the fullest, then the first in
     sorted order, so the choice never depends on the order articles were read.
 
-    >>> choose_label("Person", ["Esper", "Mark Esper", "Mark T. Esper"])
-    'Mark T. Esper'
+    >>> choose_label("Person", ["Smith", "John Smith", "John Q. Smith"])
+    'John Q. Smith'
+    >>> choose_label("Person", ["Esper", "Mark T. Esper"])  # a known person: the gazetteer's name
+    'Mark Esper'
     """
     names = [n for n in names if n.strip()]
     if not names:

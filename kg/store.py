@@ -12,11 +12,12 @@ same store for writing gets a clear :class:`~kg.errors.StoreError` instead of co
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore
 
@@ -27,7 +28,7 @@ from kg.rdfmap import document_iri, entities_graph
 from kg.resolve import choose_label
 
 DEFAULT_STORE = "kg-store"
-SERVE_MARKER = "kg-serve.pid"
+LOCK_FILE = "kg.lock"
 
 
 def default_store_path() -> Path:
@@ -51,28 +52,49 @@ class Store:
     {}
     """
 
-    def __init__(self, path: str | Path | None = None, *, base: str = DEFAULT_BASE, create: bool = True) -> None:
+    def __init__(self, path: str | Path | None = None, *, base: str = DEFAULT_BASE, create: bool = True,
+                 read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.base = base
-        if self.path is not None and not self.path.exists() and not create:
-            raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
+        self.read_only = read_only
+        self._lock: IO[bytes] | None = None
+        if self.path is not None:
+            if not self.path.exists() and (read_only or not create):
+                raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._lock = _take_lock(self.path, shared=read_only)
         try:
-            self._ox = OxStore(str(self.path)) if self.path is not None else OxStore()
+            if self.path is None:
+                self._ox = OxStore()
+            elif read_only:
+                self._ox = OxStore.read_only(str(self.path))
+            else:
+                self._ox = OxStore(str(self.path))
         except OSError as error:
+            self._release()
             message = str(error)
             if "lock" in message.lower():
                 raise StoreError("the store is in use by another process", source=str(self.path),
                                  hint="wait for the other kg command to finish or stop `kg serve`") from None
             raise StoreError(f"cannot open store: {message.splitlines()[0]}", source=str(self.path)) from None
-        self._ensure_ontology()
+        if not read_only:
+            self._ensure_ontology()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
         """Release the store (and its lock on the directory)."""
         if getattr(self, "_ox", None) is not None:
-            self._ox.flush() if self.path is not None else None
+            if self.path is not None and not self.read_only:
+                self._ox.flush()
             self._ox = None  # type: ignore[assignment]
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -183,13 +205,30 @@ class Store:
                       if isinstance(g, NamedNode) and g.value.startswith(self.base + "doc/"))
 
 
+def _take_lock(path: Path, *, shared: bool) -> IO[bytes]:
+    """A lock file in the store directory: one writer, or any number of readers, never both.
+
+    Oxigraph itself only stops a second writer; a reader opening a store that another process is
+    writing is undefined behaviour in Oxigraph, so kg's readers and writers all go through this lock.
+    """
+    handle = open(path / LOCK_FILE, "a+b")
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        doing = "being written by another kg command" if shared else "in use by another process"
+        raise StoreError(f"the store is {doing}", source=str(path),
+                         hint="wait for the other kg command to finish or stop `kg serve`") from None
+    return handle
+
+
 def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
     """Bind variables by an inline ``VALUES`` block at the start of the outermost WHERE group.
 
     The values go in as escaped literals, never as query text, and any SPARQL 1.1 endpoint accepts it.
 
-    >>> bind_values("SELECT ?x WHERE { ?x ?p ?name }", {"name": 'say "hi"'})
-    'SELECT ?x WHERE { VALUES ?name { "say \\"hi\\"" } ?x ?p ?name }'
+    >>> print(bind_values("SELECT ?x WHERE { ?x ?p ?name }", {"name": 'say "hi"'}))
+    SELECT ?x WHERE { VALUES ?name { "say \\"hi\\"" } ?x ?p ?name }
     """
     if not bindings:
         return sparql

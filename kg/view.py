@@ -352,12 +352,18 @@ _SCRIPT = """<script type="text/javascript">
     return {id: e.id, title: edgeTip(e.kg, a ? a.kg.label : e.from, b ? b.kg.label : e.to)};
   });
   edges.update(edgeUpdates);
+  // Physics stops once the layout has settled, so thousands of nodes do not keep the page busy.
+  // Small graphs can settle before this script runs: check the engine's flag as well as the events.
   window.kgStabilized = false;
-  network.once("stabilizationIterationsDone", function () {
+  function settled() {
+    if (window.kgStabilized) return;
     network.setOptions({physics: {enabled: false}});
     window.kgStabilized = true;
     document.body.setAttribute("data-kg-stabilized", "true");
-  });
+  }
+  network.once("stabilizationIterationsDone", settled);
+  network.once("stabilized", settled);
+  if (network.physics && network.physics.stabilized) settled();
   function find(query) {
     var q = query.trim().toLowerCase();
     var out = document.getElementById("kg-search-result");

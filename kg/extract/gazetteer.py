@@ -83,10 +83,31 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split("|") if part.strip())
 
 
-def _alternation(forms: list[str]) -> str:
-    """Longest first, so that "Brigadier General" wins over "General"."""
-    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
+def _alternation(forms: list[str], fold_case: bool = False) -> str:
+    """One regular expression matching any of ``forms``, longest match first ("Brigadier General"
+    wins over "General"). The forms are merged into a trie, so the pattern shares prefixes: Python's
+    regex engine then tries a few branches per position instead of hundreds.
+    """
+    trie: dict = {}
+    for form in set(forms):
+        node = trie
+        for char in (form.lower() if fold_case else form):
+            node = node.setdefault(char, {})
+        node[""] = True
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict) -> str:
+    ends = "" in node
+    branches = []
+    for char in sorted(k for k in node if k):
+        piece = r"\s+" if char == " " else re.escape(char)
+        branches.append(piece + _trie_pattern(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # greedy: the longer continuation is tried first, the form ending here after it
+    return f"(?:{body})?" if ends else body
 
 
 @lru_cache(maxsize=1)
@@ -122,9 +143,9 @@ def load_gazetteer() -> Gazetteer:
     forms = [f for f in gazetteer.surface if f != _fold(f) or f[:1].isupper()]
     gazetteer.surface_re = re.compile(rf"(?<![\w.\-])(?:{_alternation(forms)})(?![\w\-]|\.\w)")
     gazetteer.rank_re = re.compile(
-        rf"(?<![\w.])(?:{_alternation([f for f in _rank_forms()])})(?![\w\-])", re.IGNORECASE)
+        rf"(?<![\w.])(?:{_alternation(_rank_forms(), fold_case=True)})(?![\w\-])", re.IGNORECASE)
     gazetteer.post_re = re.compile(
-        rf"(?<![\w.])(?:{_alternation([p.form for p in gazetteer.posts.values()])})(?![\w\-])",
+        rf"(?<![\w.])(?:{_alternation([p.form for p in gazetteer.posts.values()], fold_case=True)})(?![\w\-])",
         re.IGNORECASE)
     gazetteer.honorific_re = re.compile(
         rf"(?<![\w.])(?:{_alternation([r[0] for r in _rows('honorifics.tsv')])})(?![\w\-])")

@@ -12,6 +12,7 @@ and carry the modality of their clause (denied, planned, past). Later mentions b
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from kg.extract.gazetteer import UPPER, Gazetteer, KnownEntity, PostTitle, canonical_rank, fold, load_gazetteer
@@ -85,6 +86,7 @@ TROOP_NOUNS = (r"troops|soldiers|service\s*members|servicemembers|servicemen|ser
                r"military\s+personnel|personnel|forces|marines|paratroopers|sailors|airmen|troopers|"
                r"military\s+advisers|military\s+advisors|advisers|advisors|special\s+forces|commandos|"
                r"contingent|boots\s+on\s+the\s+ground|military\s+trainers|trainers")
+_TROOP_NOUN_RE = re.compile(rf"\b(?:{TROOP_NOUNS})\b", re.IGNORECASE)
 _HEDGES = (r"about|some|roughly|around|approximately|nearly|almost|more\s+than|over|up\s+to|at\s+least|"
            r"fewer\s+than|less\s+than|an\s+estimated|estimated|close\s+to|just\s+over|just\s+under|"
            r"as\s+many\s+as|upwards\s+of|~")
@@ -112,6 +114,7 @@ _PAST = re.compile(
     r"were\s+replaced|replaced|predecessor|succeeded|succeeding|succeeds|stepped\s+down|resigned|"
     r"retired|outgoing|until|withdrew|withdrawn|pulled\s+out|left\s+(?:office|the)|was\s+fired|"
     r"was\s+dismissed|then-|in\s+(?:19|20)\d\d|commanded|headed|led|once)\b", re.I)
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b", re.I)
 _REPORTED = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed|rumou?red|is\s+said\s+to|"
                        r"are\s+said\s+to|was\s+said\s+to)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though|where|which|who)\b|\bbut\b|\bwhile\b|"
@@ -161,14 +164,26 @@ class _Reader:
         self.gazetteer = gazetteer
         self.persons: list[_Person] = []
         self.last_country: KnownEntity | None = None
+        self._scans: dict[str, tuple[list[re.Match[str]], list[int]]] = {}
+        self._coref_cache: tuple[tuple, dict[str, _Person], re.Pattern[str]] | None = None
         self.mentions: list[Mention] = []
         self.relations: list[RelationMention] = []
 
     # -- mentions -------------------------------------------------------------------------------
 
+    def _matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
+        """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
+        scan = self._scans.get(name)
+        if scan is None:
+            found = list(regex.finditer(self.text))
+            scan = (found, [m.start() for m in found])
+            self._scans[name] = scan
+        found, starts = scan
+        return [m for m in found[bisect_left(starts, start):bisect_left(starts, end)] if m.end() <= end]
+
     def known_spans(self, start: int, end: int) -> list[_Span]:
         spans = []
-        for match in self.gazetteer.surface_re.finditer(self.text, start, end):
+        for match in self._matches("surface", self.gazetteer.surface_re, start, end):
             found = self.gazetteer.lookup(match.group())
             if not found:
                 continue
@@ -256,9 +271,9 @@ class _Reader:
         persons: list[_Span] = []
         consumed = start
         anchors = sorted(
-            [(m.start(), m.end(), "rank", m) for m in g.rank_re.finditer(text, start, end)]
-            + [(m.start(), m.end(), "post", m) for m in g.post_re.finditer(text, start, end)]
-            + [(m.start(), m.end(), "hon", m) for m in g.honorific_re.finditer(text, start, end)],
+            [(m.start(), m.end(), "rank", m) for m in self._matches("rank", g.rank_re, start, end)]
+            + [(m.start(), m.end(), "post", m) for m in self._matches("post", g.post_re, start, end)]
+            + [(m.start(), m.end(), "hon", m) for m in self._matches("hon", g.honorific_re, start, end)],
             key=lambda t: (t[0], -t[1]))
         for a_start, _a_end, _kind, _m in anchors:
             if a_start < consumed:
@@ -327,7 +342,8 @@ class _Reader:
         kept: list[str] = []
         for i, token in enumerate(tokens):
             bare = token.strip(",")
-            if bare.lower().rstrip(".") in _NOT_NAME and not _SUFFIX_RE.fullmatch(" " + bare):
+            initial = re.fullmatch(rf"[{UPPER}]\.?", bare) is not None and i > 0
+            if not initial and bare.lower().rstrip(".") in _NOT_NAME and not _SUFFIX_RE.fullmatch(" " + bare):
                 break
             if self.gazetteer.lookup(bare) and not (i > 0 and kept):
                 break
@@ -469,7 +485,7 @@ class _Reader:
         b = " ".join(between.split()) + " "  # patterns end in whitespace before the right mention
         if lp or lo:
             # "Kurilla, who previously commanded the XVIII Airborne Corps, reports to Austin"
-            b = re.sub(r"^,\s*(?:who|which)\b[^,]*,\s*", "", b)
+            b = re.sub(r"^,\s*(?:(?:who|which)\b[^,]*|(?:the\s+|a\s+|an\s+)?[^,]{1,80}?)\s*,\s*", "", b)
         rank_gap = r"(?:the\s+)?(?:(?:{})\s+)?".format(self.gazetteer.rank_re.pattern)
         if lp and ro:
             m = re.fullmatch(
@@ -558,7 +574,7 @@ class _Reader:
         window = text[clause_start:end]
         if base == "past":
             return "past"
-        if _NEGATION.search(window):
+        if _NEGATION.search(window) or _DENIAL.search(text[sent_start:start]):
             return "negated"
         if _REPORTED.search(window):
             return "reported"
@@ -571,6 +587,8 @@ class _Reader:
     def troop_relations(self, sent_start: int, sent_end: int, spans: list[_Span]) -> None:
         text = self.text
         countries = [s for s in spans if s.known is not None and s.known.kind == "Country"]
+        if not countries or not _TROOP_NOUN_RE.search(text, sent_start, sent_end):
+            return  # most sentences: no troops, or no country to send or host them
         for m in _TROOP_RE.finditer(text, sent_start, sent_end):
             np = m.group("np") or ""
             if not _NP_ALLOWED.match(np):
@@ -648,7 +666,7 @@ class _Reader:
         before = text[clause_start:m.start()]
         tail = re.split(r"[,;.]", after, maxsplit=1)[0]
         window = before + " " + m.group() + " " + tail
-        if _NEGATION.search(before) or re.search(r"\bno\b|\bnot\b", m.group()):
+        if _NEGATION.search(before) or re.search(r"\bno\b|\bnot\b", m.group()) or _DENIAL.search(text[sent_start:m.start()]):
             return "negated"
         if re.search(r"\b(?:its|their)\s+$", before) and not re.search(r"\b(?:more|additional|extra)\b", m.group(), re.I):
             # "move some of its roughly 500 soldiers in Iraq": the troops are there now, whatever happens next
@@ -715,12 +733,7 @@ class _Reader:
         text = self.text
         if not self.persons:
             return spans
-        by_token: dict[str, _Person] = {}
-        for person in self.persons:
-            by_token.setdefault(person.tokens[-1], person)
-            by_token.setdefault(person.name, person)
-        names = sorted(by_token, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
+        by_token, pattern = self._coreference_pattern()
         for m in pattern.finditer(text, start, end):
             if any(t.start <= m.start() < t.end or m.start() <= t.start < m.end() for t in taken + spans):
                 continue
@@ -735,6 +748,19 @@ class _Reader:
                 person = candidates[-1]
                 spans.append(_Span("Person", person.name, a, start + m.end(), rank=person.rank))
         return spans
+
+    def _coreference_pattern(self) -> tuple[dict[str, _Person], re.Pattern[str]]:
+        """The names of the persons introduced so far, as one pattern (rebuilt only when they change)."""
+        signature = tuple((p.name, p.tokens[-1]) for p in self.persons)
+        if self._coref_cache is None or self._coref_cache[0] != signature:
+            by_token: dict[str, _Person] = {}
+            for person in self.persons:
+                by_token.setdefault(person.tokens[-1], person)
+                by_token.setdefault(person.name, person)
+            names = sorted(by_token, key=len, reverse=True)
+            pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
+            self._coref_cache = (signature, by_token, pattern)
+        return self._coref_cache[1], self._coref_cache[2]
 
     def remember(self, span: _Span) -> None:
         tokens = [t for t in span.name.replace(",", "").split() if not _SUFFIX_RE.fullmatch(" " + t)]

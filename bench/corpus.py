@@ -1,0 +1,80 @@
+"""A synthetic corpus of news-like articles with known facts, for the benchmark.
+
+Every article states a few facts in the constructions the extractor knows (titles, appositions,
+reporting lines, troop counts) inside filler prose, so that throughput is measured on text of a
+realistic length (about 500 words) and the facts can be checked after the build.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+FIRST = ["James", "Maria", "Olena", "Pierre", "Hans", "Aiko", "Samir", "Laura", "Tomasz", "Ingrid", "Carlos",
+         "Nadia", "Viktor", "Fiona", "Rashid", "Elena", "Kwame", "Sofia", "Dmitri", "Grace"]
+LAST = ["Holloway", "Brandt", "Kovalenko", "Marchetti", "Okafor", "Lindqvist", "Tanaka", "Haddad", "Novak",
+        "Ferreira", "Whitcombe", "Adeyemi", "Sorensen", "Castellano", "Petrov", "Nakamura", "Ibrahim",
+        "Draper", "Vasquez", "Kowalczyk", "Mendel", "Ashworth", "Quinlan", "Rasmussen", "Delacroix"]
+RANKS = ["Gen.", "Lt. Gen.", "Maj. Gen.", "Brig. Gen.", "Adm.", "Vice Adm.", "Colonel", "Air Marshal"]
+UNITS = ["Task Force {}", "{} Brigade", "{} Division", "Joint Task Force {}", "{} Command"]
+UNIT_NAMES = ["Falcon", "Granite", "Northern Shield", "Atlas", "Harbor", "Sentinel", "Cobalt", "Meridian",
+              "Iron Valley", "Summit", "Anchor", "Polar", "Crescent", "Highland", "Bastion", "Trident"]
+COUNTRIES = [("US", "American"), ("Britain", "British"), ("France", "French"), ("Germany", "German"),
+             ("Canada", "Canadian"), ("Italy", "Italian"), ("Poland", "Polish"), ("Spain", "Spanish")]
+HOSTS = ["Iraq", "Syria", "Estonia", "Lithuania", "Romania", "Kuwait", "Jordan", "Niger", "Japan", "Kosovo"]
+FILLER = [
+    "Officials described the talks as constructive but said several questions remained open.",
+    "The ministry did not give further details about the timetable or the costs involved.",
+    "Analysts said the decision reflected a broader review of commitments in the region.",
+    "Local officials welcomed the announcement and said they expected closer cooperation.",
+    "The statement followed weeks of consultations with allies and partner governments.",
+    "Reporters were told that the arrangements would be reviewed again at the end of the year.",
+    "Lawmakers in the capital asked for a briefing on the plans before the next budget vote.",
+    "The exercise, held every spring, tests logistics, communications and medical support.",
+    "A spokesperson declined to comment on intelligence matters or on future operations.",
+    "Diplomats said the visit was intended to reassure partners about long-term support.",
+]
+
+
+def person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def unit(rng: random.Random) -> str:
+    return rng.choice(UNITS).format(rng.choice(UNIT_NAMES))
+
+
+def article(index: int, rng: random.Random) -> dict:
+    commander, superior = person(rng), person(rng)
+    while superior == commander:
+        superior = person(rng)
+    rank = rng.choice(RANKS)
+    force = unit(rng)
+    parent = f"{rng.choice(UNIT_NAMES)} Command"
+    sender, demonym = rng.choice(COUNTRIES)
+    host = rng.choice(HOSTS)
+    count = rng.randrange(2, 120) * 100
+    facts = [
+        f"{rank} {commander}, the commander of {force}, spoke to reporters on {rng.choice(['Monday', 'Tuesday', 'Friday'])}.",
+        f"{commander.split()[-1]} reports directly to Defence Minister {superior}.",
+        f"{force} falls under {parent}.",
+        f"There are about {count:,} {demonym} troops in {host}, officials said.",
+    ]
+    body: list[str] = []
+    while len(" ".join(body).split()) < 470:
+        body.append(rng.choice(FILLER))
+    for fact in facts:
+        body.insert(rng.randrange(len(body) + 1), fact)
+    paragraphs = [" ".join(body[i:i + 4]) for i in range(0, len(body), 4)]
+    return {"id": f"bench-{index:06d}", "published": f"2023-{1 + index % 12:02d}-{1 + index % 28:02d}",
+            "title": f"{force} under new scrutiny", "text": "\n\n".join(paragraphs)}
+
+
+def write_corpus(path: Path, size: int, seed: int = 7) -> Path:
+    """Write ``size`` articles as JSONL to ``path`` (same seed, same corpus)."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(size):
+            out.write(json.dumps(article(index, rng)) + "\n")
+    return path

@@ -1,0 +1,76 @@
+"""kg eval: scoring against gold files, and the quality floors the project keeps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.errors import GoldError
+from kg.evaluate import evaluate, load_gold
+from kg.pipeline import build
+from kg.store import Store
+
+from conftest import EXAMPLES, UNSEEN
+
+
+def test_evaluate_examples_gold(examples_store):
+    scores = evaluate(examples_store, EXAMPLES / "gold.json")
+    for kind, score in scores.items():
+        assert score.precision >= 0.9, (kind, score.false_positives)
+        assert score.recall >= 0.9, (kind, score.false_negatives)
+
+
+def test_evaluate_seed_article(shared_dev, tmp_path):
+    store = Store(tmp_path / "store")
+    build([shared_dev / "seed-article.txt"], store)
+    scores = evaluate(store, shared_dev / "seed-gold.json")
+    assert set(scores) == {"persons", "posts", "headOf", "reportsTo", "partOf", "troops"}
+    for kind, score in scores.items():
+        assert score.f1 >= 0.9, (kind, score.false_positives, score.false_negatives)
+
+
+# Floors measured on the held-back articles of tests/data/unseen (written before the rules were tuned);
+# they may only go up.
+UNSEEN_FLOORS = {"persons": (0.95, 0.9), "posts": (0.9, 0.85), "headOf": (0.9, 0.6), "reportsTo": (0.9, 0.6),
+                 "partOf": (0.7, 0.7), "troops": (0.9, 0.5)}
+
+
+def test_evaluate_unseen_regression_floor(tmp_path):
+    store = Store(tmp_path / "store")
+    build([UNSEEN], store)
+    scores = evaluate(store, UNSEEN / "gold.json")
+    for kind, (precision, recall) in UNSEEN_FLOORS.items():
+        assert scores[kind].precision >= precision, (kind, scores[kind].false_positives)
+        assert scores[kind].recall >= recall, (kind, scores[kind].false_negatives)
+
+
+def test_evaluate_counts_optional_neither_way(memory_store, tmp_path):
+    (tmp_path / "a.txt").write_text("Gen. Frank McKenzie, commander of US Central Command, spoke.")
+    build([tmp_path], memory_store)
+    gold = {"persons": [], "persons_optional": ["Frank McKenzie"], "headOf": [],
+            "headOf_optional": [["Frank McKenzie", "US Central Command"]]}
+    scores = evaluate(memory_store, gold)
+    assert (scores["persons"].tp, scores["persons"].fp) == (0, 0)
+    assert (scores["headOf"].tp, scores["headOf"].fp) == (0, 0)
+
+
+def test_evaluate_wrong_prediction_is_a_false_positive(memory_store, tmp_path):
+    (tmp_path / "a.txt").write_text("Gen. Frank McKenzie, commander of US Central Command, spoke.")
+    build([tmp_path], memory_store)
+    scores = evaluate(memory_store, {"headOf": [["Frank McKenzie", "US European Command"]]})
+    assert (scores["headOf"].tp, scores["headOf"].fp, scores["headOf"].fn) == (0, 1, 1)
+    assert scores["headOf"].f1 == 0.0
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "malformed JSON"),
+    ("[1, 2]", "a gold file is a JSON object"),
+    (json.dumps({"headOf": [["only one"]]}), "pairs"),
+    (json.dumps({"troops": [["US", "Iraq", "5000"]]}), "[sender, host, count]"),
+])
+def test_evaluate_bad_gold_file(tmp_path, content, message):
+    path = tmp_path / "gold.json"
+    path.write_text(content)
+    with pytest.raises(GoldError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_gold(path)

@@ -1,0 +1,88 @@
+"""Querying: named queries answer the questions users ask; result formats are the W3C ones."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from kg.errors import QueryError
+from kg.query import format_result, named_queries, named_query, query_kind, run_query, select
+
+
+def rows(store, query_name, **bindings):
+    return select(store, named_query(query_name), bindings=bindings or None).as_dicts()
+
+
+def test_query_who_commands_centcom(examples_store):
+    found = {r["commander"] for r in rows(examples_store, "who-commands", name="CENTCOM")}
+    assert found == {"Frank McKenzie", "Michael Kurilla"}
+
+
+def test_query_who_commands_carries_date_and_source(examples_store):
+    kurilla = [r for r in rows(examples_store, "who-commands", name="Central Command") if r["commander"] == "Michael Kurilla"]
+    assert kurilla[0]["asOf"] == "2022-04-01" and kurilla[0]["source"] == "Kurilla takes command of CENTCOM"
+
+
+def test_query_chain_of_command_goes_through_units(examples_store):
+    chain = {r["superior"] for r in rows(examples_store, "chain-of-command", name="Pat White")}
+    assert {"Frank McKenzie", "Mark Esper"} <= chain
+
+
+def test_query_troops_by_country(examples_store):
+    us = rows(examples_store, "troops-by-country", name="United States")
+    hosts = {(r["host"], int(r["troops"]), r["asOf"]) for r in us}
+    assert ("Iraq", 5000, "2020-01-06") in hosts and ("Japan", 54000, "2023-06-15") in hosts
+    assert not any(r["sender"] == "United States" and r["host"] == "Germany" and r["troops"] == "11900" for r in us)
+
+
+def test_query_evidence_returns_sentences_and_sources(examples_store):
+    evidence = rows(examples_store, "evidence", name="Seely")
+    assert any(r["relation"] == "headOf" and "Task Force Iraq" in r["sentence"] and r["date"] == "2020-01-06"
+               for r in evidence)
+
+
+def test_query_entities_have_class_and_degree(examples_store):
+    entities = {r["entity"]: r for r in rows(examples_store, "entities")}
+    assert entities["US Central Command"]["class"] == "Organization"
+    assert int(entities["US Central Command"]["degree"]) >= 4
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_query_every_named_query_runs(examples_store, name):
+    assert select(examples_store, named_query(name)).rows
+
+
+def test_query_json_is_w3c_results(examples_store):
+    data = json.loads(run_query(examples_store, "SELECT ?p WHERE { ?p org:headOf ?o } LIMIT 2", fmt="json"))
+    assert data["head"]["vars"] == ["p"] and data["results"]["bindings"][0]["p"]["type"] == "uri"
+
+
+def test_query_csv_tsv_xml(examples_store):
+    sparql = "SELECT ?o WHERE { ?p org:headOf ?o } ORDER BY ?o LIMIT 3"
+    assert next(csv.reader(io.StringIO(run_query(examples_store, sparql, fmt="csv")))) == ["o"]
+    assert run_query(examples_store, sparql, fmt="tsv").startswith("?o\n")
+    root = ET.fromstring(run_query(examples_store, sparql, fmt="xml"))
+    assert root.tag.endswith("sparql")
+
+
+def test_query_construct_formats(examples_store):
+    sparql = "CONSTRUCT { ?p org:headOf ?o } WHERE { ?p org:headOf ?o }"
+    assert query_kind(sparql) == "CONSTRUCT"
+    assert "headOf" in run_query(examples_store, sparql, fmt="ttl")
+    assert json.loads(run_query(examples_store, sparql, fmt="jsonld"))
+    with pytest.raises(QueryError, match="is for SELECT/ASK"):
+        run_query(examples_store, sparql, fmt="csv")
+
+
+def test_query_ask_table(examples_store):
+    assert "true" in run_query(examples_store, "ASK { ?s org:headOf ?o }")
+    assert format_result(examples_store.query("ASK { ?s org:headOf ?s }"), "json").strip().endswith("false}")
+
+
+def test_query_unknown_named_query():
+    with pytest.raises(QueryError, match="no named query"):
+        named_query("nope")
