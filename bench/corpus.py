@@ -37,12 +37,23 @@ FILLER = [
 ]
 
 
+SYLLABLES = ["bar", "del", "kor", "man", "vel", "tis", "ro", "gan", "hel", "mar", "dun", "sel", "ka", "lin", "bro"]
+
+
+def surname(rng: random.Random) -> str:
+    """Thousands of distinct surnames, as a real news corpus has (a handful would merge everyone)."""
+    if rng.random() < 0.3:
+        return rng.choice(LAST)
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3)))).capitalize()
+
+
 def person(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    return f"{rng.choice(FIRST)} {surname(rng)}"
 
 
 def unit(rng: random.Random) -> str:
-    return rng.choice(UNITS).format(rng.choice(UNIT_NAMES))
+    name = rng.choice(UNIT_NAMES) if rng.random() < 0.3 else surname(rng)
+    return rng.choice(UNITS).format(name)
 
 
 def article(index: int, rng: random.Random) -> dict:
@@ -51,7 +62,7 @@ def article(index: int, rng: random.Random) -> dict:
         superior = person(rng)
     rank = rng.choice(RANKS)
     force = unit(rng)
-    parent = f"{rng.choice(UNIT_NAMES)} Command"
+    parent = f"{rng.choice(UNIT_NAMES)} Command"  # a few parents shared by many units
     sender, demonym = rng.choice(COUNTRIES)
     host = rng.choice(HOSTS)
     count = rng.randrange(2, 120) * 100

@@ -84,6 +84,20 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
 
 
 @main.command()
+@click.argument("ids", nargs=-1, required=True)
+@_store_option
+@_errors
+def remove(ids: tuple[str, ...], store_path: Path | None) -> None:
+    """Remove articles by id, with every entity and fact that no remaining article supports."""
+    with _open(store_path, write=True) as store:
+        removed = store.remove(ids)
+    missing = sorted(set(ids) - set(removed))
+    click.echo(f"{len(removed)} removed" + (f"; not in the store: {', '.join(missing)}" if missing else ""))
+    if missing and not removed:
+        raise click.ClickException(f"no article with id {', '.join(missing)} in the store")
+
+
+@main.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")

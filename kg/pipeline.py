@@ -92,8 +92,6 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         else:
             (report.replaced if doc_id in stored else report.added).append(doc_id)
             todo.append(document)
-    if replace:
-        store.remove_documents(sorted(set(store.document_hashes()) - set(documents)))
     results: list[tuple[str, list[Quad], int]] = []
     jobs = [(document, store.base) for document in todo]
     if workers > 1 and len(jobs) > 1:
@@ -109,11 +107,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
                 progress(len(results), len(jobs))
     report.quads = sum(len(quads) for _, quads, _ in results)
     report.relations = sum(count for _, _, count in results)
-    if replace:
-        store.remove_documents([doc_id for doc_id, _, _ in results])
-    store.write_documents((doc_id, quads) for doc_id, quads, _ in results)
-    if results or replace:
-        store.refresh_entities()
+    gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
+    store.commit([(doc_id, quads) for doc_id, quads, _ in results], drop=gone)
     return report
 
 

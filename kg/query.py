@@ -1,7 +1,10 @@
 """Querying: SPARQL text, files or named queries -> rows and the standard result formats.
 
-Named queries live in ``kg/queries/NAME.rq``. Each takes one optional parameter, ``?name``, bound
-before evaluation (so it is never spliced into the query text): without it they return every row.
+Named queries live in ``kg/queries/NAME.rq``. Each takes one optional parameter, ``?name``. Lines
+that start with ``#?name`` are comments unless the parameter is given, lines that start with
+``#!name`` only when it is not; so the query starts from the entity asked about instead of filtering
+every row. The value is bound by a ``VALUES`` block as an escaped literal, never spliced into the
+query text.
 """
 
 from __future__ import annotations
@@ -135,6 +138,20 @@ def render_table(table: Table, max_width: int = 60) -> str:
     return "\n".join(lines) + "\n"
 
 
+def parameterise(sparql: str, bindings: dict[str, str] | None) -> str:
+    r"""Switch on the ``#?VAR`` lines of a query for the variables that are bound, and the ``#!VAR``
+    lines for those that are not.
+
+    >>> print(parameterise("SELECT * WHERE {\n#?name ?e rdfs:label ?name .\n}", {"name": "x"}))
+    SELECT * WHERE {
+     ?e rdfs:label ?name .
+    }
+    """
+    given = set(bindings or {})
+    sparql = re.sub(r"(?m)^#\?(\w+)(?=\s)", lambda m: "" if m.group(1) in given else m.group(0), sparql)
+    return re.sub(r"(?m)^#!(\w+)(?=\s)", lambda m: "" if m.group(1) not in given else m.group(0), sparql)
+
+
 def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
     """Run ``sparql`` on a store (local or remote) and serialise the result.
 
@@ -145,12 +162,12 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
     true
     (1 row)
     """
-    return format_result(store.query(sparql, bindings=bindings), fmt)
+    return format_result(store.query(parameterise(sparql, bindings), bindings=bindings), fmt)
 
 
 def select(store: Any, sparql: str, *, bindings: dict[str, str] | None = None) -> Table:
     """Run a SELECT query and return its rows as a :class:`Table` (what the notebook uses)."""
-    return to_table(store.query(sparql, bindings=bindings))
+    return to_table(store.query(parameterise(sparql, bindings), bindings=bindings))
 
 
 _STATS_QUERY = """

@@ -76,10 +76,21 @@ def entity_key(mention: Mention) -> str:
 
 
 def post_key(post: Post, holder: Mention) -> str:
-    """Posts tied to an organisation are shared by all their holders; a bare title is the holder's own."""
+    """Posts tied to an organisation are shared by all their holders; a bare title is the holder's own.
+
+    An organisation has one top post, whatever an article calls it: "commander of CENTCOM" and "the
+    head of Central Command" are the same post.
+    """
     if post.org is None:
         return "post/" + slug(post.title) + "--" + entity_key(holder).removeprefix("person/")
+    if post.title in _leading_titles():
+        return "post/leader--" + entity_key(post.org).split("/", 1)[1]
     return "post/" + slug(post.label)
+
+
+@lru_cache(maxsize=1)
+def _leading_titles() -> frozenset[str]:
+    return frozenset(p.title for p in load_gazetteer().posts.values() if p.leads)
 
 
 def choose_label(kind: str, names: list[str]) -> str:

@@ -124,52 +124,67 @@ class Store:
             sparql_prefixes() + "SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; kgo:textHash ?hash } }")
         return {row["id"].value: row["hash"].value for row in rows}  # type: ignore[index,union-attr]
 
-    def write_documents(self, graphs: Iterable[tuple[str, list[Quad]]]) -> None:
-        """Replace the graphs of the given articles with the given quads, in one transaction."""
+    def commit(self, graphs: Iterable[tuple[str, list[Quad]]] = (), *, drop: Iterable[str] = ()) -> None:
+        """Write article graphs, drop others, and recompute the entities graph, in one transaction.
+
+        Args:
+            graphs: (article id, quads of its graph); an article already stored is replaced.
+            drop: ids of articles to remove.
+
+        A build killed at any moment leaves the store as it was before or as it is after: the
+        whole change is one SPARQL update, which Oxigraph applies atomically.
+        """
         graphs = list(graphs)
-        if not graphs:
+        dropped = {document_iri(self.base, doc_id).value for doc_id in drop}
+        dropped |= {document_iri(self.base, doc_id).value for doc_id, _ in graphs}
+        if not graphs and not any(self._ox.contains_named_graph(NamedNode(g)) for g in dropped):
             return
-        drop = "".join(f"DROP SILENT GRAPH <{document_iri(self.base, doc_id).value}> ;\n" for doc_id, _ in graphs)
-        existing = [doc_id for doc_id, _ in graphs if self._ox.contains_named_graph(document_iri(self.base, doc_id))]
-        if existing:
-            # one SPARQL update = one transaction: the old graphs go and the new ones come together
-            body = "\n".join(_nquads(quads) for _, quads in graphs)
-            self._ox.update(drop + "INSERT DATA {\n" + body + "\n}")
-        else:
-            self._ox.extend(q for _, quads in graphs for q in quads)
+        names = self._aliases(excluding=dropped)
+        for _, quads in graphs:
+            for quad in quads:
+                if quad.predicate == SKOS.altLabel:
+                    names.setdefault(quad.subject.value, set()).add(quad.object.value)  # type: ignore[union-attr]
+        entities = entities_graph(self.base)
+        update = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(dropped))
+        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n"
+        update += "\n".join(_nquads(quads) for _, quads in graphs)
+        update += "\n" + _nquads(self._entity_quads(names, entities)) + "\n}"
+        self._ox.update(update)
 
-    def remove_documents(self, doc_ids: Iterable[str]) -> list[str]:
-        """Drop the graphs of these articles; returns the ids that were there."""
-        removed = []
-        for doc_id in doc_ids:
-            graph = document_iri(self.base, doc_id)
-            if self._ox.contains_named_graph(graph):
-                self._ox.remove_graph(graph)
-                removed.append(doc_id)
-        return removed
+    def remove(self, doc_ids: Iterable[str]) -> list[str]:
+        """Remove articles, and with them every entity and fact no remaining article supports.
 
-    def refresh_entities(self) -> None:
-        """Recompute the derived graph: one canonical ``rdfs:label`` per entity, from every alias seen."""
+        Returns:
+            The ids that were in the store.
+        """
+        present = [i for i in doc_ids if self._ox.contains_named_graph(document_iri(self.base, i))]
+        self.commit(drop=present)
+        return present
+
+    def _aliases(self, *, excluding: set[str]) -> dict[str, set[str]]:
         rows = self._ox.query(sparql_prefixes() + """
-            SELECT ?e ?alt WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }""")
+            SELECT ?g ?e ?alt WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }""")
         names: dict[str, set[str]] = {}
         for row in rows:
-            names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[index,union-attr]
-        graph = entities_graph(self.base)
+            if row["g"].value not in excluding:  # type: ignore[index,union-attr]
+                names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[index,union-attr]
+        return names
+
+    @staticmethod
+    def _entity_quads(names: dict[str, set[str]], graph: NamedNode) -> list[Quad]:
+        """One canonical ``rdfs:label`` per entity, chosen from every alias seen, and the gazetteer's
+        other names for known entities (so "CENTCOM" finds US Central Command in any article)."""
         gazetteer = load_gazetteer()
         quads = []
-        for iri, aliases in names.items():
+        for iri in sorted(names):
             kind = "Person" if "/person/" in iri else "Other"
-            label = choose_label(kind, sorted(aliases))
+            label = choose_label(kind, sorted(names[iri]))
             node = NamedNode(iri)
             quads.append(Quad(node, RDFS.label, Literal(label), graph))
-            known = gazetteer.entities.get(label) if kind != "Person" else None
-            if known is not None and "/post/" not in iri:
-                # the names users know it by, even if this article did not use them ("CENTCOM")
-                for alias in sorted(known.aliases):
-                    quads.append(Quad(node, SKOS.altLabel, Literal(alias), graph))
-        self._ox.update(f"DROP SILENT GRAPH <{graph.value}>")
-        self._ox.extend(quads)
+            known = gazetteer.entities.get(label) if kind != "Person" and "/post/" not in iri else None
+            for alias in sorted(known.aliases) if known is not None else ():
+                quads.append(Quad(node, SKOS.altLabel, Literal(alias), graph))
+        return quads
 
     # -- reading -------------------------------------------------------------------------------
 
