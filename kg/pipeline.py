@@ -7,6 +7,7 @@ not depend on the order of the inputs or the number of workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -95,11 +96,18 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     results: list[tuple[str, list[Quad], int]] = []
     jobs = [(document, store.base) for document in todo]
     if workers > 1 and len(jobs) > 1:
-        with multiprocessing.get_context("spawn" if _threads_unsafe() else "fork").Pool(workers) as pool:
-            for result in pool.imap(_work, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-                results.append(result)
-                if progress:
-                    progress(len(results), len(jobs))
+        # pyoxigraph objects must be freed on the thread that made them; the pool's helper threads
+        # could otherwise run the garbage collector on a stray one, so collect now and pause it
+        gc.collect()
+        gc.disable()
+        try:
+            with multiprocessing.get_context("spawn" if _threads_unsafe() else "fork").Pool(workers) as pool:
+                for result in pool.imap(_work, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                    results.append(result)
+                    if progress:
+                        progress(len(results), len(jobs))
+        finally:
+            gc.enable()
     else:
         for job in jobs:
             results.append(_work(job))

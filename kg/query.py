@@ -1,10 +1,14 @@
 """Querying: SPARQL text, files or named queries -> rows and the standard result formats.
 
-Named queries live in ``kg/queries/NAME.rq``. Each takes one optional parameter, ``?name``. Lines
-that start with ``#?name`` are comments unless the parameter is given, lines that start with
-``#!name`` only when it is not; so the query starts from the entity asked about instead of filtering
-every row. The value is bound by a ``VALUES`` block as an escaped literal, never spliced into the
-query text.
+Named queries live in ``kg/queries/NAME.rq`` and take optional parameters (``--param name=CENTCOM``):
+
+- ``#@name ?var``: ``name`` names an entity; it is looked up first (whole words of a label or alias)
+  and the IRIs found are bound to ``?var``, so the query starts from that entity instead of
+  filtering every row;
+- ``#?name ...``: the rest of the line is part of the query only when ``name`` is given, and
+  ``#!name ...`` only when it is not;
+- other given values are bound by a ``VALUES`` block as escaped literals, never spliced into the
+  query text.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ def named_queries() -> dict[str, str]:
     """Every named query: name -> its SPARQL text.
 
     >>> sorted(named_queries())[:3]
-    ['chain-of-command', 'entities', 'evidence']
+    ['chain-of-command', 'commander-on-date', 'entities']
     """
     folder = resources.files("kg").joinpath("queries")
     return {entry.name[:-3]: entry.read_text(encoding="utf-8")
@@ -138,18 +142,51 @@ def render_table(table: Table, max_width: int = 60) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parameterise(sparql: str, bindings: dict[str, str] | None) -> str:
-    r"""Switch on the ``#?VAR`` lines of a query for the variables that are bound, and the ``#!VAR``
-    lines for those that are not.
+_FIND_ENTITY = """SELECT DISTINCT ?e WHERE {
+  ?e rdfs:label|skos:altLabel ?alias .
+  FILTER(CONTAINS(CONCAT(" ", LCASE(STR(?alias)), " "), CONCAT(" ", LCASE(STR(?name)), " ")))
+}"""
 
-    >>> print(parameterise("SELECT * WHERE {\n#?name ?e rdfs:label ?name .\n}", {"name": "x"}))
-    SELECT * WHERE {
-     ?e rdfs:label ?name .
-    }
+
+def find_entities(store: Any, name: str) -> list[str]:
+    """The IRIs of the entities whose label or alias contains ``name`` as whole words ("Seely" finds
+    "William H. Seely III"; "CENTCOM" finds US Central Command by its alias).
+
+    >>> from kg.store import Store
+    >>> find_entities(Store(), "CENTCOM")
+    []
     """
-    given = set(bindings or {})
-    sparql = re.sub(r"(?m)^#\?(\w+)(?=\s)", lambda m: "" if m.group(1) in given else m.group(0), sparql)
-    return re.sub(r"(?m)^#!(\w+)(?=\s)", lambda m: "" if m.group(1) not in given else m.group(0), sparql)
+    exact = [row["e"].value for row in store.query(
+        "SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel ?name }", bindings={"name": name})]
+    if exact:
+        return sorted(exact)
+    return sorted(row["e"].value for row in store.query(_FIND_ENTITY, bindings={"name": name}))
+
+
+def parameterise(sparql: str, bindings: dict[str, str] | None, store: Any = None) -> tuple[str, dict[str, str]]:
+    r"""Apply the parameter lines of a named query; returns the query and the values left to bind.
+
+    >>> query, rest = parameterise("SELECT * WHERE {\n#?date ?e kgo:asOf ?date .\n}", {"date": "2020-01-01"})
+    >>> print(query); rest
+    SELECT * WHERE {
+     ?e kgo:asOf ?date .
+    }
+    {'date': '2020-01-01'}
+    """
+    given = dict(bindings or {})
+
+    def entity(match: re.Match[str]) -> str:
+        name, variable = match.group(1), match.group(2)
+        if name not in given:
+            return match.group(0)
+        iris = find_entities(store, given.pop(name)) if store is not None else []
+        return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
+
+    sparql = re.sub(r"(?m)^#@(\w+)\s+(\?\w+)\s*$", entity, sparql)
+    present = set(bindings or {})
+    sparql = re.sub(r"(?m)^#\?(\w+)(?=\s)", lambda m: "" if m.group(1) in present else m.group(0), sparql)
+    sparql = re.sub(r"(?m)^#!(\w+)(?=\s)", lambda m: "" if m.group(1) not in present else m.group(0), sparql)
+    return sparql, given
 
 
 def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
@@ -162,12 +199,14 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
     true
     (1 row)
     """
-    return format_result(store.query(parameterise(sparql, bindings), bindings=bindings), fmt)
+    sparql, rest = parameterise(sparql, bindings, store)
+    return format_result(store.query(sparql, bindings=rest or None), fmt)
 
 
 def select(store: Any, sparql: str, *, bindings: dict[str, str] | None = None) -> Table:
     """Run a SELECT query and return its rows as a :class:`Table` (what the notebook uses)."""
-    return to_table(store.query(parameterise(sparql, bindings), bindings=bindings))
+    sparql, rest = parameterise(sparql, bindings, store)
+    return to_table(store.query(sparql, bindings=rest or None))
 
 
 _STATS_QUERY = """

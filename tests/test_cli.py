@@ -113,3 +113,13 @@ def test_cli_stdin(tmp_path):
 def test_cli_query_on_missing_store(tmp_path):
     result = run("query", "ASK {}", "--store", str(tmp_path / "nothing"))
     assert result.returncode == 1 and "no store here" in result.stderr
+
+
+def test_cli_remove(tmp_path):
+    runner = CliRunner()
+    store = str(tmp_path / "s")
+    runner.invoke(main, ["build", str(EXAMPLES), "--store", store], catch_exceptions=False)
+    result = runner.invoke(main, ["remove", "nato-cavoli-2022-07-01", "--store", store], catch_exceptions=False)
+    assert result.exit_code == 0 and "1 removed" in result.output
+    again = runner.invoke(main, ["remove", "nato-cavoli-2022-07-01", "--store", store])
+    assert again.exit_code == 1 and "no article with id nato-cavoli-2022-07-01" in again.output

@@ -86,3 +86,13 @@ def test_query_ask_table(examples_store):
 def test_query_unknown_named_query():
     with pytest.raises(QueryError, match="no named query"):
         named_query("nope")
+
+
+@pytest.mark.parametrize("date, commander", [("2021-01-01", "Frank McKenzie"), ("2022-05-01", "Michael Kurilla")])
+def test_query_commander_on_date_follows_succession(examples_store, date, commander):
+    found = rows(examples_store, "commander-on-date", name="CENTCOM", date=date)
+    assert [r["commander"] for r in found] == [commander]
+
+
+def test_query_commander_on_date_before_any_evidence(examples_store):
+    assert rows(examples_store, "commander-on-date", name="CENTCOM", date="2019-01-01") == []

@@ -102,3 +102,15 @@ def test_store_replace_drops_articles_not_given(tmp_path):
     build([write_jsonl(tmp_path / "b.jsonl", [{"id": "a2", "text": "Gen. Frank McKenzie spoke."}])], store, replace=True)
     assert sorted(store.document_hashes()) == ["a2"]
     assert not list(store.query("SELECT ?p WHERE { ?p rdfs:label 'Mark Milley' }"))
+
+
+def test_store_remove_drops_what_only_that_article_supports(tmp_path):
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "a1", "text": "Gen. Mark Milley, chairman of the Joint Chiefs of Staff, spoke."},
+        {"id": "a2", "text": "Gen. Frank McKenzie, commander of US Central Command, spoke with Gen. Mark Milley."}])], store)
+    assert store.remove(["a2", "nope"]) == ["a2"]
+    labels = {r["l"].value for r in store.query("SELECT ?l WHERE { ?e rdfs:label ?l . FILTER(!isLiteral(?e) && "
+                                                "!STRSTARTS(STR(?e), 'https://w3id.org/kg-news/ontology')) }")}
+    assert "Mark Milley" in labels and "Frank McKenzie" not in labels and "US Central Command" not in labels
+    assert not bool(store.query("ASK { ?p org:headOf ?o . ?o rdfs:label 'US Central Command' }"))

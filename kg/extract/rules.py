@@ -114,6 +114,8 @@ _PAST = re.compile(
     r"were\s+replaced|replaced|predecessor|succeeded|succeeding|succeeds|stepped\s+down|resigned|"
     r"retired|outgoing|until|withdrew|withdrawn|pulled\s+out|left\s+(?:office|the)|was\s+fired|"
     r"was\s+dismissed|then-|in\s+(?:19|20)\d\d|commanded|headed|led|once)\b", re.I)
+_SUCCESSION = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:es|ed|ing)|took\s+over\s+from|takes\s+over\s+from|"
+                         r"taking\s+over\s+from|relieved|relieving)\s+", re.I)
 _DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted|disputed)\b", re.I)
 _REPORTED = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed|rumou?red|is\s+said\s+to|"
                        r"are\s+said\s+to|was\s+said\s+to)\b", re.I)
@@ -216,6 +218,11 @@ class _Reader:
             if lead:
                 a += lead.end()
                 phrase = phrase[lead.end():]
+            owner = re.match(r"([\w.\- ]+?)['’]s\s+", phrase)
+            if owner and self.gazetteer.lookup(owner.group(1)):
+                # "Iran's Quds Force": the organisation is "Quds Force", of Iran
+                a += owner.end()
+                phrase = phrase[owner.end():]
             words = phrase.split()
             heads = [i for i, w in enumerate(words) if any(part in _ORG_HEADS for part in re.split(r"[-–]", w))]
             starts_like_org = any(phrase.startswith(s + " ") for s in _ORG_STARTS)
@@ -309,7 +316,7 @@ class _Reader:
                 if chain and chain[-1][0] == "post":
                     of = re.match(r"\s*(?:of|for|at)\s+(?:the\s+)?", text[pos:end])
                     if of and of_org is None:
-                        target = _span_at(blocked, pos + of.end())
+                        target = self._org_at(blocked, pos + of.end())
                         if target and target.kind != "Person":
                             of_org = target
                             pos = target.end
@@ -419,11 +426,22 @@ class _Reader:
         org = pre_org
         of = re.match(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?", text[pos:end])
         if of:
-            target = _span_at(spans, pos + of.end())
+            target = self._org_at(spans, pos + of.end())
             if target and target.kind != "Person":
                 org = target
         modality: Modality = "past" if past else "asserted"
         person.posts.append((_make_post(title, org), 0.85, "apposition", modality))
+
+    def _org_at(self, spans: list[_Span], pos: int) -> _Span | None:
+        """The organisation (or country) named at ``pos``; "Iran's Quds Force" gives the Quds Force."""
+        target = _span_at(spans, pos)
+        if target is not None and target.kind == "Country":
+            owner = re.match(r"['’]s\s+", self.text[target.end:target.end + 4])
+            if owner:
+                owned = _span_at(spans, target.end + owner.end())
+                if owned is not None and owned.kind not in ("Person", "Country"):
+                    return owned
+        return target
 
     def predicate_posts(self, person: _Span, end: int, spans: list[_Span]) -> None:
         """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
@@ -458,7 +476,7 @@ class _Reader:
         title = self.gazetteer.posts[fold(title_m.group())]
         of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
         if of:
-            target = _span_at(spans, title_m.end() + of.end())
+            target = self._org_at(spans, title_m.end() + of.end())
             if target and target.kind != "Person":
                 org = target
         modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.I) \
@@ -564,6 +582,38 @@ class _Reader:
                 modality = self._clause_modality(sent_start, left.start, right.end, "asserted")
                 self._relation("subOrganizationOf", left, right, sent_start, sent_end, 0.75, modality, "part-of")
                 return
+
+    def succession(self, sent_start: int, sent_end: int, persons: list[_Span], first: int) -> None:
+        """"X took command of Z, succeeding Y" / "X replaced Y as commander of Z": Y's post is past.
+
+        ``first`` is the index of the sentence's first relation in ``self.relations``.
+        """
+        text = self.text
+        for m in _SUCCESSION.finditer(text, sent_start, sent_end):
+            after = [p for p in persons if m.end() <= p.start and (p.head_start or p.start) - m.end() < 60]
+            if not after:
+                continue
+            predecessor = min(after, key=lambda p: p.start)
+            old = self._mention(predecessor)
+            for relation in list(self.relations[first:]):
+                if relation.kind in ("headOf", "holds") and relation.subject.key != old.key \
+                        and relation.modality in ("asserted", "planned") \
+                        and relation.rule not in ("succession", "title-before-name", "apposition"):
+                    # only what the sentence says the successor took on, not who the actor already is
+                    self.relations.append(replace(relation, subject=old, modality="past", rule="succession",
+                                                  confidence=0.7))
+            title = re.match(r"\s*,?\s+as\s+(?:the\s+)?(?:country's\s+|army's\s+)?", text[predecessor.end:sent_end])
+            post_m = self.gazetteer.post_re.match(text, predecessor.end + title.end(), sent_end) if title else None
+            if post_m is None:
+                continue
+            post = _make_post(self.gazetteer.posts[fold(post_m.group())], None)
+            self._post_relation(predecessor, post, sent_start, sent_end, 0.7, "past", "succession")
+            # "..., appointing X" / "with X": the successor named after the predecessor
+            for successor in persons:
+                if successor.start > post_m.end() and re.search(r"\b(?:appointing|naming|with|by)\s+(?:\S+\s+){0,3}$",
+                                                                 text[post_m.end():successor.head_start or successor.start]):
+                    self._post_relation(successor, post, sent_start, sent_end, 0.7, "asserted", "succession")
+                    break
 
     def _clause_modality(self, sent_start: int, start: int, end: int, base: Modality) -> Modality:
         """The modality a relation spanning [start, end) takes from the words of its clause."""
@@ -860,6 +910,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extractio
         spans = sorted(nonperson + persons, key=lambda s: s.start)
         for span in spans:
             reader.mentions.append(reader._mention(span))
+        first = len(reader.relations)
         for person in persons:
             for post, conf, rule, modality in person.posts:
                 # A title is the article's own description of the person: the clause's negation or
@@ -867,6 +918,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extractio
                 reader._post_relation(person, post, s_start, s_end, conf, modality, rule)
         reader.verb_relations(s_start, s_end, spans)
         reader.troop_relations(s_start, s_end, spans)
+        reader.succession(s_start, s_end, persons, first)
         countries = [k for k in known if k.known and k.known.kind == "Country"]
         if countries:
             reader.last_country = countries[-1].known
