@@ -78,6 +78,10 @@ def read_file(path: Path) -> Iterator[Document]:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
+            if error.msg == "Extra data" and raw.lstrip().startswith("{"):
+                # JSON lines under a .json name, as mongoexport and many crawlers write them
+                yield from _read_jsonl_stream(raw.splitlines(), str(path))
+                return
             raise InputError(f"malformed JSON: {error.msg}", source=str(path), line=error.lineno,
                              hint="expected an article object or a list of them") from None
         records = data if isinstance(data, list) else [data]
@@ -117,8 +121,8 @@ def _read_jsonl_stream(lines: Iterable[str], source: str) -> Iterator[Document]:
 
 
 def document_from_record(record: Any, source: str, line: int | None = None) -> Document:
-    """Build a Document from a JSON record with ``text`` and optional ``id``, ``title``,
-    ``published``, ``url``, ``source``.
+    """Build a Document from a JSON record with ``text`` and optional ``id`` (or ``_id``), ``title``,
+    ``published`` (or ``date``), ``url`` (or ``sourceUrl``).
 
     >>> document_from_record({"text": "Some text."}, "x.jsonl", 1).id[:8]
     '13b4c5ae'
@@ -129,7 +133,7 @@ def document_from_record(record: Any, source: str, line: int | None = None) -> D
     if not isinstance(text, str) or not text.strip():
         raise InputError('missing or empty "text" field', source=source, line=line)
     text = normalise_text(text)
-    doc_id = record.get("id")
+    doc_id = record.get("id", record.get("_id"))
     if doc_id is None:
         doc_id = text_id(text)
     published = record.get("published") or record.get("date")
@@ -140,7 +144,7 @@ def document_from_record(record: Any, source: str, line: int | None = None) -> D
                              hint="use YYYY-MM-DD")
         published = published[:10]
     return Document(id=_safe_id(str(doc_id)), text=text, title=normalise_text(str(record.get("title") or "")),
-                    published=published, url=record.get("url"),
+                    published=published, url=record.get("url") or record.get("sourceUrl"),
                     source=f"{source}:{line}" if line else source)
 
 

@@ -238,19 +238,24 @@ def _take_lock(path: Path, *, shared: bool) -> IO[bytes]:
 
 
 def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
-    """Bind variables by an inline ``VALUES`` block at the start of the outermost WHERE group.
+    """Bind variables by an inline ``VALUES`` block at the start of every WHERE group.
 
-    The values go in as escaped literals, never as query text, and any SPARQL 1.1 endpoint accepts it.
+    A parameter is a constant of the whole query, so subqueries (which see only their own
+    variables) get the block too. The values go in as escaped literals, never as query text,
+    and any SPARQL 1.1 endpoint accepts it.
 
     >>> print(bind_values("SELECT ?x WHERE { ?x ?p ?name }", {"name": 'say "hi"'}))
     SELECT ?x WHERE { VALUES ?name { "say \\"hi\\"" } ?x ?p ?name }
     """
     if not bindings:
         return sparql
-    match = re.search(r"\bWHERE\s*\{", sparql, re.I) or re.search(r"\{", sparql)
+    values = " ".join(f"VALUES ?{name} {{ {Literal(value)} }}" for name, value in sorted(bindings.items()))
+    bound, count = re.subn(r"\bWHERE\s*\{", lambda m: m.group(0) + " " + values, sparql, flags=re.I)
+    if count:
+        return bound
+    match = re.search(r"\{", sparql)
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    values = " ".join(f"VALUES ?{name} {{ {Literal(value)} }}" for name, value in sorted(bindings.items()))
     return sparql[: match.end()] + " " + values + sparql[match.end():]
 
 

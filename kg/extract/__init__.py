@@ -4,6 +4,7 @@
 ``data/``; other extractors plug in by returning the same :class:`kg.model.Extraction`.
 """
 
+from kg.extract.ner import NerModel, load_ner
 from kg.extract.rules import EXTRACTOR_NAME, extract
 
-__all__ = ["EXTRACTOR_NAME", "extract"]
+__all__ = ["EXTRACTOR_NAME", "NerModel", "extract", "load_ner"]

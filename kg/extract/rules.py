@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from kg.extract.gazetteer import UPPER, Gazetteer, KnownEntity, PostTitle, canonical_rank, fold, load_gazetteer
 from kg.extract.text import NUMBER_PATTERN, normalise_name, parse_number, split_sentences
+from kg.extract.ner import NerModel, NerSpan
 from kg.model import Document, Extraction, Mention, Modality, Post, RelationMention
 
 _LOWER = "a-zß-öø-ÿāćčđēęğıłńōőœřśşšţūűźżž"
@@ -100,6 +101,16 @@ _NP_ALLOWED = re.compile(r"^(?:\s+(?:[A-Z][\w.’'\-]*|U\.S\.|US|more|additional
                          r"operations|army|navy|air|force|marine|naval|strong|of\s+its|of\s+their|of\s+the))*$",
                          re.IGNORECASE)
 
+_DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
+                           r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))(?!['’])")
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
+# dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
+                           r"Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Gov|Sen|Rep)\.")
+_ELLIPTICAL_TROOPS = re.compile(
+    rf"\s*,?\s+and\s+(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:(?:more|others?)\s+)?"
+    rf"(?:(?:are|were|remain|still)\s+)?(?:(?:stationed|deployed|based)\s+)?(?:in|to|inside)\s+(?:the\s+)?", re.I)
+
 _NEGATION = re.compile(
     r"\b(?:no\s+plans?|no\s+intention|no\s+decision|not|n['’]t|never|denied|denies|deny|denying|rejected|"
     r"refused|refuses|dismissed|ruled\s+out|rules\s+out|no\s+longer|none)\b", re.I)
@@ -170,6 +181,7 @@ class _Reader:
         self._coref_cache: tuple[tuple, dict[str, _Person], re.Pattern[str]] | None = None
         self.mentions: list[Mention] = []
         self.relations: list[RelationMention] = []
+        self.organisations: list[_Span] = []  # in text order, for "the division" and the like
 
     # -- mentions -------------------------------------------------------------------------------
 
@@ -218,8 +230,8 @@ class _Reader:
             if lead:
                 a += lead.end()
                 phrase = phrase[lead.end():]
-            owner = re.match(r"([\w.\- ]+?)['’]s\s+", phrase)
-            if owner and self.gazetteer.lookup(owner.group(1)):
+            owner = re.match(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+", phrase)
+            if owner and (self.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in _ORG_HEADS):
                 # "Iran's Quds Force": the organisation is "Quds Force", of Iran
                 a += owner.end()
                 phrase = phrase[owner.end():]
@@ -489,10 +501,20 @@ class _Reader:
         """Relations stated by a verb between two mentions of one sentence."""
         text = self.text
         ordered = sorted(spans, key=lambda s: s.start)
+        # "the U.S. Marine Corps' III Marine Expeditionary Force": the owned organisation is the one meant
+        owner: dict[int, _Span] = {}
+        for span in ordered:
+            poss = _POSSESSIVE.match(text, span.end)
+            owned = _span_at(ordered, poss.end()) if poss and span.kind != "Person" else None
+            if owned is not None and owned.kind not in ("Person", "Country"):
+                owner[id(owned)] = span
         for i, left in enumerate(ordered):
             for right in ordered[i + 1:]:
-                between = text[left.end:right.start]
-                if len(between) > 90 or "." in between.replace("U.S.", "").replace("Gen.", ""):
+                if any(id(o) in owner and owner[id(o)] is right for o in ordered):
+                    continue
+                head = owner.get(id(right))
+                between = text[left.end:(head.start if head is not None and head.start >= left.end else right.start)]
+                if len(between) > 90 or "." in _ABBREVIATION.sub("", between):
                     continue
                 self._pair(left, right, between, sent_start, sent_end)
 
@@ -504,7 +526,7 @@ class _Reader:
         if lp or lo:
             # "Kurilla, who previously commanded the XVIII Airborne Corps, reports to Austin"
             b = re.sub(r"^,\s*(?:(?:who|which)\b[^,]*|(?:the\s+|a\s+|an\s+)?[^,]{1,80}?)\s*,\s*", "", b)
-        rank_gap = r"(?:the\s+)?(?:(?:{})\s+)?".format(self.gazetteer.rank_re.pattern)
+        rank_gap = r"(?:the\s+)?(?:(?:{}|{})\s+){{0,2}}".format(self.gazetteer.rank_re.pattern, self.gazetteer.honorific_re.pattern)
         if lp and ro:
             m = re.fullmatch(
                 r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
@@ -520,6 +542,8 @@ class _Reader:
                 modality: Modality = "asserted"
                 if re.search(r"\b(?:commanded|led|headed|oversaw|ran|chaired|formerly|previously|once|had|was\s+in\s+charge)\b", cue) and "took" not in cue and "assumed" not in cue and not re.search(r"\bwas\s+(?:appointed|named)", cue):
                     modality = "past"
+                if re.search(r"\b(?:has|have)\s+(?:led|commanded|headed|run|chaired)\b", cue):
+                    modality = "asserted"  # the present perfect: "who has led the IDF since 2019" still does
                 if re.search(r"\b(?:will|would|is\s+to|nominated)\b", cue):
                     modality = "planned"
                 modality = self._clause_modality(sent_start, left.start, right.end, modality)
@@ -540,6 +564,16 @@ class _Reader:
                     modality = self._clause_modality(sent_start, left.start, right.end, modality)
                     self._post_relation(left, _make_post(title, right), sent_start, sent_end, 0.8, modality, "took-over-as")
                     return
+        if lo and rp and re.fullmatch(r",?\s*(?:which|that)\s+", b, re.I):
+            # "Allied Command Operations, which Cavoli leads, ..."
+            verb = re.match(r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
+                            r"has\s+led|has\s+commanded|has\s+headed)\b", self.text[right.end:sent_end], re.I)
+            if verb:
+                past = verb.group("verb").lower() in ("led", "commanded", "headed", "ran")
+                modality = self._clause_modality(sent_start, left.start, right.end + verb.end(),
+                                                  "past" if past else "asserted")
+                self._relation("headOf", right, left, sent_start, sent_end, 0.8, modality, "which-x-leads")
+                return
         if lo and rp:
             m = re.fullmatch(
                 r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
@@ -562,7 +596,7 @@ class _Reader:
             m = re.fullmatch(
                 r",?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally)\s+)*"
                 r"(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
-                r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)\s+" + rank_gap + r"(?:(?:the\s+)?[\w\- ]*?\s+)?", b, re.I)
+                r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)\s+" + rank_gap + r"(?:(?:the\s+)?[\w\- ]*?,?\s+" + rank_gap + r")?", b, re.I)
             if m is None:
                 m = re.fullmatch(r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?(?:command|authority|orders)\s+of\s+" + rank_gap + r"(?:[\w\- ]*?\s+)?", b, re.I)
             if m:
@@ -652,7 +686,7 @@ class _Reader:
             if re.search(r"(?:\$|€|£|per\s*cent|%)\s*$", before) or re.match(r"\s*(?:%|per\s*cent|percent)", text[m.end("count"):]):
                 continue
             in_np = [c for c in countries if m.start("count") <= c.start and c.end <= m.start("noun") + 1]
-            sender = in_np[-1] if in_np else None
+            sender = in_np[-1] if in_np else self._sender_of_force(spans, m.start("count"), m.end("noun"))
             after = text[m.end():sent_end]
             host = None
             host_match = re.match(
@@ -707,6 +741,24 @@ class _Reader:
             modality = self._troop_modality(sent_start, m, after)
             hedge = m.group("hedge")
             self._troops(sender, host, count, hedge, sent_start, sent_end, 0.8, modality, rule)
+            # "roughly 2,500 troops in Iraq and about 900 in Syria": the same sender, a second host
+            more = _ELLIPTICAL_TROOPS.match(text, host.end, sent_end)
+            if more and rule == "count-in-host":
+                second = _span_at(countries, more.end())
+                extra = parse_number(more.group("count"))
+                if second is not None and extra and extra >= 2 and second.known is not sender.known:
+                    self._troops(sender, second, extra, more.group("hedge"), sent_start, sent_end, 0.75, modality,
+                                 "count-in-host-elliptical")
+
+    def _sender_of_force(self, spans: list[_Span], start: int, end: int) -> _Span | None:
+        """"2,500 U.S. Marines": the country of a national force named in the troop phrase."""
+        for span in spans:
+            if start <= span.start and span.end <= end and span.kind != "Country" and span.country:
+                found = self.gazetteer.lookup(span.country)
+                if found and found[0].kind == "Country":
+                    return _Span("Country", span.name, span.start, span.end, known=found[0], demonym=True,
+                                 country=found[0].name)
+        return None
 
     def _troop_modality(self, sent_start: int, m: re.Match[str], after: str) -> Modality:
         text = self.text
@@ -799,6 +851,24 @@ class _Reader:
                 spans.append(_Span("Person", person.name, a, start + m.end(), rank=person.rank))
         return spans
 
+    def coreferent_orgs(self, start: int, end: int, taken: list[_Span]) -> list[_Span]:
+        """"The division is commanded by ...": a definite head noun names the last organisation
+        of the article with that head word ("82nd Airborne Division")."""
+        spans: list[_Span] = []
+        if not self.organisations:
+            return spans
+        for m in _DEFINITE_ORG.finditer(self.text, start, end):
+            a, b = m.start("noun"), m.end("noun")
+            if any(t.start < b and a < t.end for t in taken):
+                continue
+            noun = m.group("noun").lower()
+            for antecedent in reversed(self.organisations):
+                words = [w.lower() for w in re.split(r"[\s\-–]+", antecedent.canonical)]
+                if noun in words[1:] or (noun == "force" and "forces" in words[1:]):
+                    spans.append(replace(antecedent, start=m.start(), end=b, posts=[]))
+                    break
+        return spans
+
     def _coreference_pattern(self) -> tuple[dict[str, _Person], re.Pattern[str]]:
         """The names of the persons introduced so far, as one pattern (rebuilt only when they change)."""
         signature = tuple((p.name, p.tokens[-1]) for p in self.persons)
@@ -878,12 +948,14 @@ def _make_post(title: PostTitle, org: _Span | None) -> Post:
     return Post(title=title.title, org=mention)
 
 
-def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extraction:
+def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerModel | None = None) -> Extraction:
     """Extract mentions and relations from one document with the rules.
 
     Args:
         document: the article.
         gazetteer: the tables to use; the shipped ones by default.
+        ner: an optional statistical model (:func:`kg.extract.ner.load_ner`) whose person and
+            organisation names are added where the rules found none; the rules still decide relations.
 
     Returns:
         The mentions (entities keyed inside the document) and the relation mentions, in text order.
@@ -895,12 +967,19 @@ def extract(document: Document, gazetteer: Gazetteer | None = None) -> Extractio
     [('holds', 'Frank McKenzie', 'Commander of US Central Command'), ('headOf', 'Frank McKenzie', 'US Central Command')]
     """
     reader = _Reader(document, gazetteer or load_gazetteer())
+    statistical = ner.spans(document.text) if ner is not None else []
     for s_start, s_end in split_sentences(document.text):
         known = reader.known_spans(s_start, s_end)
         orgs = reader.pattern_orgs(s_start, s_end, known)
         nonperson = _merge(orgs, known)
         persons = reader.person_spans(s_start, s_end, nonperson)
         persons += _apposition_persons(reader, s_start, s_end, nonperson + persons)
+        if statistical:
+            added = _ner_spans(reader, statistical, s_start, s_end, nonperson + persons)
+            nonperson = sorted(nonperson + [a for a in added if a.kind != "Person"], key=lambda x: x.start)
+            persons += [a for a in added if a.kind == "Person"]
+        nonperson = sorted(nonperson + reader.coreferent_orgs(s_start, s_end, nonperson + persons), key=lambda x: x.start)
+        reader.organisations += [o for o in nonperson if o.kind not in ("Country", "Person")]
         for person in persons:
             reader.apposition_posts(person, s_end, nonperson + persons)
             reader.remember(person)
@@ -946,6 +1025,31 @@ def _apposition_persons(reader: _Reader, start: int, end: int, taken: list[_Span
             continue
         found.append(_Span("Person", name, a, a + len(name)))
     return found
+
+
+def _ner_spans(reader: _Reader, found: list[NerSpan], start: int, end: int, taken: list[_Span]) -> list[_Span]:
+    """The statistical model's names inside [start, end) that overlap nothing the rules found.
+
+    Persons need two name words (a lone "Hicks" is left to coreference) and are cleaned like rule
+    names; an organisation the gazetteer knows is never re-proposed under another name.
+    """
+    spans: list[_Span] = []
+    for ner in found:
+        if ner.start < start or ner.end > end or any(t.start < ner.end and ner.start < t.end for t in taken):
+            continue
+        text = re.sub(r"['’]s$", "", ner.text.strip())
+        if ner.kind == "Person":
+            name = reader._clean_name(text, taken, ner.start)
+            if not name or len(name.split()) < 2 or not all(w[:1].isupper() for w in name.split()[:1]):
+                continue
+            spans.append(_Span("Person", name, ner.start, ner.start + len(name)))
+        else:
+            name = re.sub(r"^(?:the|The)\s+", "", text)
+            if not name[:1].isupper() or reader.gazetteer.lookup(name):
+                continue
+            a = ner.start + text.index(name)
+            spans.append(_Span("Organization", name, a, a + len(name)))
+    return spans
 
 
 def _merge(orgs: list[_Span], known: list[_Span]) -> list[_Span]:
