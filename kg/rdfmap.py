@@ -107,9 +107,17 @@ def document_quads(resolved: ResolvedDocument, base: str) -> list[Quad]:
             add(branch, RDF.type, KGO.ArmedForces)
             add(branch, RDF.type, ORG.Organization)
 
+    # Two rules may state the same fact from one sentence ("took command of X, succeeding Y"):
+    # one assertion node, with the strongest confidence (and its rule), so the node stays valid.
+    strongest: dict[str, tuple[RelationMention, NamedNode, NamedNode, NamedNode]] = {}
     for relation in resolved.relations:
         for s, p, o in _relation_triples(relation, doc, base, add):
-            _assertion(relation, s, p, o, doc, graph, base, agent, add)
+            node = _assertion_iri(relation, s, p, o, doc, base)
+            kept = strongest.get(node.value)
+            if kept is None or (relation.confidence, kept[0].rule) > (kept[0].confidence, relation.rule):
+                strongest[node.value] = (relation, s, p, o)
+    for relation, s, p, o in strongest.values():
+        _assertion(relation, s, p, o, doc, graph, base, agent, add)
     return sorted(quads, key=str)
 
 
@@ -157,10 +165,15 @@ def _relation_triples(relation: RelationMention, doc: Document, base: str, add):
     return [(subject, predicate, obj)]
 
 
+def _assertion_iri(relation: RelationMention, s: NamedNode, p: NamedNode, o: NamedNode, doc: Document,
+                   base: str) -> NamedNode:
+    digest = hashlib.sha256(f"{s.value} {p.value} {o.value} {relation.modality}".encode()).hexdigest()[:12]
+    return NamedNode(f"{base}assertion/{quote(doc.id, safe='')}/{relation.start}-{relation.end}/{digest}")
+
+
 def _assertion(relation: RelationMention, s: NamedNode, p: NamedNode, o: NamedNode, doc: Document,
                graph: NamedNode, base: str, agent: NamedNode, add) -> None:
-    digest = hashlib.sha256(f"{s.value} {p.value} {o.value} {relation.modality}".encode()).hexdigest()[:12]
-    node = NamedNode(f"{base}assertion/{quote(doc.id, safe='')}/{relation.start}-{relation.end}/{digest}")
+    node = _assertion_iri(relation, s, p, o, doc, base)
     add(node, RDF.type, KGO.Assertion)
     add(node, RDF.subject, s)
     add(node, RDF.predicate, p)

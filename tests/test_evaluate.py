@@ -32,15 +32,22 @@ def test_evaluate_seed_article(shared_dev, tmp_path):
 
 # Floors measured on the held-back articles of tests/data/unseen (written before the rules were tuned);
 # they may only go up.
-UNSEEN_FLOORS = {"persons": (0.95, 0.9), "posts": (0.9, 0.85), "headOf": (0.9, 0.6), "reportsTo": (0.9, 0.6),
-                 "partOf": (0.7, 0.7), "troops": (0.9, 0.5)}
+UNSEEN_FLOORS = {"persons": (0.95, 0.95), "posts": (0.9, 0.95), "headOf": (0.95, 0.95), "reportsTo": (0.95, 0.95),
+                 "partOf": (0.95, 0.95), "troops": (0.95, 0.7)}
+# tests/data/blind: 8 articles written after that tuning and scored once before any rule changed
+# (persons 1.0/0.94, posts 1.0/0.77, headOf 0.83/0.63, reportsTo -/0.0, partOf 1.0/1.0, troops 1.0/0.86),
+# then fixed by general rules; the floors keep what the fixes reached.
+BLIND_FLOORS = {"persons": (0.95, 0.95), "posts": (0.95, 0.95), "headOf": (0.95, 0.95), "reportsTo": (0.95, 0.5),
+                "partOf": (0.95, 0.95), "troops": (0.95, 0.95)}
 
 
-def test_evaluate_unseen_regression_floor(tmp_path):
+@pytest.mark.parametrize("folder, floors", [(UNSEEN, UNSEEN_FLOORS), (UNSEEN.parent / "blind", BLIND_FLOORS)],
+                         ids=["unseen", "blind"])
+def test_evaluate_regression_floor(tmp_path, folder, floors):
     store = Store(tmp_path / "store")
-    build([UNSEEN], store)
-    scores = evaluate(store, UNSEEN / "gold.json")
-    for kind, (precision, recall) in UNSEEN_FLOORS.items():
+    build([folder], store)
+    scores = evaluate(store, folder / "gold.json")
+    for kind, (precision, recall) in floors.items():
         assert scores[kind].precision >= precision, (kind, scores[kind].false_positives)
         assert scores[kind].recall >= recall, (kind, scores[kind].false_negatives)
 

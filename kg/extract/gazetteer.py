@@ -45,6 +45,7 @@ class Gazetteer:
     ranks: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical rank
     posts: dict[str, PostTitle] = field(default_factory=dict)  # lower-case form -> post title
     honorifics: set[str] = field(default_factory=set)
+    given_names: set[str] = field(default_factory=set)  # and Chinese family names: both come first
     surface_re: re.Pattern[str] = re.compile("(?!)")
     rank_re: re.Pattern[str] = re.compile("(?!)")
     post_re: re.Pattern[str] = re.compile("(?!)")
@@ -137,6 +138,7 @@ def load_gazetteer() -> Gazetteer:
         gazetteer.posts[_fold(row[0])] = PostTitle(row[0], row[1], _cell(row, 2) == "1")
     for row in _rows("honorifics.tsv"):
         gazetteer.honorifics.add(_fold(row[0]))
+    gazetteer.given_names = {row[0] for row in _rows("given_names.tsv")}
 
     # Names are matched case-sensitively (so "US" is a country and "us" is not); the folded
     # lower-case forms are matched when they are capitalised as written in the table.

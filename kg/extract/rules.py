@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract.gazetteer import UPPER, Gazetteer, KnownEntity, PostTitle, canonical_rank, fold, load_gazetteer
@@ -36,7 +37,7 @@ _NOT_NAME = {
     "before", "during", "since", "until", "if", "said", "says", "told", "tells", "added", "according",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "november", "december", "feb", "mar", "apr", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "command", "commands", "force", "forces", "army", "navy", "corps", "division", "brigade",
     "regiment", "battalion", "fleet", "ministry", "department", "staff", "council", "office", "agency",
     "committee", "assembly", "headquarters", "group", "coalition", "alliance", "government", "parliament",
@@ -103,6 +104,12 @@ _NP_ALLOWED = re.compile(r"^(?:\s+(?:[A-Z][\w.’'\-]*|U\.S\.|US|more|additional
 
 _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
                            r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))(?!['’])")
+_UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)(?![\w\-])")
+_LOWER_GENERIC_ORG = re.compile(
+    r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+)?)"
+    r"(?P<org>armed\s+forces|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
+    r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
+_LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
 # dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
@@ -176,7 +183,7 @@ class _Reader:
         self.text = document.text
         self.gazetteer = gazetteer
         self.persons: list[_Person] = []
-        self.last_country: KnownEntity | None = None
+        self.country_counts: dict[str, tuple[int, int, KnownEntity]] = {}  # name -> (count, first seen, entity)
         self._scans: dict[str, tuple[list[re.Match[str]], list[int]]] = {}
         self._coref_cache: tuple[tuple, dict[str, _Person], re.Pattern[str]] | None = None
         self.mentions: list[Mention] = []
@@ -210,11 +217,13 @@ class _Reader:
         """Capitalised phrases ending in an organisation head word ("Iraqi Counter Terrorism Service")."""
         spans = []
         text = self.text
-        for run in _CAP_RUN.finditer(text, start, end):
-            a, b = run.start(), run.end()
+        for a, b in self._runs(start, end):
             # A rank or title inside the run starts a person phrase: cut the run there.
             for anchor in (self.gazetteer.rank_re, self.gazetteer.post_re):
                 for hit in anchor.finditer(text, a, b):
+                    head = re.match(r"\s+([\w\-]+)", text[hit.end():b])
+                    if head and head.group(1) in _ORG_HEADS:
+                        continue  # "the General Staff": a rank word naming a body, not a person
                     if hit.start() > a and text[hit.start()].isupper():
                         b = min(b, hit.start())
             title = self.gazetteer.post_re.match(text, a, b)
@@ -247,8 +256,9 @@ class _Reader:
                 last = heads[-1]
                 tail = words[last + 1:]
                 # keep "Ministry of Defence", drop "Command Sergeant" style trailing words
-                if tail and words[last + 1] not in ("of", "for") and not _looks_like_designation(tail):
-                    words = words[: last + 1]
+                if tail and words[last + 1] not in ("of", "for") and (not _looks_like_designation(tail)
+                                                                     or tail[0] in self.gazetteer.given_names):
+                    words = words[: last + 1]  # "General Staff Valery Gerasimov": the staff, then a name
             phrase = " ".join(words)
             if len(words) < 2 and not starts_like_org:
                 continue
@@ -270,11 +280,48 @@ class _Reader:
             spans.append(span)
         return spans
 
+    def _runs(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """Capitalised runs, split where "and" joins two bodies ("the Ministry of Defence and GCHQ",
+        "the United Nations Command and the Combined Forces Command")."""
+        for run in _CAP_RUN.finditer(self.text, start, end):
+            a, b = run.start(), run.end()
+            conjunct = re.search(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$", self.text[a:b])
+            if conjunct and (conjunct.group(1).isupper() or self.gazetteer.lookup(conjunct.group(1))
+                             or conjunct.group(1).split()[-1] in _ORG_HEADS):
+                yield a, a + conjunct.start()
+                yield a + conjunct.start(1), b
+            else:
+                yield a, b
+
+    def generic_orgs(self, start: int, end: int, known: list[_Span], orgs: list[_Span]) -> list[_Span]:
+        """Lower-case national bodies: "Ukraine's armed forces", "the country's army", "the general
+        staff", kept only when the country they belong to is known (from the owner, the sentence or
+        the article so far), so that two countries' armies never merge."""
+        spans: list[_Span] = []
+        for m in _LOWER_GENERIC_ORG.finditer(self.text, start, end):
+            a, b = m.start("org"), m.end("org")
+            if any(t.start < b and a < t.end for t in known + orgs):
+                continue
+            span = _Span(_LOWER_GENERIC_KIND.get(m.group("org").split()[-1].lower(), "ArmedForces"),
+                         " ".join(w.capitalize() for w in m.group("org").split()), a, b)
+            owner = [k for k in known if k.end == m.start("org") - len(m.group("owner") or "") and k.known
+                     and k.known.kind == "Country"] if m.group("owner") else []
+            self._qualify(span, owner or known)
+            if span.qualified is not None:
+                span.name = m.group("org")
+                spans.append(span)
+        return spans
+
     def _qualify(self, span: _Span, known: list[_Span]) -> None:
-        """"the General Staff" -> "Russian General Staff", from the country the sentence (or the
-        article so far) is about, so that two countries' general staffs never merge."""
-        before = [k for k in known if k.end <= span.start and k.known and k.known.kind == "Country"]
-        country = before[-1].known if before else self.last_country
+        """"the General Staff" -> "Russian General Staff", from the country the sentence (or else the
+        article so far) is about, so that two countries' general staffs never merge.
+
+        The nearest country before it in the sentence wins, then the first after it ("... told
+        attaches in Moscow"), then the country the article has named most (the first on a tie)."""
+        countries = [k for k in known if k.known and k.known.kind == "Country"]
+        before = [k for k in countries if k.end <= span.start]
+        after = [k for k in countries if k.start >= span.end]
+        country = before[-1].known if before else after[0].known if after else self.main_country()
         if country is None:
             return
         demonym = country.demonyms[0] if country.demonyms else country.name
@@ -282,6 +329,13 @@ class _Reader:
         found = self.gazetteer.lookup(qualified)
         span.qualified = found[0].name if found and not found[1] else qualified
         span.country = country.name
+
+    def main_country(self) -> KnownEntity | None:
+        """The country the article has named most so far (the first named on a tie)."""
+        if not self.country_counts:
+            return None
+        best = max(self.country_counts.values(), key=lambda entry: (entry[0], -entry[1]))
+        return best[2]
 
     def person_spans(self, start: int, end: int, blocked: list[_Span]) -> list[_Span]:
         """Names introduced by a rank, a post title or an honorific, with the posts they state."""
@@ -459,8 +513,32 @@ class _Reader:
         """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
         "X, who heads EUCOM, is also NATO's Supreme Allied Commander Europe"."""
         text = self.text
+        named = re.search(r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\s+$",
+                          text[max(0, (person.head_start or person.start) - 30):person.head_start or person.start])
+        if named:
+            # "China named Admiral Dong Jun, a former navy commander, as defence minister"
+            as_title = re.match(r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?",
+                                text[person.end:end])
+            if as_title:
+                pos = person.end + as_title.end()
+                org = None
+                org_here = _span_at(spans, pos)
+                if org_here is not None and org_here.kind != "Person":
+                    org = org_here
+                    poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
+                    pos = org_here.end + (poss.end() if poss else 0)
+                title_m = self.gazetteer.post_re.match(text, pos, end)
+                if title_m:
+                    of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
+                    target = self._org_at(spans, title_m.end() + of.end()) if of else None
+                    if target is not None and target.kind != "Person":
+                        org = target
+                    modality: Modality = "planned" if re.search(r"\bnominated\b", named.group()) else "asserted"
+                    person.posts.append((_make_post(self.gazetteer.posts[fold(title_m.group())], org), 0.8,
+                                         "named-as", modality))
+                    return
         rest = text[person.end:end]
-        clause = re.match(r"\s*,\s*(?:who|which)\b[^,]*,", rest)
+        clause = re.match(r"\s*,\s*(?:(?:who|which)\b[^,]*|(?:the|a|an)\s+[^,]{1,60}),", rest)
         offset = person.end + (clause.end() if clause else 0)
         m = re.match(
             r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
@@ -508,6 +586,18 @@ class _Reader:
             owned = _span_at(ordered, poss.end()) if poss and span.kind != "Person" else None
             if owned is not None and owned.kind not in ("Person", "Country"):
                 owner[id(owned)] = span
+        first = len(self.relations)
+        self._pairs(ordered, owner, sent_start, sent_end)
+        # "leads the United Nations Command and the Combined Forces Command": both are led
+        for relation in self.relations[first:]:
+            if relation.kind in ("headOf", "subOrganizationOf") and relation.object is not None:
+                joined = re.match(r"\s*,?\s+and\s+(?:the\s+)?", text[relation.object.end:sent_end])
+                other = _span_at(ordered, relation.object.end + joined.end()) if joined else None
+                if other is not None and other.kind not in ("Person", "Country"):
+                    self.relations.append(replace(relation, object=self._mention(other), rule=relation.rule + "+and"))
+
+    def _pairs(self, ordered: list[_Span], owner: dict[int, _Span], sent_start: int, sent_end: int) -> None:
+        text = self.text
         for i, left in enumerate(ordered):
             for right in ordered[i + 1:]:
                 if any(id(o) in owner and owner[id(o)] is right for o in ordered):
@@ -548,6 +638,12 @@ class _Reader:
                     modality = "planned"
                 modality = self._clause_modality(sent_start, left.start, right.end, modality)
                 self._relation("headOf", left, right, sent_start, sent_end, 0.8, modality, f"verb:{verb.split()[0]}")
+                if "command" in verb and right.kind == "MilitaryUnit" or re.search(r"\bcommand\s+of$", verb):
+                    # "took command of SOCOM": the post is the unit's commander
+                    post = _make_post(self.gazetteer.posts["commander"], right)
+                    self.relations.append(RelationMention(
+                        kind="holds", subject=self._mention(left), object=None, sentence=self._sentence(sent_start, sent_end),
+                        start=sent_start, end=sent_end, confidence=0.75, modality=modality, post=post, rule="command-verb"))
                 return
             m = re.fullmatch(
                 r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
@@ -617,18 +713,32 @@ class _Reader:
                 self._relation("subOrganizationOf", left, right, sent_start, sent_end, 0.75, modality, "part-of")
                 return
 
-    def succession(self, sent_start: int, sent_end: int, persons: list[_Span], first: int) -> None:
+    def succession(self, sent_start: int, sent_end: int, persons: list[_Span], first: int,
+                   spans: list[_Span] | None = None) -> None:
         """"X took command of Z, succeeding Y" / "X replaced Y as commander of Z": Y's post is past.
 
         ``first`` is the index of the sentence's first relation in ``self.relations``.
         """
         text = self.text
+        spans = spans or []
         for m in _SUCCESSION.finditer(text, sent_start, sent_end):
             after = [p for p in persons if m.end() <= p.start and (p.head_start or p.start) - m.end() < 60]
             if not after:
                 continue
             predecessor = min(after, key=lambda p: p.start)
             old = self._mention(predecessor)
+            # "replaced Defence Minister Sergei Shoigu with Andrei Belousov": the title the predecessor
+            # is introduced with is the post he leaves, and the one "with" names takes it
+            successor = next((p for p in persons if p.start > predecessor.end and re.fullmatch(
+                r"\s*,?\s*(?:with|by)\s+(?:\S+\s+){0,3}?", text[predecessor.end:p.head_start or p.start])), None)
+            for index in range(first, len(self.relations)):
+                relation = self.relations[index]
+                if relation.subject.key == old.key and relation.rule == "title-before-name" \
+                        and relation.modality == "asserted":
+                    self.relations[index] = replace(relation, modality="past")
+                    if successor is not None and m.group().lower().startswith("replac"):
+                        self.relations.append(replace(relation, subject=self._mention(successor), rule="succession",
+                                                      confidence=0.7))
             for relation in list(self.relations[first:]):
                 if relation.kind in ("headOf", "holds") and relation.subject.key != old.key \
                         and relation.modality in ("asserted", "planned") \
@@ -637,17 +747,36 @@ class _Reader:
                     self.relations.append(replace(relation, subject=old, modality="past", rule="succession",
                                                   confidence=0.7))
             title = re.match(r"\s*,?\s+as\s+(?:the\s+)?(?:country's\s+|army's\s+)?", text[predecessor.end:sent_end])
-            post_m = self.gazetteer.post_re.match(text, predecessor.end + title.end(), sent_end) if title else None
+            post_m = None
+            if title:
+                # "as the professional head of the British Army": up to two words before the title
+                pos = predecessor.end + title.end()
+                for _ in range(3):
+                    post_m = self.gazetteer.post_re.match(text, pos, sent_end)
+                    word = re.match(r"[a-z]+\s+", text[pos:sent_end])
+                    if post_m or not word:
+                        break
+                    pos += word.end()
             if post_m is None:
                 continue
-            post = _make_post(self.gazetteer.posts[fold(post_m.group())], None)
+            org = None
+            of = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[post_m.end():sent_end])
+            if of:
+                org = self._org_at(spans, post_m.end() + of.end())
+                if org is not None and org.kind == "Person":
+                    org = None
+            post = _make_post(self.gazetteer.posts[fold(post_m.group())], org)
             self._post_relation(predecessor, post, sent_start, sent_end, 0.7, "past", "succession")
-            # "..., appointing X" / "with X": the successor named after the predecessor
-            for successor in persons:
-                if successor.start > post_m.end() and re.search(r"\b(?:appointing|naming|with|by)\s+(?:\S+\s+){0,3}$",
-                                                                 text[post_m.end():successor.head_start or successor.start]):
-                    self._post_relation(successor, post, sent_start, sent_end, 0.7, "asserted", "succession")
-                    break
+            # "..., appointing X" / "with X": the successor named after the predecessor; otherwise
+            # the sentence's subject ("X took over ..., succeeding Y as head of Z")
+            successor = next((p for p in persons if p.start > post_m.end() and re.search(
+                r"\b(?:appointing|naming|with|by)\s+(?:\S+\s+){0,3}$", text[post_m.end():p.head_start or p.start])), None)
+            if successor is None:
+                subject = min(persons, key=lambda p: p.start)
+                if subject.end <= m.start() and self._key(subject) != old.key:
+                    successor = subject
+            if successor is not None:
+                self._post_relation(successor, post, sent_start, sent_end, 0.7, "asserted", "succession")
 
     def _clause_modality(self, sent_start: int, start: int, end: int, base: Modality) -> Modality:
         """The modality a relation spanning [start, end) takes from the words of its clause."""
@@ -702,9 +831,14 @@ class _Reader:
                     # "in northeastern Syria", "at Hamid Karzai International Airport in Kabul"
                     skip = re.match(r"(?:(?:north|south|east|west|northern|southern|eastern|western|north-?eastern|"
                                     r"north-?western|south-?eastern|south-?western|central)\s+"
-                                    r"|(?:[A-Z][\w’'\-]*\s+){1,6}(?:in|near|outside)\s+(?:the\s+)?)", text[pos:sent_end])
+                                    r"|(?:[A-Z][\w’'\-]*\s+){1,6}(?:in|near|outside)\s+(?:the\s+)?"
+                                    r"|(?:its|their|the|a|an)\s+(?:[\w\-]+\s+){0,3}?(?:base|bases|air\s*base|garrison|camp|"
+                                    r"facility|outpost|headquarters)\s+(?:in|near|at|outside)\s+(?:the\s+)?)", text[pos:sent_end])
                     if skip:
                         host = _span_at(countries, pos + skip.end())
+                        town = re.match(r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+", text[pos + skip.end():sent_end])
+                        if host is None and town:  # "in Gyumri, Armenia"
+                            host = _span_at(countries, pos + skip.end() + town.end())
             rule = "count-in-host"
             if host is None:
                 # "Germany hosts some 35,000 U.S. service members" / "Poland has 10,000 troops on its soil"
@@ -815,7 +949,9 @@ class _Reader:
                                               modality=modality, post=post, rule=rule))
         title = self.gazetteer.posts.get(fold(post.title))
         leads = any(p.leads for p in self.gazetteer.posts.values() if p.title == post.title)
-        if (title and title.leads or leads) and org_span is not None and org_span.kind not in ("Country", "Person"):
+        generic = org_span is not None and org_span.canonical is None and org_span.name.lower() in _GENERIC_ORGS
+        if (title and title.leads or leads) and org_span is not None and org_span.kind not in ("Country", "Person") \
+                and not generic:  # "Chief of the General Staff" of no named country: which staff is unknown
             self.relations.append(RelationMention(kind="headOf", subject=self._mention(person), object=org_span,
                                                   sentence=self._sentence(s, e), start=s, end=e, confidence=conf,
                                                   modality=modality, rule=rule))
@@ -841,7 +977,7 @@ class _Reader:
                 continue
             person = by_token[m.group()]
             spans.append(_Span("Person", m.group(), m.start(), m.end(), rank=person.rank, refers_to=person.name))
-        for m in re.finditer(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|prime\s+minister)\b(?!\s+(?:of|for|[A-Z]))",
+        for m in re.finditer(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))",
                              text[start:end]):
             role = m.group("role").lower()
             candidates = [p for p in self.persons if (p.rank and role in p.rank.lower()) or any(role in t.lower() for t in p.titles)]
@@ -904,7 +1040,7 @@ class _Reader:
 
 def _looks_like_designation(words: list[str]) -> bool:
     """Words after a head that still belong to the name: "Task Force Iraq", "Army Europe"."""
-    return len(words) <= 2 and all(w[:1].isupper() and w.lower() not in _NOT_NAME for w in words)
+    return len(words) <= 2 and all((w[:1].isupper() or w.isdigit()) and w.lower() not in _NOT_NAME for w in words)
 
 
 def _span_len(text: str, start: int, phrase: str) -> int:
@@ -971,9 +1107,11 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     for s_start, s_end in split_sentences(document.text):
         known = reader.known_spans(s_start, s_end)
         orgs = reader.pattern_orgs(s_start, s_end, known)
+        orgs += reader.generic_orgs(s_start, s_end, known, orgs)
         nonperson = _merge(orgs, known)
         persons = reader.person_spans(s_start, s_end, nonperson)
         persons += _apposition_persons(reader, s_start, s_end, nonperson + persons)
+        persons += _untitled_persons(reader, s_start, s_end, nonperson + persons)
         if statistical:
             added = _ner_spans(reader, statistical, s_start, s_end, nonperson + persons)
             nonperson = sorted(nonperson + [a for a in added if a.kind != "Person"], key=lambda x: x.start)
@@ -997,10 +1135,12 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
                 reader._post_relation(person, post, s_start, s_end, conf, modality, rule)
         reader.verb_relations(s_start, s_end, spans)
         reader.troop_relations(s_start, s_end, spans)
-        reader.succession(s_start, s_end, persons, first)
+        reader.succession(s_start, s_end, persons, first, spans)
         countries = [k for k in known if k.known and k.known.kind == "Country"]
         if countries:
-            reader.last_country = countries[-1].known
+            for country in countries:
+                count, seen, entity = reader.country_counts.get(country.known.name, (0, country.start, country.known))
+                reader.country_counts[country.known.name] = (count + 1, seen, entity)
     mapping = _person_key_map(reader)
     return Extraction(document=document,
                       mentions=[_rekey_mention(mapping, m) for m in reader.mentions],
@@ -1022,6 +1162,37 @@ def _apposition_persons(reader: _Reader, start: int, end: int, taken: list[_Span
         if not name or len(name.split()) < 2 or name != m.group(1):
             continue
         if any(w.lower() in _NOT_NAME for w in name.split()):
+            continue
+        found.append(_Span("Person", name, a, a + len(name)))
+    return found
+
+
+def _untitled_persons(reader: _Reader, start: int, end: int, taken: list[_Span]) -> list[_Span]:
+    """Untitled names that start with a known given name ("Kathleen Hicks", "Li Shangfu"): two to
+    four name words, none of them a place, an organisation or a word that ends names."""
+    found: list[_Span] = []
+    given = reader.gazetteer.given_names
+    for m in _UNTITLED_NAME.finditer(reader.text, start, end):
+        words = m.group(1).split()
+        # "Yesterday Heather Wilson": the name starts at the given name; "with Rustem Umerov" after a
+        # replacement names the successor whatever the given name
+        lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
+        successor = re.search(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by)\s+$",
+                              reader.text[max(start, m.start() - 120):m.start()])
+        if lead is None and not successor:
+            continue
+        a = m.start(1) + sum(len(w) + 1 for w in words[:lead or 0])  # the name from the given name on
+        b = m.end(1)
+        if any(t.start < b and a < t.end for t in taken + found):
+            continue
+        raw = reader.text[a:b]
+        name = reader._clean_name(raw, taken, a)
+        if not name or len(name.split()) < 2 or name != raw:
+            continue  # "Hamid Karzai International Airport": the name of a place, not a person
+        words = name.replace(",", "").split()
+        if any(w.lower().rstrip(".") in _NOT_NAME or w in _ORG_HEADS for w in words):
+            continue
+        if any(reader.gazetteer.lookup(w) for w in words[1:]):
             continue
         found.append(_Span("Person", name, a, a + len(name)))
     return found
