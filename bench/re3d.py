@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kg.extract import extract, load_ner
+from kg.model import Document
 from kg.sources import read_file
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +56,26 @@ def person_spans(folder: Path) -> dict[str, list[tuple[int, int, str]]]:
     return {doc: sorted(found) for doc, found in spans.items()}
 
 
+def person_recall(folder: Path, ner=None) -> tuple[int, int, list[str]]:
+    """(found, total, missed names) of re3d's proper-name Person spans among kg's person mentions."""
+    gold = person_spans(folder)
+    found, misses = 0, []
+    for document in documents(folder).values():
+        persons = [(m.start, m.end) for m in extract(document, ner=ner).mentions if m.kind == "Person"]
+        for begin, end, value in gold.get(document.id, []):
+            if document.text[begin:end] != value:
+                continue  # re3d's few rows whose offsets do not match the text
+            if any(s < end and begin < e for s, e in persons):
+                found += 1
+            else:
+                misses.append(value)
+    return found, found + len(misses), misses
+
+
+def documents(folder: Path) -> dict[str, Document]:
+    return {d.id: d for f in sorted(folder.glob("*/documents.json")) for d in read_file(f)}
+
+
 def main(argv: list[str]) -> None:
     ner = None
     if "--ner" in argv:
@@ -62,32 +83,15 @@ def main(argv: list[str]) -> None:
         ner = load_ner(argv[at + 1])
         del argv[at:at + 2]
     folder = Path(argv[0]) if argv else DEFAULT
-    gold = person_spans(folder)
-    documents = {d.id: d for f in sorted(folder.glob("*/documents.json")) for d in read_file(f)}
-    found = missed = 0
-    misses: list[str] = []
-    head_of: list[str] = []
     started = time.perf_counter()
-    for doc_id in sorted(documents):
-        document = documents[doc_id]
-        extraction = extract(document, ner=ner)
-        persons = [(m.start, m.end) for m in extraction.mentions if m.kind == "Person"]
-        for begin, end, value in gold.get(doc_id, []):
-            if document.text[begin:end] != value:
-                continue  # re3d's few rows whose offsets do not match the text
-            if any(s < end and begin < e for s, e in persons):
-                found += 1
-            else:
-                missed += 1
-                misses.append(value)
-        for relation in extraction.relations:
-            if relation.kind == "headOf" and relation.modality == "asserted" and relation.object is not None:
-                head_of.append(f"{relation.subject.name} -> {relation.object.name}  |  {relation.sentence.strip()}")
+    found, total, misses = person_recall(folder, ner)
     elapsed = time.perf_counter() - started
-    total = found + missed
-    print(f"{len(documents)} documents extracted in {elapsed:.2f} s")
+    print(f"{len(documents(folder))} documents extracted in {elapsed:.2f} s")
     print(f"person recall (proper-name Person spans, confidence >= 0.5): {found}/{total} = {found / total:.3f}")
     print("missed:", "; ".join(sorted(set(misses))))
+    head_of = [f"{r.subject.name} -> {r.object.name}  |  {r.sentence.strip()}"
+               for document in documents(folder).values() for r in extract(document, ner=ner).relations
+               if r.kind == "headOf" and r.modality == "asserted" and r.object is not None]
     print(f"\nheadOf (asserted), {len(head_of)} to check by hand:")
     for line in head_of:
         print("  ", line)

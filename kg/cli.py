@@ -69,14 +69,17 @@ def _progress(done: int, total: int) -> None:
               help="Processes used for extraction.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the IRIs kg mints.")
 @click.option("--replace", is_flag=True, help="Drop every article already in the store first.")
+@click.option("--ner", metavar="MODEL", help="Also use an installed spaCy pipeline's PERSON/ORG names "
+              "(e.g. en_core_web_sm); the rules still decide relations.")
 @_errors
-def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool) -> None:
+def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool,
+          ner: str | None) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
     from kg.pipeline import build as build_graph
 
     with _open(store_path, write=True, base=base) as store:
-        report = build_graph(list(inputs), store, workers=workers, replace=replace,
+        report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner,
                              progress=_progress if sys.stderr.isatty() else None)
         if sys.stderr.isatty():
             click.echo("", err=True)

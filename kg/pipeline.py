@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg.extract import extract
+from kg.extract import extract, load_ner
 from kg.model import Document
 from kg.rdfmap import document_quads, text_hash
 from kg.resolve import resolve_entities
@@ -42,18 +42,22 @@ class BuildReport:
                 f"{self.relations} relations, {self.quads} quads written")
 
 
-def document_graph(document: Document, base: str) -> tuple[str, list[Quad], int]:
-    """Stages 2-4 for one article: its id, the quads of its graph, and how many relations it states."""
-    resolved = resolve_entities(extract(document))
-    return document.id, document_quads(resolved, base), len(resolved.relations)
+def document_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int]:
+    """Stages 2-4 for one article: its id, the quads of its graph, and how many relations it states.
+
+    ``ner`` names an installed spaCy pipeline whose names add to the rules' (see :func:`load_ner`).
+    """
+    model = load_ner(ner) if ner else None
+    resolved = resolve_entities(extract(document, ner=model))
+    return document.id, document_quads(resolved, base, ner=model.label if model else None), len(resolved.relations)
 
 
-def _work(args: tuple[Document, str]) -> tuple[str, list[Quad], int]:
+def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int]:
     return document_graph(*args)
 
 
 def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, replace: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> BuildReport:
+          ner: str | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
@@ -61,6 +65,9 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         store: the store to write to.
         workers: processes used for extraction.
         replace: drop every article already in the store first.
+        ner: an installed spaCy pipeline (``en_core_web_sm``) whose person and organisation names
+            add recall; the rules still decide every relation. Articles already stored with the
+            same text are not extracted again (use ``replace`` to redo them with the model).
         progress: called with (articles done, articles to do) as extraction goes.
 
     Returns:
@@ -77,6 +84,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     >>> build([folder], store).summary()
     '1 added, 0 replaced, 0 unchanged; 1 relations, 33 quads written'
     """
+    if ner:
+        load_ner(ner)  # fail before reading anything; forked workers share the loaded model
     documents: dict[str, Document] = {}
     for document in read_documents(inputs):
         previous = documents.get(document.id)
@@ -93,8 +102,18 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         else:
             (report.replaced if doc_id in stored else report.added).append(doc_id)
             todo.append(document)
-    results: list[tuple[str, list[Quad], int]] = []
-    jobs = [(document, store.base) for document in todo]
+    jobs = [(document, store.base, ner) for document in todo]
+    gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
+
+    def produced(results: Iterable[tuple[str, list[Quad], int]]) -> Iterator[tuple[str, list[Quad]]]:
+        # the store serialises each graph as it arrives, so no article's quads outlive its turn
+        for done, (doc_id, quads, count) in enumerate(results, 1):
+            report.quads += len(quads)
+            report.relations += count
+            if progress:
+                progress(done, len(jobs))
+            yield doc_id, quads
+
     if workers > 1 and len(jobs) > 1:
         # pyoxigraph objects must be freed on the thread that made them; the pool's helper threads
         # could otherwise run the garbage collector on a stray one, so collect now and pause it
@@ -102,21 +121,12 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         gc.disable()
         try:
             with multiprocessing.get_context("spawn" if _threads_unsafe() else "fork").Pool(workers) as pool:
-                for result in pool.imap(_work, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-                    results.append(result)
-                    if progress:
-                        progress(len(results), len(jobs))
+                chunks = max(1, len(jobs) // (workers * 8))
+                store.commit(produced(pool.imap(_work, jobs, chunksize=chunks)), drop=gone)
         finally:
             gc.enable()
     else:
-        for job in jobs:
-            results.append(_work(job))
-            if progress:
-                progress(len(results), len(jobs))
-    report.quads = sum(len(quads) for _, quads, _ in results)
-    report.relations = sum(count for _, _, count in results)
-    gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
-    store.commit([(doc_id, quads) for doc_id, quads, _ in results], drop=gone)
+        store.commit(produced(map(_work, jobs)), drop=gone)
     return report
 
 

@@ -40,8 +40,10 @@ def entities_graph(base: str) -> NamedNode:
     return NamedNode(base + "graph/entities")
 
 
-def extractor_iri(base: str) -> NamedNode:
-    return NamedNode(f"{base}agent/{EXTRACTOR_NAME}/{__version__}")
+def extractor_iri(base: str, ner: str | None = None) -> NamedNode:
+    """The software agent of the assertions: the rules at this version, and the NER model if one helped."""
+    name = f"{EXTRACTOR_NAME}+{quote(ner, safe='')}" if ner else EXTRACTOR_NAME
+    return NamedNode(f"{base}agent/{name}/{__version__}")
 
 
 def text_hash(text: str) -> str:
@@ -49,12 +51,13 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def document_quads(resolved: ResolvedDocument, base: str) -> list[Quad]:
+def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None) -> list[Quad]:
     """All quads of one article's graph, sorted, without duplicates.
 
     Args:
         resolved: the article with its resolved entities and relations.
         base: the base IRI of minted IRIs (ends with ``/`` or ``#``).
+        ner: the label of the statistical NER model that helped, recorded in the agent's IRI.
 
     >>> from kg.extract import extract
     >>> from kg.model import Document
@@ -80,7 +83,7 @@ def document_quads(resolved: ResolvedDocument, base: str) -> list[Quad]:
         add(graph, DCTERMS.date, Literal(doc.published, datatype=XSD.date))
     if doc.url:
         add(graph, DCTERMS.source, NamedNode(doc.url) if _is_iri(doc.url) else Literal(doc.url))
-    agent = extractor_iri(base)
+    agent = extractor_iri(base, ner)
     add(agent, RDF.type, KGO.Extractor)
     add(agent, RDF.type, PROV.SoftwareAgent)
 

@@ -134,21 +134,26 @@ class Store:
         A build killed at any moment leaves the store as it was before or as it is after: the
         whole change is one SPARQL update, which Oxigraph applies atomically.
         """
-        graphs = list(graphs)
         dropped = {document_iri(self.base, doc_id).value for doc_id in drop}
-        dropped |= {document_iri(self.base, doc_id).value for doc_id, _ in graphs}
-        if not graphs and not any(self._ox.contains_named_graph(NamedNode(g)) for g in dropped):
-            return
-        names = self._aliases(excluding=dropped)
-        for _, quads in graphs:
+        parts: list[str] = []
+        labels: dict[str, set[str]] = {}
+        for doc_id, quads in graphs:
+            graph = document_iri(self.base, doc_id)
+            dropped.add(graph.value)
+            parts.append(_graph_block(graph, quads))
             for quad in quads:
                 if quad.predicate == SKOS.altLabel:
-                    names.setdefault(quad.subject.value, set()).add(quad.object.value)  # type: ignore[union-attr]
+                    labels.setdefault(quad.subject.value, set()).add(quad.object.value)  # type: ignore[union-attr]
+        if not parts and not any(self._ox.contains_named_graph(NamedNode(g)) for g in dropped):
+            return
+        names = self._aliases(excluding=dropped)
+        for iri, more in labels.items():
+            names.setdefault(iri, set()).update(more)
         entities = entities_graph(self.base)
+        parts.append(_graph_block(entities, self._entity_quads(names, entities)))
         update = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(dropped))
-        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n"
-        update += "\n".join(_nquads(quads) for _, quads in graphs)
-        update += "\n" + _nquads(self._entity_quads(names, entities)) + "\n}"
+        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n}"
+        del parts
         self._ox.update(update)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
@@ -259,8 +264,9 @@ def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
     return sparql[: match.end()] + " " + values + sparql[match.end():]
 
 
-def _nquads(quads: list[Quad]) -> str:
-    return "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+def _graph_block(graph: NamedNode, quads: Iterable[Quad]) -> str:
+    """``GRAPH <g> { s p o . ... }`` for INSERT DATA: the graph name once, not once per quad."""
+    return f"GRAPH {graph} {{\n" + "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads) + "\n}"
 
 
 def _first_line(error: BaseException) -> str:

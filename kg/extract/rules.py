@@ -1216,8 +1216,11 @@ def _ner_spans(reader: _Reader, found: list[NerSpan], start: int, end: int, take
             spans.append(_Span("Person", name, ner.start, ner.start + len(name)))
         else:
             name = re.sub(r"^(?:the|The)\s+", "", text)
-            if not name[:1].isupper() or reader.gazetteer.lookup(name):
-                continue
+            known_tokens = {t for p in reader.persons for t in p.tokens}
+            if not name[:1].isupper() or reader.gazetteer.lookup(name) or len(name.split()) < 2 \
+                    or known_tokens & set(name.split()) or reader.gazetteer.post_re.match(name) \
+                    or reader.gazetteer.rank_re.match(name):
+                continue  # one word ("Defense") or a person's name ("White") is too often a wrong label
             a = ner.start + text.index(name)
             spans.append(_Span("Organization", name, a, a + len(name)))
     return spans
