@@ -84,6 +84,8 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
         if sys.stderr.isatty():
             click.echo("", err=True)
         click.echo(f"{report.summary()} -> {store.path}")
+        for reason in report.rejected:
+            click.echo(f"rejected: {reason}", err=True)
 
 
 @main.command()

@@ -21,6 +21,7 @@ from kg.rdfmap import document_quads, text_hash
 from kg.resolve import resolve_entities
 from kg.sources import read_documents
 from kg.store import Store
+from kg.validate import check_relations
 
 
 @dataclass
@@ -32,14 +33,16 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     quads: int = 0
     relations: int = 0
+    rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
 
     @property
     def articles(self) -> int:
         return len(self.added) + len(self.replaced) + len(self.unchanged)
 
     def summary(self) -> str:
+        rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
         return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
-                f"{self.relations} relations, {self.quads} quads written")
+                f"{self.relations} relations{rejected}, {self.quads} quads written")
 
 
 def document_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int]:
@@ -47,13 +50,20 @@ def document_graph(document: Document, base: str, ner: str | None = None) -> tup
 
     ``ner`` names an installed spaCy pipeline whose names add to the rules' (see :func:`load_ner`).
     """
+    doc_id, quads, relations, _ = checked_graph(document, base, ner)
+    return doc_id, quads, relations
+
+
+def checked_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
+    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections."""
     model = load_ner(ner) if ner else None
-    resolved = resolve_entities(extract(document, ner=model))
-    return document.id, document_quads(resolved, base, ner=model.label if model else None), len(resolved.relations)
+    resolved, rejected = check_relations(resolve_entities(extract(document, ner=model)))
+    quads = document_quads(resolved, base, ner=model.label if model else None)
+    return document.id, quads, len(resolved.relations), rejected
 
 
-def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int]:
-    return document_graph(*args)
+def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int, list[str]]:
+    return checked_graph(*args)
 
 
 def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, replace: bool = False,
@@ -105,11 +115,12 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     jobs = [(document, store.base, ner) for document in todo]
     gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
 
-    def produced(results: Iterable[tuple[str, list[Quad], int]]) -> Iterator[tuple[str, list[Quad]]]:
+    def produced(results: Iterable[tuple[str, list[Quad], int, list[str]]]) -> Iterator[tuple[str, list[Quad]]]:
         # the store serialises each graph as it arrives, so no article's quads outlive its turn
-        for done, (doc_id, quads, count) in enumerate(results, 1):
+        for done, (doc_id, quads, count, rejected) in enumerate(results, 1):
             report.quads += len(quads)
             report.relations += count
+            report.rejected += rejected
             if progress:
                 progress(done, len(jobs))
             yield doc_id, quads

@@ -152,7 +152,8 @@ class Store:
         entities = entities_graph(self.base)
         parts.append(_graph_block(entities, self._entity_quads(names, entities)))
         update = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(dropped))
-        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n}"
+        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n} ;\n"
+        update += _CURRENT_HOLDERS.replace("ENTITIES", entities.value)
         del parts
         self._ox.update(update)
 
@@ -262,6 +263,24 @@ def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return sparql[: match.end()] + " " + values + sparql[match.end():]
+
+
+# Part of the same update (one transaction): who holds each post now, from the dated assertions.
+_CURRENT_HOLDERS = """
+INSERT { GRAPH <ENTITIES> { ?post <KGO#currentHolder> ?person } } WHERE {
+  { SELECT ?post (MAX(?stated) AS ?latest) WHERE { GRAPH ?g {
+      ?a <RDF#predicate> <ORG#holds> ; <KGO#modality> <KGO#asserted> ; <RDF#object> ?post ; <KGO#asOf> ?stated .
+    } } GROUP BY ?post }
+  GRAPH ?h { ?a <RDF#predicate> <ORG#holds> ; <KGO#modality> <KGO#asserted> ; <RDF#object> ?post ;
+             <KGO#asOf> ?latest ; <RDF#subject> ?person . }
+  FILTER NOT EXISTS { GRAPH ?i {
+    ?b <RDF#predicate> <ORG#holds> ; <KGO#modality> <KGO#past> ; <RDF#object> ?post ; <RDF#subject> ?person ;
+       <KGO#asOf> ?ended .
+    FILTER(?ended >= ?latest)
+  } }
+}
+""".replace("KGO#", PREFIXES["kgo"]).replace("RDF#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#").replace(
+    "ORG#", "http://www.w3.org/ns/org#")
 
 
 def _graph_block(graph: NamedNode, quads: Iterable[Quad]) -> str:

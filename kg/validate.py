@@ -1,13 +1,16 @@
-"""Validation: the SHACL shapes of ``ontologies/shapes.ttl`` run over the stored graph (pyshacl)."""
+"""Validation: the SHACL shapes of ``ontologies/shapes.ttl`` run over the stored graph (pyshacl), and
+the same constraints checked on each article's relations before ``kg build`` stores them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
+from kg.model import Document, RelationMention
 from kg.ontology import ONTOLOGY_IRI, shapes_path
+from kg.resolve import ResolvedDocument
 
 
 @dataclass
@@ -77,3 +80,53 @@ def validate(store: Any) -> ValidationReport:
 
 def _short(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def check_relations(resolved: ResolvedDocument) -> tuple[ResolvedDocument, list[str]]:
+    """What ``kg build`` checks before it stores an article: the relations that would break a shape
+    of ``ontologies/shapes.ttl`` are rejected, and each rejection is explained in one line.
+
+    Returns:
+        The article without the rejected relations, and the reasons (``"<source>: ..."``). A
+        deployment from an undated article is kept (it is still evidence), and ``kg validate``
+        reports its missing date.
+
+    >>> from kg.model import Document, Mention, RelationMention
+    >>> from kg.resolve import ResolvedDocument
+    >>> us = Mention(kind="Country", name="US", start=0, end=2, key="country:united states")
+    >>> doc = Document(id="d", text="US", source="a.txt")
+    >>> bad = RelationMention(kind="troops", subject=us, object=us, sentence="US", start=0, end=2,
+    ...                       confidence=0.8, count=100)
+    >>> check_relations(ResolvedDocument(doc, {}, [bad]))[1]
+    ['a.txt: troops from US to itself (US)']
+    """
+    document = resolved.document
+    where = document.source or document.id
+    kept: list[RelationMention] = []
+    reasons: list[str] = []
+    for relation in resolved.relations:
+        problem = _relation_problem(relation, document)
+        if problem is None:
+            kept.append(relation)
+        else:
+            reasons.append(f"{where}: {problem} ({' '.join(relation.sentence.split())[:80]})")
+    return replace(resolved, relations=kept), reasons
+
+
+def _relation_problem(relation: RelationMention, document: Document) -> str | None:
+    subject, obj = relation.subject, relation.object
+    name = lambda m: m.canonical or m.name  # noqa: E731
+    if relation.kind in ("headOf", "subOrganizationOf") and obj is not None and obj.kind in ("Person", "Country"):
+        return f"{relation.kind} must point to an organisation, not {obj.kind.lower()} {name(obj)}"
+    if relation.kind == "reportsTo" and obj is not None and obj.kind != "Person":
+        return f"reportsTo must point to a person, not {name(obj)}"
+    if obj is not None and relation.kind != "troops" and subject.key == obj.key:
+        return f"{relation.kind} from {name(subject)} to itself"
+    if relation.kind == "troops":
+        if obj is None or subject.kind != "Country" or obj.kind != "Country":
+            return "troops need a sending and a host country"
+        if subject.key == obj.key:
+            return f"troops from {name(subject)} to itself"
+        if not relation.count or relation.count < 1:
+            return f"troop count {relation.count!r} is not an integer of at least 1"
+    return None
