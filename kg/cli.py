@@ -117,7 +117,7 @@ def remove(ids: tuple[str, ...], store_path: Path | None) -> None:
 def query(sparql: str | None, query_file: Path | None, query_name: str | None, params: tuple[str, ...],
           list_queries: bool, store_path: Path | None, fmt: str | None) -> None:
     """Run a SPARQL query (text, -f FILE or --name NAME) over the union of all graphs."""
-    from kg.query import describe_named_query, named_queries, named_query, query_kind, run_query
+    from kg.query import describe_named_query, named_queries, named_query, query_kind, run_named, run_query
 
     if list_queries:
         for name in named_queries():
@@ -143,7 +143,10 @@ def query(sparql: str | None, query_file: Path | None, query_name: str | None, p
     source = str(query_file) if query_file else (f"query {query_name}" if query_name else "query")
     with _open(store_path) as store:
         try:
-            output = run_query(store, text, fmt=fmt, bindings=bindings or None)
+            if query_name:
+                output = run_named(store, query_name, fmt=fmt, bindings=bindings or None)
+            else:
+                output = run_query(store, text, fmt=fmt, bindings=bindings or None)
         except KgError as error:
             error.source = error.source or source
             raise

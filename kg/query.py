@@ -169,22 +169,34 @@ def parameterise(sparql: str, bindings: dict[str, str] | None, store: Any = None
     >>> query, rest = parameterise("SELECT * WHERE {\n#?date ?e kgo:asOf ?date .\n}", {"date": "2020-01-01"})
     >>> print(query); rest
     SELECT * WHERE {
-     ?e kgo:asOf ?date .
+     ?e kgo:asOf "2020-01-01" .
     }
     {'date': '2020-01-01'}
     """
     given = dict(bindings or {})
+    found: dict[str, list[str]] = {}
 
     def entity(match: re.Match[str]) -> str:
         name, variable = match.group(1), match.group(2)
-        if name not in given:
+        if name not in given and name not in found:
             return match.group(0)
-        iris = find_entities(store, given.pop(name)) if store is not None else []
-        return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
+        if name not in found:
+            found[name] = find_entities(store, given.pop(name)) if store is not None else []
+        return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in found[name])} }}"
 
     sparql = re.sub(r"(?m)^#@(\w+)\s+(\?\w+)\s*$", entity, sparql)
     present = set(bindings or {})
-    sparql = re.sub(r"(?m)^#\?(\w+)(?=\s)", lambda m: "" if m.group(1) in present else m.group(0), sparql)
+
+    def optional_line(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in present:
+            return match.group(0)
+        # the value goes into the line itself as an escaped literal: the line may sit in a nested
+        # group or subquery that a VALUES block at the top would not reach
+        value = str(Literal((bindings or {})[name]))
+        return re.sub(rf"\?{name}\b", lambda _: value, match.group(2))
+
+    sparql = re.sub(r"(?m)^#\?(\w+)(?=\s)(.*)$", optional_line, sparql)
     sparql = re.sub(r"(?m)^#!(\w+)(?=\s)", lambda m: "" if m.group(1) not in present else m.group(0), sparql)
     return sparql, given
 
@@ -201,6 +213,28 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
     """
     sparql, rest = parameterise(sparql, bindings, store)
     return format_result(store.query(sparql, bindings=rest or None), fmt)
+
+
+def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
+    """Run a named query (``kg query --name``). ``chain-of-command`` with a ``date`` parameter walks
+    the dated reporting lines of ``reporting-lines-on-date`` up from the person
+    (:func:`kg.analysis.chain_of_command`): SPARQL paths cannot follow only the lines valid on a date.
+    """
+    if name == "chain-of-command" and bindings and "date" in bindings:
+        from kg.analysis import chain_of_command
+
+        table = chain_of_command(store, bindings.get("name", ""), bindings["date"])
+        return format_result(_as_solutions(table), fmt)
+    return run_query(store, named_query(name), fmt=fmt, bindings=bindings)
+
+
+def _as_solutions(table: Table) -> Any:
+    """A computed table as real SPARQL solutions (so every result format applies), via VALUES."""
+    from pyoxigraph import Store as MemoryStore
+
+    columns = " ".join(f"?{c}" for c in table.columns)
+    rows = " ".join("(" + " ".join("UNDEF" if v is None else str(Literal(v)) for v in row) + ")" for row in table.rows)
+    return MemoryStore().query(f"SELECT {columns} WHERE {{ VALUES ({columns}) {{ {rows} }} }}")
 
 
 def select(store: Any, sparql: str, *, bindings: dict[str, str] | None = None) -> Table:

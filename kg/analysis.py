@@ -1,0 +1,104 @@
+"""Analysis over the stored graph: the chain of command on a date, the shortest chain of command
+between two people, and the most connected entities (networkx over the store's relations)."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import QueryError
+from kg.query import Table, find_entities, named_query, select
+
+
+def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
+    """Everyone above a person on a date (today without one), from the dated evidence.
+
+    Walks the one-step lines of the named query ``reporting-lines-on-date`` upwards: a stated
+    reporting line counts while no later statement says it ended, a unit's head reports to the
+    head of the unit above it as they were on that date.
+
+    Returns:
+        Rows of (person, level, superior, since, via), nearest superiors first.
+    """
+    steps = select(store, named_query("reporting-lines-on-date"), bindings={"date": on} if on else None)
+    up: dict[str, list[tuple[str, str, str]]] = {}
+    for row in steps.as_dicts():
+        up.setdefault(row["person"] or "", []).append((row["superior"] or "", row["since"] or "", row["via"] or ""))
+    starts = sorted(_labels(store, find_entities(store, name)))
+    rows: list[list[str | None]] = []
+    for start in starts:
+        seen = {start}
+        queue = deque([(start, 0)])
+        while queue:
+            person, level = queue.popleft()
+            for superior, since, via in sorted(up.get(person, [])):
+                if superior in seen:
+                    continue
+                seen.add(superior)
+                rows.append([start, str(level + 1), superior, since, via if level == 0 else f"{via} (above {person})"])
+                queue.append((superior, level + 1))
+    return Table(["person", "level", "superior", "since", "via"], rows)
+
+
+def command_graph(store: Any) -> nx.DiGraph:
+    """Persons and units joined by asserted reportsTo, headOf and subOrganizationOf, undirected
+    enough to walk: an edge both ways with the relation that links them."""
+    result = select(store, """
+        SELECT ?a ?la ?rel ?b ?lb WHERE {
+          VALUES (?p ?rel) { (org:reportsTo "reportsTo") (org:headOf "headOf") (org:subOrganizationOf "partOf") }
+          ?a ?p ?b . ?a rdfs:label ?la . ?b rdfs:label ?lb .
+        }""")
+    graph = nx.DiGraph()
+    for a, la, rel, b, lb in result.rows:
+        graph.add_node(a, label=la)
+        graph.add_node(b, label=lb)
+        graph.add_edge(a, b, relation=rel)
+        graph.add_edge(b, a, relation=f"^{rel}")
+    return graph
+
+
+def shortest_chain(store: Any, first: str, second: str) -> list[tuple[str, str]]:
+    """The shortest chain of command between two people: [(label, relation to the next), ...].
+
+    Raises:
+        QueryError: a name matches nobody in the store, or no chain links them.
+    """
+    graph = command_graph(store)
+    ends = []
+    for name in (first, second):
+        found = [iri for iri in find_entities(store, name) if iri in graph]
+        if not found:
+            raise QueryError(f"no person or unit named {name!r} in the chain of command")
+        ends.append(sorted(found))
+    best: list[str] | None = None
+    for a in ends[0]:
+        for b in ends[1]:
+            try:
+                path = nx.shortest_path(graph, a, b)
+            except nx.NetworkXNoPath:
+                continue
+            if best is None or (len(path), path) < (len(best), best):
+                best = path
+    if best is None:
+        raise QueryError(f"no chain of command links {first!r} and {second!r}")
+    steps = [(graph.nodes[n]["label"], graph.edges[n, m]["relation"]) for n, m in zip(best, best[1:])]
+    return steps + [(graph.nodes[best[-1]]["label"], "")]
+
+
+def most_connected(store: Any, top: int = 10) -> Table:
+    """The entities linked to the most others by asserted relations (the view's degree)."""
+    from kg.view import to_networkx
+
+    graph = nx.Graph(to_networkx(store))
+    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), graph.nodes[n]["label"]))[:top]
+    return Table(["entity", "class", "degree"],
+                 [[graph.nodes[n]["label"], graph.nodes[n]["kind"], str(graph.degree(n))] for n in ranked])
+
+
+def _labels(store: Any, iris: list[str]) -> set[str]:
+    if not iris:
+        return set()
+    values = " ".join(f"<{iri}>" for iri in iris)
+    return {row[0] or "" for row in select(store, f"SELECT ?l WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l }}").rows}
