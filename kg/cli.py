@@ -34,12 +34,26 @@ def _errors(function: F) -> F:
 
 
 def _store_option(function: F) -> F:
+    """``--store DIR``, or ``--endpoint URL`` (and ``--graph-store URL``) for a remote SPARQL store."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, endpoint: str | None = None, graph_store: str | None = None, **kwargs: Any) -> Any:
+        click.get_current_context().meta["kg.endpoint"] = (endpoint, graph_store)
+        return function(*args, **kwargs)
+
+    wrapper = click.option("--graph-store", "graph_store", metavar="URL", envvar="KG_GRAPH_STORE",
+                           help="Graph Store Protocol URL of the remote store [default: the endpoint's /store].")(wrapper)
+    wrapper = click.option("--endpoint", "endpoint", metavar="URL", envvar="KG_ENDPOINT",
+                           help="Use a remote SPARQL store (its query URL) instead of --store.")(wrapper)
     return click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
                         default=None, envvar="KG_STORE", show_envvar=True,
-                        help="Store directory [default: ./kg-store].")(function)
+                        help="Store directory [default: ./kg-store].")(wrapper)  # type: ignore[return-value]
 
 
 def _open(store_path: Path | None, *, write: bool = False, base: str = DEFAULT_BASE):
+    endpoint, graph_store = click.get_current_context().meta.get("kg.endpoint", (None, None))
+    if endpoint:
+        from kg.endpoint import RemoteStore
+        return RemoteStore(endpoint, graph_store, base=base)
     from kg.store import Store, default_store_path
     return Store(store_path or default_store_path(), base=base, read_only=not write)
 
@@ -83,9 +97,34 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
                              progress=_progress if sys.stderr.isatty() else None)
         if sys.stderr.isatty():
             click.echo("", err=True)
-        click.echo(f"{report.summary()} -> {store.path}")
+        click.echo(f"{report.summary()} -> {store.path or store.url}")
         for reason in report.rejected:
             click.echo(f"rejected: {reason}", err=True)
+
+
+@main.command()
+@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="KG_STORE", show_envvar=True, help="Store directory [default: ./kg-store].")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates and Graph Store writes (off by default).")
+@_errors
+def serve(store_path: Path | None, host: str, port: int, allow_update: bool) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (the Oxigraph server) until Ctrl-C: queries at
+    /query over the union of all graphs; read-only unless --allow-update."""
+    from kg.endpoint import Endpoint
+    from kg.store import default_store_path
+
+    endpoint = Endpoint(store_path or default_store_path(), host=host, port=port, allow_update=allow_update)
+    try:
+        endpoint.start()
+        mode = "read-write" if allow_update else "read-only"
+        click.echo(f"SPARQL endpoint ({mode}): {endpoint.query_url}   Ctrl-C to stop", err=True)
+        code = endpoint.wait()
+    except KeyboardInterrupt:  # Ctrl-C before the server was up
+        endpoint.stop()
+        code = 0
+    sys.exit(code)
 
 
 @main.command()

@@ -62,7 +62,7 @@ class Store:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
             self.path.mkdir(parents=True, exist_ok=True)
-            self._lock = _take_lock(self.path, shared=read_only)
+            self._lock = take_lock(self.path, shared=read_only)
         try:
             if self.path is None:
                 self._ox = OxStore()
@@ -153,7 +153,7 @@ class Store:
         parts.append(_graph_block(entities, self._entity_quads(names, entities)))
         update = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(dropped))
         update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n} ;\n"
-        update += _CURRENT_HOLDERS.replace("ENTITIES", entities.value)
+        update += current_holders_update(entities.value)
         del parts
         self._ox.update(update)
 
@@ -226,7 +226,7 @@ class Store:
                       if isinstance(g, NamedNode) and g.value.startswith(self.base + "doc/"))
 
 
-def _take_lock(path: Path, *, shared: bool) -> IO[bytes]:
+def take_lock(path: Path, *, shared: bool) -> IO[bytes]:
     """A lock file in the store directory: one writer, or any number of readers, never both.
 
     Oxigraph itself only stops a second writer; a reader opening a store that another process is
@@ -281,6 +281,11 @@ INSERT { GRAPH <ENTITIES> { ?post <KGO#currentHolder> ?person } } WHERE {
 }
 """.replace("KGO#", PREFIXES["kgo"]).replace("RDF#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#").replace(
     "ORG#", "http://www.w3.org/ns/org#")
+
+
+def current_holders_update(entities: str) -> str:
+    """The SPARQL Update that derives ``kgo:currentHolder`` into the entities graph."""
+    return _CURRENT_HOLDERS.replace("ENTITIES", entities)
 
 
 def _graph_block(graph: NamedNode, quads: Iterable[Quad]) -> str:
