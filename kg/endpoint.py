@@ -24,7 +24,7 @@ from pyoxigraph import QueryResultsFormat, Quad, RdfFormat, parse, parse_query_r
 from pyoxigraph import Store as MemoryStore
 
 from kg.errors import QueryError, StoreError
-from kg.ontology import DEFAULT_BASE, sparql_prefixes
+from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
 from kg.store import Store, bind_values, current_holders_update, take_lock
 
@@ -217,13 +217,15 @@ class RemoteStore:
                          hint="use --store DIR, or kg export from the endpoint and validate the file")
 
     def quads(self) -> Iterator[Quad]:
-        """Every quad in the named graphs (for kg export)."""
-        from kg.ontology import ONTOLOGY_IRI
-
+        """Every quad in the named graphs but the ontology's (for kg export)."""
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         for row in rows:
             if row["g"].value != ONTOLOGY_IRI:
                 yield Quad(row["s"], row["p"], row["o"], row["g"])
+
+    def __len__(self) -> int:
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))[0].value)
 
     def document_hashes(self) -> dict[str, str]:
         rows = self.query("SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; "
@@ -233,6 +235,10 @@ class RemoteStore:
     def commit(self, graphs: Iterable[tuple[str, list[Quad]]] = (), *, drop: Iterable[str] = ()) -> None:
         """PUT each article's graph (replacing it), DELETE the dropped ones, then rewrite the entities
         graph (one label per entity) from every article now on the server."""
+        if not bool(self.query(f"ASK {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}")):
+            # the ontology in its own graph, as in a local store (its class hierarchy serves the queries)
+            self._put(ONTOLOGY_IRI, serialize(parse(path=str(ontology_path()), format=RdfFormat.TURTLE),
+                                              format=RdfFormat.N_TRIPLES))
         for doc_id, quads in graphs:
             graph = document_iri(self.base, doc_id)
             triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)

@@ -138,6 +138,11 @@ def test_endpoint_remote_build_query_export_remove(oxigraph_remote, tmp_path):
     remote_nq = runner.invoke(main, ["export", "--format", "nq", *remote]).output
     local_nq = runner.invoke(main, ["export", "--format", "nq", "--store", str(local)]).output
     assert remote_nq == local_nq  # the same graph, byte for byte, wherever it is stored
+    assert runner.invoke(main, ["stats", *remote]).output == runner.invoke(main, ["stats", "--store", str(local)]).output
+    view = runner.invoke(main, ["view", *remote, "-o", str(tmp_path / "remote.html")])
+    assert view.exit_code == 0 and (tmp_path / "remote.html").stat().st_size > 10_000
+    refused = runner.invoke(main, ["validate", *remote])
+    assert refused.exit_code == 1 and "needs a local store" in refused.output
     gone = runner.invoke(main, ["remove", "centcom-change-of-command-2022-04-01", *remote])
     assert gone.exit_code == 0 and "1 removed" in gone.output
     assert "Michael Kurilla" not in runner.invoke(main, ["query", "--name", "who-commands", *remote]).output
