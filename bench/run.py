@@ -94,6 +94,8 @@ def main() -> None:
                   f"peak RSS {r['peak_rss_mb']} MB", flush=True)
             for name, ms in r["query_ms"].items():
                 print(f"         {name:<42} {ms:>9.1f} ms (median of 5)")
+    from view import main as view_bench
+    view_bench([5000])
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "results.json").write_text(json.dumps(results, indent=2))
 

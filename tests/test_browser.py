@@ -67,3 +67,19 @@ def test_browser_hostile_text_shows_literally_and_never_runs(browser, hostile_st
     page.wait_for_timeout(700)
     page.screenshot(path=str(artifacts / "hostile-view.png"))
     assert problems == [] and outside == []
+
+
+def test_browser_five_thousand_nodes_settle_and_draw(browser, tmp_path):
+    # the time is measured by `make bench` (bench/view.py); here: it settles at all, and draws every node
+    import sys
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "bench"))
+    from view import synthetic_view
+
+    view = synthetic_view(5000)
+    path = save_html(view, tmp_path / "big.html")
+    page, problems, outside = open_page(browser, path)
+    assert page.evaluate("Object.keys(network.getPositions()).length") == 5000
+    assert page.evaluate("network.physics.physicsEnabled") is False
+    assert problems == [] and outside == []

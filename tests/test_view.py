@@ -58,3 +58,13 @@ def test_view_page_escapes_article_text(hostile_store):
     assert "<script>window.kgPwned" not in page
     assert "<img src=x" not in page
     assert "\\u003cscript\\u003e" in page  # the text is there, as escaped JSON data
+
+
+def test_view_radial_layout_places_every_node_deterministically():
+    from kg.view import radial_layout
+
+    view = {"nodes": [{"id": n} for n in "abcdef"],
+            "edges": [{"from": "a", "to": "b"}, {"from": "a", "to": "c"}, {"from": "d", "to": "e"}]}
+    first = radial_layout(view)
+    assert set(first) == set("abcdef") and first == radial_layout(view)
+    assert len(set(first.values())) == 6  # nobody on top of anybody
