@@ -26,7 +26,7 @@ from pyoxigraph import Store as MemoryStore
 from kg.errors import QueryError, StoreError
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
-from kg.store import Store, bind_values, current_holders_update, take_lock
+from kg.store import Store, bind_values, current_holders_update, release_lock, take_lock
 
 DEFAULT_PORT = 7878
 
@@ -138,12 +138,8 @@ class Endpoint:
         self._release()
 
     def _release(self) -> None:
-        if self._lock is not None:
-            import fcntl
-
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
-            self._lock = None
+        release_lock(self._lock)
+        self._lock = None
 
     def __enter__(self) -> Endpoint:
         return self.start()

@@ -91,10 +91,8 @@ class Store:
         self._release()
 
     def _release(self) -> None:
-        if self._lock is not None:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
-            self._lock = None
+        release_lock(self._lock)
+        self._lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -241,6 +239,13 @@ def take_lock(path: Path, *, shared: bool) -> IO[bytes]:
         raise StoreError(f"the store is {doing}", source=str(path),
                          hint="wait for the other kg command to finish or stop `kg serve`") from None
     return handle
+
+
+def release_lock(handle: IO[bytes] | None) -> None:
+    """Give back a lock taken by :func:`take_lock` (nothing to do for None)."""
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 from kg.export import export
 from kg.pipeline import build

@@ -462,7 +462,7 @@ class _Reader:
     def apposition_posts(self, person: _Span, end: int, spans: list[_Span]) -> None:
         """", the defense secretary," / ", commander of US Central Command," after a person's name."""
         text = self.text
-        m = re.match(rf"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?P<article>the\s+|a\s+|an\s+)?", text[person.end:end])
+        m = re.match(r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?P<article>the\s+|a\s+|an\s+)?", text[person.end:end])
         if not m:
             return
         pos = person.end + m.end()
@@ -509,6 +509,25 @@ class _Reader:
                     return owned
         return target
 
+    def _title_at(self, pos: int, end: int, spans: list[_Span]) -> tuple[PostTitle, _Span | None] | None:
+        """A post title at ``pos``, with its organisation before ("NATO Secretary General") or after
+        it ("commander of US Central Command")."""
+        text = self.text
+        org = None
+        org_here = _span_at(spans, pos)
+        if org_here is not None and org_here.kind != "Person":
+            org = org_here
+            poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
+            pos = org_here.end + (poss.end() if poss else 0)
+        title_m = self.gazetteer.post_re.match(text, pos, end)
+        if not title_m:
+            return None
+        of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
+        target = self._org_at(spans, title_m.end() + of.end()) if of else None
+        if target is not None and target.kind != "Person":
+            org = target
+        return self.gazetteer.posts[fold(title_m.group())], org
+
     def predicate_posts(self, person: _Span, end: int, spans: list[_Span]) -> None:
         """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
         "X, who heads EUCOM, is also NATO's Supreme Allied Commander Europe"."""
@@ -519,24 +538,12 @@ class _Reader:
             # "China named Admiral Dong Jun, a former navy commander, as defence minister"
             as_title = re.match(r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?",
                                 text[person.end:end])
-            if as_title:
-                pos = person.end + as_title.end()
-                org = None
-                org_here = _span_at(spans, pos)
-                if org_here is not None and org_here.kind != "Person":
-                    org = org_here
-                    poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
-                    pos = org_here.end + (poss.end() if poss else 0)
-                title_m = self.gazetteer.post_re.match(text, pos, end)
-                if title_m:
-                    of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
-                    target = self._org_at(spans, title_m.end() + of.end()) if of else None
-                    if target is not None and target.kind != "Person":
-                        org = target
-                    modality: Modality = "planned" if re.search(r"\bnominated\b", named.group()) else "asserted"
-                    person.posts.append((_make_post(self.gazetteer.posts[fold(title_m.group())], org), 0.8,
-                                         "named-as", modality))
-                    return
+            found = self._title_at(person.end + as_title.end(), end, spans) if as_title else None
+            if found:
+                title, org = found
+                modality: Modality = "planned" if re.search(r"\bnominated\b", named.group()) else "asserted"
+                person.posts.append((_make_post(title, org), 0.8, "named-as", modality))
+                return
         rest = text[person.end:end]
         clause = re.match(r"\s*,\s*(?:(?:who|which)\b[^,]*|(?:the|a|an)\s+[^,]{1,60}),", rest)
         offset = person.end + (clause.end() if clause else 0)
