@@ -3,7 +3,6 @@ between two people, and the most connected entities (networkx over the store's r
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 import networkx as nx
@@ -15,30 +14,36 @@ from kg.query import Table, find_entities, named_query, select
 def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
     """Everyone above a person on a date (today without one), from the dated evidence.
 
-    Walks the one-step lines of the named query ``reporting-lines-on-date`` upwards: a stated
-    reporting line counts while no later statement says it ended, a unit's head reports to the
-    head of the unit above it as they were on that date.
+    Walks the one-step lines of the named query ``reporting-lines-on-date`` upwards, one query per
+    level for the people reached so far: a stated reporting line counts while no later statement
+    says it ended, a unit's head reports to the head of the unit above it as they were on that date.
 
     Returns:
         Rows of (person, level, superior, since, via), nearest superiors first.
     """
-    steps = select(store, named_query("reporting-lines-on-date"), bindings={"date": on} if on else None)
-    up: dict[str, list[tuple[str, str, str]]] = {}
-    for row in steps.as_dicts():
-        up.setdefault(row["person"] or "", []).append((row["superior"] or "", row["since"] or "", row["via"] or ""))
-    starts = sorted(_labels(store, find_entities(store, name)))
+    steps = named_query("reporting-lines-on-date")
+    bindings = {"date": on} if on else None
     rows: list[list[str | None]] = []
-    for start in starts:
+    for start in sorted(find_entities(store, name)):
         seen = {start}
-        queue = deque([(start, 0)])
-        while queue:
-            person, level = queue.popleft()
-            for superior, since, via in sorted(up.get(person, [])):
-                if superior in seen:
+        frontier = [start]
+        first_label: str | None = None
+        level = 0
+        while frontier:
+            level += 1
+            values = " ".join(f"<{iri}>" for iri in sorted(frontier))
+            found = select(store, steps.replace("#@name ?p", f"VALUES ?p {{ {values} }}"), bindings=bindings)
+            frontier = []
+            for row in sorted(found.as_dicts(), key=lambda r: (r["superior"] or "", r["since"] or "", r["via"] or "")):
+                person, superior, iri = row["person"], row["superior"], row["s"] or ""
+                if level == 1:
+                    first_label = first_label or person
+                if iri in seen:
                     continue
-                seen.add(superior)
-                rows.append([start, str(level + 1), superior, since, via if level == 0 else f"{via} (above {person})"])
-                queue.append((superior, level + 1))
+                seen.add(iri)
+                frontier.append(iri)
+                via = row["via"] if level == 1 else f"{row['via']} (above {person})"
+                rows.append([first_label or person, str(level), superior, row["since"], via])
     return Table(["person", "level", "superior", "since", "via"], rows)
 
 
@@ -95,10 +100,3 @@ def most_connected(store: Any, top: int = 10) -> Table:
     ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), graph.nodes[n]["label"]))[:top]
     return Table(["entity", "class", "degree"],
                  [[graph.nodes[n]["label"], graph.nodes[n]["kind"], str(graph.degree(n))] for n in ranked])
-
-
-def _labels(store: Any, iris: list[str]) -> set[str]:
-    if not iris:
-        return set()
-    values = " ".join(f"<{iri}>" for iri in iris)
-    return {row[0] or "" for row in select(store, f"SELECT ?l WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l }}").rows}

@@ -257,3 +257,25 @@ def test_extract_named_as_title():
 ])
 def test_extract_troops_in_more_shapes(text, expected):
     assert expected in facts(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NATO Mission Iraq trains Iraqi forces. Denmark contributes about 280 soldiers to the mission.",
+     ("troops", "denmark", "iraq", 280, "asserted")),
+    ("A rocket hit Al Asad Air Base in western Iraq on Monday. About 2,000 U.S. troops are stationed at the base.",
+     ("troops", "united-states", "iraq", 2000, "asserted")),
+    ("About 700 U.S. Army and Air Force personnel are deployed in Poland.",
+     ("troops", "united-states", "poland", 700, "asserted")),
+    ("Turkish engineers work at Mitiga Airport in Tripoli, Libya. Turkey has about 500 troops at the airport.",
+     ("troops", "turkey", "libya", 500, "asserted")),
+])
+def test_extract_troops_host_from_an_earlier_sentence(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_pronoun_subject_is_the_previous_sentence_subject():
+    text = ("Gen. Anna Berg took command of the 7th Signal Brigade on Friday, replacing Col. Omar Haddad. "
+            "As commander she reports to Maj. Gen. Lena Voss.")
+    found = facts(text)
+    assert ("reportsTo", "anna-berg", "lena-voss", "asserted") in found
+    assert not any(f[0] == "reportsTo" and f[1] == "omar-haddad" for f in found)

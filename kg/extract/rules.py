@@ -95,11 +95,11 @@ _HEDGES = (r"about|some|roughly|around|approximately|nearly|almost|more\s+than|o
 _TROOP_RE = re.compile(
     rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
     rf"(?:\s+(?:more|additional|extra|fresh|new|other|further))?"
-    rf"(?P<np>(?:\s+[\w.’'\-]+){{0,4}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS})\b",
+    rf"(?P<np>(?:\s+[\w.’'\-]+){{0,5}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS})\b",
     re.IGNORECASE)
 _NP_ALLOWED = re.compile(r"^(?:\s+(?:[A-Z][\w.’'\-]*|U\.S\.|US|more|additional|extra|combat|ground|active-duty|"
                          r"active\s+duty|military|rotational|regular|coalition|allied|NATO|elite|special|"
-                         r"operations|army|navy|air|force|marine|naval|strong|of\s+its|of\s+their|of\s+the))*$",
+                         r"operations|army|navy|air|force|marine|naval|strong|and|of\s+its|of\s+their|of\s+the))*$",
                          re.IGNORECASE)
 
 _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
@@ -110,6 +110,8 @@ _LOWER_GENERIC_ORG = re.compile(
     r"(?P<org>armed\s+forces|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
     r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
+_BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+(?:the\s+)?"
+                      r"(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?\s+|central\s+)?")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
 # dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
@@ -189,6 +191,8 @@ class _Reader:
         self.mentions: list[Mention] = []
         self.relations: list[RelationMention] = []
         self.organisations: list[_Span] = []  # in text order, for "the division" and the like
+        self.base_country: KnownEntity | None = None  # where the article last placed a base
+        self.last_subject: _Person | None = None  # the first person named in the sentence before
 
     # -- mentions -------------------------------------------------------------------------------
 
@@ -319,15 +323,26 @@ class _Reader:
         The nearest country before it in the sentence wins, then the first after it ("... told
         attaches in Moscow"), then the country the article has named most (the first on a tie)."""
         countries = [k for k in known if k.known and k.known.kind == "Country"]
-        before = [k for k in countries if k.end <= span.start]
-        after = [k for k in countries if k.start >= span.end]
-        country = before[-1].known if before else after[0].known if after else self.main_country()
+        before = [k.known for k in countries if k.end <= span.start]
+        # "U.S. Army and Air Force": a national force just before names the country too
+        forces = [k for k in known if k.known and k.known.kind != "Country" and k.country and k.end <= span.start]
+        if forces and (not before or forces[-1].end > max(k.end for k in countries if k.end <= span.start)):
+            found = self.gazetteer.lookup(forces[-1].country)
+            if found:
+                before.append(found[0])
+        after = [k.known for k in countries if k.start >= span.end]
+        country = before[-1] if before else after[0] if after else self.main_country()
         if country is None:
             return
         demonym = country.demonyms[0] if country.demonyms else country.name
         qualified = f"{demonym} {span.name}"
-        found = self.gazetteer.lookup(qualified)
-        span.qualified = found[0].name if found and not found[1] else qualified
+        # a known body under any of the country's names: "US Air Force", "Russian General Staff"
+        for owner in (demonym, country.name, *country.aliases):
+            found = self.gazetteer.lookup(f"{owner} {span.name}")
+            if found and not found[1]:
+                qualified = found[0].name
+                break
+        span.qualified = qualified
         span.country = country.name
 
     def main_country(self) -> KnownEntity | None:
@@ -807,7 +822,8 @@ class _Reader:
     def troop_relations(self, sent_start: int, sent_end: int, spans: list[_Span]) -> None:
         text = self.text
         countries = [s for s in spans if s.known is not None and s.known.kind == "Country"]
-        if not countries or not _TROOP_NOUN_RE.search(text, sent_start, sent_end):
+        national = countries or [s for s in spans if s.country]
+        if not national or not _TROOP_NOUN_RE.search(text, sent_start, sent_end):
             return  # most sentences: no troops, or no country to send or host them
         for m in _TROOP_RE.finditer(text, sent_start, sent_end):
             np = m.group("np") or ""
@@ -848,6 +864,10 @@ class _Reader:
                             host = _span_at(countries, pos + skip.end() + town.end())
             rule = "count-in-host"
             if host is None:
+                host = self._host_from_context(after, m.end())
+                rule = "host-from-context"
+            if host is None:
+                rule = "count-in-host"
                 # "Germany hosts some 35,000 U.S. service members" / "Poland has 10,000 troops on its soil"
                 clause = text[sent_start:m.start()]
                 subject = [c for c in countries if c.end <= m.start() and not c.demonym]
@@ -890,6 +910,43 @@ class _Reader:
                 if second is not None and extra and extra >= 2 and second.known is not sender.known:
                     self._troops(sender, second, extra, more.group("hedge"), sent_start, sent_end, 0.75, modality,
                                  "count-in-host-elliptical")
+
+    def _host_from_context(self, after: str, pos: int) -> _Span | None:
+        """The host named earlier in the article: "contributes 600 soldiers to the mission" (the
+        country in the name of the last mission or force: "Kosovo Force"), "are deployed at the base"
+        (the country the article last placed a base in)."""
+        mission = re.match(r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent)\b", after)
+        if mission:
+            for org in reversed(self.organisations):
+                if org.kind in ("MilitaryUnit", "Organization") and (org.country or self._country_in_name(org)):
+                    country = self._country_in_name(org) or org.country
+                    return self._country_span(country, pos)
+            return None
+        if re.match(r"\s+(?:\w+\s+){0,3}?(?:at|on|to)\s+the\s+(?:base|outpost|air\s*base|camp|garrison|facility|airport|airfield)\b", after) \
+                and self.base_country is not None:
+            return self._country_span(self.base_country.name, pos)
+        return None
+
+    def _country_in_name(self, org: _Span) -> str | None:
+        for word in re.split(r"[\s\-–]+", org.canonical):
+            found = self.gazetteer.lookup(word)
+            if found and found[0].kind == "Country" and not found[1]:
+                return found[0].name
+        return None
+
+    def _country_span(self, name: str, pos: int) -> _Span | None:
+        found = self.gazetteer.lookup(name)
+        if not found or found[0].kind != "Country":
+            return None
+        return _Span("Country", found[0].name, pos, pos, known=found[0], country=found[0].name)
+
+    def remember_bases(self, start: int, end: int, spans: list[_Span]) -> None:
+        """"a small outpost in northeastern Jordan": where "the base" of a later sentence is."""
+        for m in _BASE_IN.finditer(self.text, start, end):
+            town = re.match(r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+", self.text[m.end():end])  # "in Tripoli, Libya"
+            country = _span_at(spans, m.end()) or (_span_at(spans, m.end() + town.end()) if town else None)
+            if country is not None and country.known is not None and country.known.kind == "Country":
+                self.base_country = country.known
 
     def _sender_of_force(self, spans: list[_Span], start: int, end: int) -> _Span | None:
         """"2,500 U.S. Marines": the country of a national force named in the troop phrase."""
@@ -984,6 +1041,13 @@ class _Reader:
                 continue
             person = by_token[m.group()]
             spans.append(_Span("Person", m.group(), m.start(), m.end(), rank=person.rank, refers_to=person.name))
+        if self.last_subject is not None:
+            # "... He reports to ...": the subject of the sentence before
+            for m in re.finditer(r"(?<![\w’'])(?:[Hh]e|[Ss]he)(?![\w’'])", text[start:end]):
+                a = start + m.start()
+                if not any(t.start <= a < t.end for t in taken + spans):
+                    person = self.last_subject
+                    spans.append(_Span("Person", m.group(), a, start + m.end(), rank=person.rank, refers_to=person.name))
         for m in re.finditer(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))",
                              text[start:end]):
             role = m.group("role").lower()
@@ -1024,6 +1088,10 @@ class _Reader:
             pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
             self._coref_cache = (signature, by_token, pattern)
         return self._coref_cache[1], self._coref_cache[2]
+
+    def person_named(self, name: str) -> _Person | None:
+        """The person introduced under ``name`` (or now known by it)."""
+        return next((p for p in self.persons if p.name == name or p.key == name), None)
 
     def remember(self, span: _Span) -> None:
         tokens = [t for t in span.name.replace(",", "").split() if not _SUFFIX_RE.fullmatch(" " + t)]
@@ -1142,6 +1210,9 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
                 reader._post_relation(person, post, s_start, s_end, conf, modality, rule)
         reader.verb_relations(s_start, s_end, spans)
         reader.troop_relations(s_start, s_end, spans)
+        reader.remember_bases(s_start, s_end, spans)
+        first_person = min(persons, key=lambda p: p.start) if persons else None
+        reader.last_subject = reader.person_named(first_person.refers_to or first_person.name) if first_person else None
         reader.succession(s_start, s_end, persons, first, spans)
         countries = [k for k in known if k.known and k.known.kind == "Country"]
         if countries:
