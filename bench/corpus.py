@@ -58,11 +58,13 @@ def unit(rng: random.Random) -> str:
 
 def article(index: int, rng: random.Random) -> dict:
     commander, superior = person(rng), person(rng)
-    while superior == commander:
+    while superior.split()[-1] == commander.split()[-1]:  # two surnames alike would be one "Castellano"
         superior = person(rng)
     rank = rng.choice(RANKS)
     force = unit(rng)
     parent = f"{rng.choice(UNIT_NAMES)} Command"  # a few parents shared by many units
+    while parent == force:
+        parent = f"{rng.choice(UNIT_NAMES)} Command"
     sender, demonym = rng.choice(COUNTRIES)
     host = rng.choice(HOSTS)
     count = rng.randrange(2, 120) * 100

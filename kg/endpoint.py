@@ -26,7 +26,7 @@ from pyoxigraph import Store as MemoryStore
 from kg.errors import QueryError, StoreError
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
-from kg.store import Store, bind_values, current_holders_update, release_lock, take_lock
+from kg.store import HOLDS_QUERY, HoldsStatement, Store, bind_values, holder_quads, release_lock, take_lock
 
 DEFAULT_PORT = 7878
 
@@ -157,7 +157,6 @@ class RemoteStore:
         query_url: the SPARQL 1.1 Protocol query endpoint (``http://host:7878/query``).
         graph_store_url: its Graph Store Protocol service; by default the query URL with its last
             segment replaced by ``store`` (Oxigraph's layout). Fuseki: ``.../ds/data``.
-        update_url: its SPARQL Update service (``.../update`` by default), for the derived current holders.
         base: the base IRI of the IRIs kg mints.
 
     Queries see the union of the named graphs only if the server is set up so (Oxigraph:
@@ -165,15 +164,13 @@ class RemoteStore:
     one HTTP PUT, so a remote build is idempotent per article but not one transaction.
     """
 
-    def __init__(self, query_url: str, graph_store_url: str | None = None, *, update_url: str | None = None,
-                 base: str = DEFAULT_BASE, timeout: float = 60.0) -> None:
+    def __init__(self, query_url: str, graph_store_url: str | None = None, *, base: str = DEFAULT_BASE,
+                 timeout: float = 60.0) -> None:
         parsed = urllib.parse.urlparse(query_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise StoreError("not an http(s) URL", source=query_url, hint="e.g. http://127.0.0.1:7878/query")
         self.query_url = query_url
-        root = query_url.rstrip("/").rsplit("/", 1)[0]
-        self.graph_store_url = graph_store_url or root + "/store"
-        self.update_url = update_url or root + "/update"
+        self.graph_store_url = graph_store_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/store"
         self.base = base
         self.timeout = timeout
         self.path = None
@@ -247,12 +244,10 @@ class RemoteStore:
         for row in rows:
             names.setdefault(row["e"].value, set()).add(row["alt"].value)
         entities = entities_graph(self.base)
-        quads = Store._entity_quads(names, entities)
+        holds = [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)
+                 for r in self.query(HOLDS_QUERY)]
+        quads = Store._entity_quads(names, entities) + holder_quads(holds, entities)
         self._put(entities.value, serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES))
-        # the derived current holders, as in a local build (SPARQL Update at the endpoint's /update)
-        update = urllib.parse.urlencode({"update": current_holders_update(entities.value)}).encode()
-        self._request("POST", self.update_url, update, {"Content-Type": "application/x-www-form-urlencoded"},
-                      error=StoreError)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         present = [i for i in doc_ids if i in self.document_hashes()]

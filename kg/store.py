@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, IO, NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore
 
@@ -135,6 +135,7 @@ class Store:
         dropped = {document_iri(self.base, doc_id).value for doc_id in drop}
         parts: list[str] = []
         labels: dict[str, set[str]] = {}
+        holds: list[HoldsStatement] = []
         for doc_id, quads in graphs:
             graph = document_iri(self.base, doc_id)
             dropped.add(graph.value)
@@ -142,18 +143,24 @@ class Store:
             for quad in quads:
                 if quad.predicate == SKOS.altLabel:
                     labels.setdefault(quad.subject.value, set()).add(quad.object.value)  # type: ignore[union-attr]
+            holds += holds_statements(quads)
         if not parts and not any(self._ox.contains_named_graph(NamedNode(g)) for g in dropped):
             return
         names = self._aliases(excluding=dropped)
         for iri, more in labels.items():
             names.setdefault(iri, set()).update(more)
+        holds += self._holds(excluding=dropped)
         entities = entities_graph(self.base)
-        parts.append(_graph_block(entities, self._entity_quads(names, entities)))
+        parts.append(_graph_block(entities, self._entity_quads(names, entities) + holder_quads(holds, entities)))
         update = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(dropped))
-        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n} ;\n"
-        update += current_holders_update(entities.value)
+        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n}"
         del parts
         self._ox.update(update)
+
+    def _holds(self, *, excluding: set[str]) -> list[HoldsStatement]:
+        rows = self._ox.query(sparql_prefixes() + HOLDS_QUERY)
+        return [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)  # type: ignore[index,union-attr]
+                for r in rows if r["g"].value not in excluding]  # type: ignore[index,union-attr]
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Remove articles, and with them every entity and fact no remaining article supports.
@@ -270,27 +277,70 @@ def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
     return sparql[: match.end()] + " " + values + sparql[match.end():]
 
 
-# Part of the same update (one transaction): who holds each post now, from the dated assertions.
-_CURRENT_HOLDERS = """
-INSERT { GRAPH <ENTITIES> { ?post <KGO#currentHolder> ?person } } WHERE {
-  { SELECT ?post (MAX(?stated) AS ?latest) WHERE { GRAPH ?g {
-      ?a <RDF#predicate> <ORG#holds> ; <KGO#modality> <KGO#asserted> ; <RDF#object> ?post ; <KGO#asOf> ?stated .
-    } } GROUP BY ?post }
-  GRAPH ?h { ?a <RDF#predicate> <ORG#holds> ; <KGO#modality> <KGO#asserted> ; <RDF#object> ?post ;
-             <KGO#asOf> ?latest ; <RDF#subject> ?person . }
-  FILTER NOT EXISTS { GRAPH ?i {
-    ?b <RDF#predicate> <ORG#holds> ; <KGO#modality> <KGO#past> ; <RDF#object> ?post ; <RDF#subject> ?person ;
-       <KGO#asOf> ?ended .
-    FILTER(?ended >= ?latest)
-  } }
-}
-""".replace("KGO#", PREFIXES["kgo"]).replace("RDF#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#").replace(
-    "ORG#", "http://www.w3.org/ns/org#")
+#: Every dated statement that someone holds (or held) a post, by article graph.
+HOLDS_QUERY = """
+SELECT ?g ?post ?person ?date ?modality WHERE { GRAPH ?g {
+  ?a rdf:predicate org:holds ; rdf:object ?post ; rdf:subject ?person ; kgo:asOf ?date ; kgo:modality ?modality .
+} }"""
 
 
-def current_holders_update(entities: str) -> str:
-    """The SPARQL Update that derives ``kgo:currentHolder`` into the entities graph."""
-    return _CURRENT_HOLDERS.replace("ENTITIES", entities)
+class HoldsStatement(NamedTuple):
+    """One dated statement that a person holds (asserted) or held (past) a post; IRIs as strings."""
+
+    post: str
+    person: str
+    date: str
+    modality: str
+
+
+def holds_statements(quads: Iterable[Quad]) -> list[HoldsStatement]:
+    """The holds statements among an article's assertion quads."""
+    fields: dict[str, dict[str, str]] = {}
+    for quad in quads:
+        name = _ASSERTION_FIELDS.get(quad.predicate.value)
+        if name:
+            fields.setdefault(quad.subject.value, {})[name] = quad.object.value  # type: ignore[union-attr]
+    return [HoldsStatement(f["post"], f["person"], f["date"], f["modality"]) for f in fields.values()
+            if f.get("predicate") == _HOLDS and {"post", "person", "date", "modality"} <= f.keys()]
+
+
+def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
+    """(post, person) for whoever the latest dated statement says holds each post, unless a statement
+    as late or later says it ended; more than one holder means the sources disagree.
+
+    >>> a = HoldsStatement("post", "berg", "2021-03-01", ASSERTED)
+    >>> b = HoldsStatement("post", "haddad", "2022-06-01", ASSERTED)
+    >>> current_holders([a, b]), current_holders([a, b, b._replace(modality=PAST)])
+    ([('post', 'haddad')], [])
+    """
+    by_post: dict[str, list[HoldsStatement]] = {}
+    for statement in statements:
+        by_post.setdefault(statement.post, []).append(statement)
+    holders = set()
+    for post, said in by_post.items():
+        asserted = [s for s in said if s.modality == ASSERTED]
+        if not asserted:
+            continue
+        latest = max(s.date for s in asserted)
+        for statement in asserted:
+            ended = any(s.modality == PAST and s.person == statement.person and s.date >= latest for s in said)
+            if statement.date == latest and not ended:
+                holders.add((post, statement.person))
+    return sorted(holders)
+
+
+def holder_quads(statements: Iterable[HoldsStatement], graph: NamedNode) -> list[Quad]:
+    """``kgo:currentHolder`` quads for :func:`current_holders`, in ``graph``."""
+    return [Quad(NamedNode(post), _CURRENT_HOLDER, NamedNode(person), graph)
+            for post, person in current_holders(statements)]
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_HOLDS = PREFIXES["org"] + "holds"
+ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
+_CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
+_ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
+                     PREFIXES["kgo"] + "asOf": "date", PREFIXES["kgo"] + "modality": "modality"}
 
 
 def _graph_block(graph: NamedNode, quads: Iterable[Quad]) -> str:

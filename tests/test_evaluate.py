@@ -33,11 +33,11 @@ def test_evaluate_seed_article(shared_dev, tmp_path):
 # Floors measured on the held-back articles of tests/data/unseen (written before the rules were tuned);
 # they may only go up.
 UNSEEN_FLOORS = {"persons": (0.95, 0.95), "posts": (0.9, 0.95), "headOf": (0.95, 0.95), "reportsTo": (0.95, 0.95),
-                 "partOf": (0.95, 0.95), "troops": (0.95, 0.7)}
+                 "partOf": (0.95, 0.95), "troops": (0.95, 0.95)}
 # tests/data/blind: 8 articles written after that tuning and scored once before any rule changed
 # (persons 1.0/0.94, posts 1.0/0.77, headOf 0.83/0.63, reportsTo -/0.0, partOf 1.0/1.0, troops 1.0/0.86),
 # then fixed by general rules; the floors keep what the fixes reached.
-BLIND_FLOORS = {"persons": (0.95, 0.95), "posts": (0.95, 0.95), "headOf": (0.95, 0.95), "reportsTo": (0.95, 0.5),
+BLIND_FLOORS = {"persons": (0.95, 0.95), "posts": (0.95, 0.95), "headOf": (0.95, 0.95), "reportsTo": (0.95, 0.95),
                 "partOf": (0.95, 0.95), "troops": (0.95, 0.95)}
 
 
