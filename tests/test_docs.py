@@ -21,3 +21,18 @@ def test_docs_quick_start_has_the_two_commands():
 
 def test_docs_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_docs_the_readme_example_is_the_real_output(tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    block = re.search(r"```console\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "kg-store"))
+    for command, expected in re.findall(r"^\$ (kg .*)\n((?:(?!\$ ).*\n)*)", block, re.M):
+        result = CliRunner().invoke(main, shlex.split(command)[1:])
+        assert result.exit_code == 0, result.output
+        assert result.output.replace(str(tmp_path / "kg-store"), "kg-store") == expected, command
