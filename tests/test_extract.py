@@ -279,3 +279,19 @@ def test_extract_pronoun_subject_is_the_previous_sentence_subject():
     found = facts(text)
     assert ("reportsTo", "anna-berg", "lena-voss", "asserted") in found
     assert not any(f[0] == "reportsTo" and f[1] == "omar-haddad" for f in found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Gen. Paul Funk, who commands the Army's Training and Doctrine Command, spoke.",
+     ("headOf", "paul-funk", "training-and-doctrine-command", "asserted")),
+    ("Gen. Anna Berg spoke. Berg leads the Navy's Atlantic Fleet and the Second Fleet.",
+     ("headOf", "anna-berg", "atlantic-fleet", "asserted")),
+])
+def test_extract_one_body_with_and_in_its_name_and_an_owner(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_lone_family_name_with_a_post_apposition():
+    found = facts("Hegseth, the defense secretary, said the review was finished.")
+    assert ("holds", "hegseth", "Secretary of Defense", "asserted") in found
+    assert facts("Washington, the capital, was quiet.") == set()

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from kg.extract.gazetteer import UPPER, Gazetteer, KnownEntity, PostTitle, canonical_rank, fold, load_gazetteer
 from kg.extract.text import NUMBER_PATTERN, normalise_name, parse_number, split_sentences
@@ -290,12 +291,20 @@ class _Reader:
         for run in _CAP_RUN.finditer(self.text, start, end):
             a, b = run.start(), run.end()
             conjunct = re.search(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$", self.text[a:b])
-            if conjunct and (conjunct.group(1).isupper() or self.gazetteer.lookup(conjunct.group(1))
-                             or conjunct.group(1).split()[-1] in _ORG_HEADS):
+            if conjunct and self._names_a_body(self.text[a:a + conjunct.start()]) \
+                    and self._names_a_body(conjunct.group(1)):
                 yield a, a + conjunct.start()
                 yield a + conjunct.start(1), b
             else:
                 yield a, b
+
+    def _names_a_body(self, phrase: str) -> bool:
+        """Whether a phrase is a whole organisation's name on its own ("Ministry of Defence", "GCHQ",
+        "the Combined Forces Command"), not the first half of one ("Training" and Doctrine Command)."""
+        phrase = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
+        words = phrase.split()
+        return bool(words) and (phrase.isupper() or words[-1] in _ORG_HEADS or self.gazetteer.lookup(phrase) is not None
+                                or any(phrase.startswith(start + " ") for start in _ORG_STARTS))
 
     def generic_orgs(self, start: int, end: int, known: list[_Span], orgs: list[_Span]) -> list[_Span]:
         """Lower-case national bodies: "Ukraine's armed forces", "the country's army", "the general
@@ -635,12 +644,15 @@ class _Reader:
         lo = left.kind not in ("Person", "Country")
         ro = right.kind not in ("Person", "Country")
         b = " ".join(between.split()) + " "  # patterns end in whitespace before the right mention
+        if ro:
+            # "commands the Army's Training and Doctrine Command": the owner is not part of the verb phrase
+            b = re.sub(r"\b[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}['’]s $", "", b)
         if lp or lo:
             # "Kurilla, who previously commanded the XVIII Airborne Corps, reports to Austin"
             b = re.sub(r"^,\s*(?:(?:who|which)\b[^,]*|(?:the\s+|a\s+|an\s+)?[^,]{1,80}?)\s*,\s*", "", b)
         rank_gap = r"(?:the\s+)?(?:(?:{}|{})\s+){{0,2}}".format(self.gazetteer.rank_re.pattern, self.gazetteer.honorific_re.pattern)
         if lp and ro:
-            m = re.fullmatch(
+            m = _fullmatch(
                 r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
                 r"(?P<verb>commands?|commanded|commanding|leads?|led|leading|heads?|headed|heading|oversees|oversaw|"
                 r"runs|ran|chairs|chaired|took\s+(?:over\s+)?command\s+of|takes\s+command\s+of|assumed\s+command\s+of|"
@@ -667,7 +679,7 @@ class _Reader:
                         kind="holds", subject=self._mention(left), object=None, sentence=self._sentence(sent_start, sent_end),
                         start=sent_start, end=sent_end, confidence=0.75, modality=modality, post=post, rule="command-verb"))
                 return
-            m = re.fullmatch(
+            m = _fullmatch(
                 r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
                 r"has\s+been\s+appointed|appointed|named|became|becomes|become|serves|served|serving|remains|installed|"
                 r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
@@ -682,7 +694,7 @@ class _Reader:
                     modality = self._clause_modality(sent_start, left.start, right.end, modality)
                     self._post_relation(left, _make_post(title, right), sent_start, sent_end, 0.8, modality, "took-over-as")
                     return
-        if lo and rp and re.fullmatch(r",?\s*(?:which|that)\s+", b, re.I):
+        if lo and rp and _fullmatch(r",?\s*(?:which|that)\s+", b, re.I):
             # "Allied Command Operations, which Cavoli leads, ..."
             verb = re.match(r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
                             r"has\s+led|has\s+commanded|has\s+headed)\b", self.text[right.end:sent_end], re.I)
@@ -693,11 +705,11 @@ class _Reader:
                 self._relation("headOf", right, left, sent_start, sent_end, 0.8, modality, "which-x-leads")
                 return
         if lo and rp:
-            m = re.fullmatch(
+            m = _fullmatch(
                 r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
                 r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+(?:[\w'’\-]+\s+){0,2}?" + rank_gap, b, re.I)
             if m is None:
-                m = re.fullmatch(r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s+(?:is\s+)?"
+                m = _fullmatch(r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s+(?:is\s+)?"
                                  + rank_gap, b, re.I)
                 if m and not re.search(r"\b(?:was|former)\b", b, re.I):
                     title = self.gazetteer.posts.get(fold(m.group("verb")))
@@ -711,19 +723,19 @@ class _Reader:
                 self._relation("headOf", right, left, sent_start, sent_end, 0.8, modality, "passive-led-by")
                 return
         if lp and (rp or right.kind == "Post"):
-            m = re.fullmatch(
+            m = _fullmatch(
                 r",?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally)\s+)*"
                 r"(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
                 r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)\s+" + rank_gap + r"(?:(?:the\s+)?[\w\- ]*?,?\s+" + rank_gap + r")?", b, re.I)
             if m is None:
-                m = re.fullmatch(r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?(?:command|authority|orders)\s+of\s+" + rank_gap + r"(?:[\w\- ]*?\s+)?", b, re.I)
+                m = _fullmatch(r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?(?:command|authority|orders)\s+of\s+" + rank_gap + r"(?:[\w\- ]*?\s+)?", b, re.I)
             if m:
                 modality = self._clause_modality(sent_start, left.start, right.end,
                                                   "past" if re.search(r"\b(?:reported|answered|was|served)\b", b, re.I) else "asserted")
                 self._relation("reportsTo", left, right, sent_start, sent_end, 0.8, modality, "reports-to")
                 return
         if lo and ro:
-            m = re.fullmatch(
+            m = _fullmatch(
                 r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself)\s+)*"
                 r"(?:(?:falls?|fell|comes?|came|operates?|operated|sits?|placed|is\s+placed)\s+under\s+(?:the\s+)?(?:command\s+of\s+|authority\s+of\s+|control\s+of\s+|umbrella\s+of\s+)?(?:the\s+)?"
                 r"|(?:reports?|reported|answers?)\s+(?:directly\s+)?to\s+(?:the\s+)?"
@@ -1225,13 +1237,33 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
                       relations=[_rekey(mapping, r) for r in reader.relations])
 
 
+@lru_cache(maxsize=256)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    """The relation patterns, compiled once: they embed the large rank and title alternations, and
+    the ``re`` module's own cache is flushed by every article's coreference pattern."""
+    return re.compile(pattern, flags)
+
+
+def _fullmatch(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    return _compiled(pattern, flags).fullmatch(text)
+
+
+@lru_cache(maxsize=4)
+def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
+    full = re.compile(rf"(?<![\w\-’'])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)"
+                      rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:{posts})"
+                      rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)")
+    lone = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
+                      rf"(?:{posts})(?![\w\-]))")
+    return full, lone
+
+
 def _apposition_persons(reader: _Reader, start: int, end: int, taken: list[_Span]) -> list[_Span]:
     """Untitled full names that an apposition or a reporting verb marks as persons."""
     text = reader.text
     found: list[_Span] = []
-    pattern = re.compile(rf"(?<![\w\-’'])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)"
-                         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:{reader.gazetteer.post_re.pattern})"
-                         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)")
+    pattern, lone = _apposition_patterns(reader.gazetteer.post_re.pattern)
     for m in pattern.finditer(text, start, end):
         a, b = m.start(1), m.end(1)
         if any(t.start < b and a < t.end for t in taken + found):
@@ -1242,6 +1274,14 @@ def _apposition_persons(reader: _Reader, start: int, end: int, taken: list[_Span
         if any(w.lower() in _NOT_NAME for w in name.split()):
             continue
         found.append(_Span("Person", name, a, a + len(name)))
+    # "Esper, the defense secretary, said": a lone family name, when the apposition is a post title
+    for m in lone.finditer(text, start, end):
+        a, b = m.start(1), m.end(1)
+        word = m.group(1)
+        if any(t.start < b and a < t.end for t in taken + found) or word.lower() in _NOT_NAME \
+                or reader.gazetteer.lookup(word) or word in _ORG_HEADS or len(word) < 3:
+            continue
+        found.append(_Span("Person", word, a, b))
     return found
 
 
