@@ -295,3 +295,14 @@ def test_extract_lone_family_name_with_a_post_apposition():
     found = facts("Hegseth, the defense secretary, said the review was finished.")
     assert ("holds", "hegseth", "Secretary of Defense", "asserted") in found
     assert facts("Washington, the capital, was quiet.") == set()
+
+
+def test_extract_possessive_is_not_part_of_a_name():
+    names = persons("Officials said Gen. Omar Haddad's convoy reached the base.")
+    assert names == {"Omar Haddad"}
+
+
+def test_extract_lower_case_general_staff_without_a_country_still_names_the_post():
+    found = facts("He criticised the chief of the general staff, General Anton Belyk, on Saturday.")
+    assert ("holds", "anton-belyk", "Chief of General Staff", "asserted") in found
+    assert not any(f[0] == "headOf" for f in found)  # which country's staff is unknown

@@ -24,7 +24,7 @@ from kg.model import Document, Extraction, Mention, Modality, Post, RelationMent
 
 _LOWER = "a-zß-öø-ÿāćčđēęğıłńōőœřśşšţūűźżž"
 _NAME_TOKEN = (rf"(?!(?:Jr|Sr|II|III|IV)\b)(?:(?:al|el|Al|El|ad|ash|as|bin|ibn|abu|de|van|von|der|da|di|du|del|la|le)[\-\s]+)?"
-               rf"(?:[{UPPER}][{_LOWER}]+(?:[{UPPER}][{_LOWER}]+)*(?:[\-’'][{UPPER}]?[{_LOWER}]+)*(?![\w])"
+               rf"(?:[{UPPER}][{_LOWER}]+(?:[{UPPER}][{_LOWER}]+)*(?:[\-’'](?!s\b)[{UPPER}]?[{_LOWER}]+)*(?![\w])"
                rf"|[{UPPER}]\.?(?=\s))")
 _SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
 _NAME_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}{_SUFFIX}?")
@@ -110,6 +110,7 @@ _LOWER_GENERIC_ORG = re.compile(
     r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+)?)"
     r"(?P<org>armed\s+forces|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
     r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
+_TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.I)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 _BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+(?:the\s+)?"
                       r"(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?\s+|central\s+)?")
@@ -323,6 +324,8 @@ class _Reader:
             if span.qualified is not None:
                 span.name = m.group("org")
                 spans.append(span)
+            elif _TITLE_OF.search(self.text, max(start, a - 60), a):
+                spans.append(span)  # "the chief of the general staff": it names the post; no headOf is drawn
         return spans
 
     def _qualify(self, span: _Span, known: list[_Span]) -> None:
