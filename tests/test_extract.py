@@ -306,3 +306,21 @@ def test_extract_lower_case_general_staff_without_a_country_still_names_the_post
     found = facts("He criticised the chief of the general staff, General Anton Belyk, on Saturday.")
     assert ("holds", "anton-belyk", "Chief of General Staff", "asserted") in found
     assert not any(f[0] == "headOf" for f in found)  # which country's staff is unknown
+
+
+def test_extract_commander_of_two_bodies_with_dotted_country_prefix():
+    found = facts("Vice Adm. Lena Voss, commander of U.S. Naval Forces Europe and the U.S. 6th Fleet, spoke.")
+    assert ("headOf", "lena-voss", "us-naval-forces-europe", "asserted") in found
+    assert ("headOf", "lena-voss", "us-6th-fleet", "asserted") in found
+
+
+def test_extract_part_of_with_dotted_country_prefix():
+    found = facts("U.S. Naval Forces Europe is a component of U.S. European Command.")
+    assert ("subOrganizationOf", "us-naval-forces-europe", "us-european-command", "asserted") in found
+
+
+def test_extract_a_count_never_starts_a_unit_name():
+    text = "About 2,500 U.S. Marines are deployed in Australia. About 350 U.S. Army soldiers are in Jordan."
+    orgs = {m.name for m in extract(Document(id="t", text=text)).mentions if m.kind not in ("Person", "Country")}
+    assert not any(name[:1].isdigit() for name in orgs), orgs
+    assert ("troops", "united-states", "australia", 2500, "asserted") in facts(text)

@@ -78,7 +78,7 @@ _GENERIC_ORGS = {"general staff", "joint forces", "ground forces", "armed forces
                  "air forces", "marine corps", "military intelligence", "border guard", "coast guard"}
 _ORG_STARTS = ("Task Force", "Joint Task Force", "Combined Joint Task Force", "Ministry of",
                "Department of", "Office of", "Operation")
-_CAP_WORD = rf"(?:[{UPPER}][\w’'\-–]*|\d+(?:st|nd|rd|th)?)"
+_CAP_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w’'\-–]*|\d+(?:st|nd|rd|th)?)"  # "U.S. Naval Forces Europe"
 _CAP_RUN = re.compile(rf"{_CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:the\s+)?|-|–){_CAP_WORD})*")
 
 _MODIFIERS = r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|overall|regional|theater|theatre|field|de\s+facto)\s+)*"
@@ -291,6 +291,9 @@ class _Reader:
         "the United Nations Command and the Combined Forces Command")."""
         for run in _CAP_RUN.finditer(self.text, start, end):
             a, b = run.start(), run.end()
+            count = re.match(r"\d[\d,.]*\s+", self.text[a:b])
+            if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
+                a += count.end()
             conjunct = re.search(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$", self.text[a:b])
             if conjunct and self._names_a_body(self.text[a:a + conjunct.start()]) \
                     and self._names_a_body(conjunct.group(1)):
@@ -304,7 +307,10 @@ class _Reader:
         "the Combined Forces Command"), not the first half of one ("Training" and Doctrine Command)."""
         phrase = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
         words = phrase.split()
-        return bool(words) and (phrase.isupper() or words[-1] in _ORG_HEADS or self.gazetteer.lookup(phrase) is not None
+        heads = [i for i, w in enumerate(words) if w in _ORG_HEADS]
+        # a head word, perhaps with a designation after it: "Naval Forces Europe", "Task Force Iraq"
+        headed = bool(heads) and (heads[-1] == len(words) - 1 or _looks_like_designation(words[heads[-1] + 1:]))
+        return bool(words) and (phrase.isupper() or headed or self.gazetteer.lookup(phrase) is not None
                                 or any(phrase.startswith(start + " ") for start in _ORG_STARTS))
 
     def generic_orgs(self, start: int, end: int, known: list[_Span], orgs: list[_Span]) -> list[_Span]:
@@ -524,6 +530,12 @@ class _Reader:
                 org = target
         modality: Modality = "past" if past else "asserted"
         person.posts.append((_make_post(title, org), 0.85, "apposition", modality))
+        if org is not None and org is not pre_org:
+            # "commander of U.S. Naval Forces Europe and the U.S. 6th Fleet": both commands
+            joined = re.match(r"\s+and\s+(?:the\s+)?", text[org.end:end])
+            other = self._org_at(spans, org.end + joined.end()) if joined else None
+            if other is not None and other.kind not in ("Person", "Country"):
+                person.posts.append((_make_post(title, other), 0.8, "apposition", modality))
 
     def _org_at(self, spans: list[_Span], pos: int) -> _Span | None:
         """The organisation (or country) named at ``pos``; "Iran's Quds Force" gives the Quds Force."""
@@ -1128,9 +1140,15 @@ class _Reader:
                                     titles={p.title for p, *_ in span.posts}))
 
 
+_REGIONS = {"europe", "africa", "asia", "america", "pacific", "atlantic", "arctic", "indo-pacific", "levant", "balkans",
+            "caucasus", "sahel", "eurasia", "oceania", "baltic", "baltics", "middle", "east", "west", "north", "south",
+            "central", "gulf"}
+
+
 def _looks_like_designation(words: list[str]) -> bool:
     """Words after a head that still belong to the name: "Task Force Iraq", "Army Europe"."""
-    return len(words) <= 2 and all((w[:1].isupper() or w.isdigit()) and w.lower() not in _NOT_NAME for w in words)
+    return len(words) <= 2 and all((w[:1].isupper() or w.isdigit()) and (w.lower() not in _NOT_NAME or w.lower() in _REGIONS)
+                                   for w in words)
 
 
 def _span_len(text: str, start: int, phrase: str) -> int:
