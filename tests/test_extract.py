@@ -324,3 +324,8 @@ def test_extract_a_count_never_starts_a_unit_name():
     orgs = {m.name for m in extract(Document(id="t", text=text)).mentions if m.kind not in ("Person", "Country")}
     assert not any(name[:1].isdigit() for name in orgs), orgs
     assert ("troops", "united-states", "australia", 2500, "asserted") in facts(text)
+
+
+def test_extract_time_phrase_between_verb_and_post():
+    found = facts("Adm. Lisa Franchetti was confirmed on Thursday as chief of naval operations.")
+    assert ("holds", "lisa-franchetti", "Chief of Naval Operations", "asserted") in found

@@ -114,6 +114,9 @@ _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|d
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 _BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+(?:the\s+)?"
                       r"(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?\s+|central\s+)?")
+_TIME_PHRASE = re.compile(r"\s(?:on|last|this|next|earlier|later)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                          r"Sunday|week|month|year|(?:January|February|March|April|May|June|July|August|September|"
+                          r"October|November|December)(?:\s+\d{1,2})?)(?=[\s,])")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
 # dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
@@ -586,12 +589,14 @@ class _Reader:
         rest = text[person.end:end]
         clause = re.match(r"\s*,\s*(?:(?:who|which)\b[^,]*|(?:the|a|an)\s+[^,]{1,60}),", rest)
         offset = person.end + (clause.end() if clause else 0)
+        # "was confirmed on Thursday as chairman": a time phrase is blanked out, offsets kept
+        clean = _TIME_PHRASE.sub(lambda t: " " * len(t.group()), text[offset:end])
         m = re.match(
             r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
             r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|became|becomes|become|was\s+named(?:\s+as)?|"
             r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
             r"was\s+confirmed\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
-            r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?", text[offset:end], re.I)
+            r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?", clean, re.I)
         if not m:
             return
         pos = offset + m.end()
