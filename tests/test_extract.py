@@ -329,3 +329,27 @@ def test_extract_a_count_never_starts_a_unit_name():
 def test_extract_time_phrase_between_verb_and_post():
     found = facts("Adm. Lisa Franchetti was confirmed on Thursday as chief of naval operations.")
     assert ("holds", "lisa-franchetti", "Chief of Naval Operations", "asserted") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Officials said the roughly 1,200 Italian soldiers in Lebanon would be moved south.",
+     ("troops", "italy", "lebanon", 1200, "asserted")),
+    ("The command oversees about 30,000 American troops across Europe, including roughly 10,000 in Poland and 700 in "
+     "Lithuania.", ("troops", "united-states", "lithuania", 700, "asserted")),
+])
+def test_extract_troops_definite_and_included_counts(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_whose_commander_with_commas():
+    found = facts("Forces in the region fall under Joint Task Force Bravo, whose commander, Col. Omar Haddad, arrived.")
+    assert ("headOf", "omar-haddad", "joint-task-force-bravo", "asserted") in found
+
+
+def test_extract_known_as_names_the_unit_and_the_definite_noun_follows_it():
+    text = ("Germany activated a new armoured brigade. The brigade, known as Panzerbrigade 45, is commanded by "
+            "Brig. Gen. Anna Berg. The brigade falls under the German Army's 10th Armoured Division.")
+    found = facts(text)
+    assert ("headOf", "anna-berg", "panzerbrigade-45", "asserted") in found
+    assert ("holds", "anna-berg", "Commander of Panzerbrigade 45", "asserted") in found
+    assert ("subOrganizationOf", "panzerbrigade-45", "10th-armoured-division", "asserted") in found

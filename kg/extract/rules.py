@@ -103,6 +103,9 @@ _NP_ALLOWED = re.compile(r"^(?:\s+(?:[A-Z][\w.’'\-]*|U\.S\.|US|more|additional
                          r"operations|army|navy|air|force|marine|naval|strong|and|of\s+its|of\s+their|of\s+the))*$",
                          re.IGNORECASE)
 
+_KNOWN_AS = re.compile(r"\b[Tt]he\s+(?:new\s+)?(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|"
+                       r"mission|task\s+force|unit)\s*,?\s+(?:known|called|named)\s+(?:as\s+)?(?:the\s+)?"
+                       rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,5}})")
 _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
                            r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))(?!['’])")
 _UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)(?![\w\-])")
@@ -121,6 +124,8 @@ _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
 # dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
                            r"Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Gov|Sen|Rep)\.")
+_INCLUDED_TROOPS = re.compile(
+    rf"[^.;]{{0,60}}?,?\s+including\s+(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:in|inside)\s+(?:the\s+)?", re.I)
 _ELLIPTICAL_TROOPS = re.compile(
     rf"\s*,?\s+and\s+(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:(?:more|others?)\s+)?"
     rf"(?:(?:are|were|remain|still)\s+)?(?:(?:stationed|deployed|based)\s+)?(?:in|to|inside)\s+(?:the\s+)?", re.I)
@@ -196,6 +201,7 @@ class _Reader:
         self.mentions: list[Mention] = []
         self.relations: list[RelationMention] = []
         self.organisations: list[_Span] = []  # in text order, for "the division" and the like
+        self.named_nouns: dict[str, _Span] = {}  # "the brigade" -> the unit it was said to be known as
         self.base_country: KnownEntity | None = None  # where the article last placed a base
         self.last_subject: _Person | None = None  # the first person named in the sentence before
 
@@ -669,7 +675,7 @@ class _Reader:
             b = re.sub(r"\b[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}['’]s $", "", b)
         if lp or lo:
             # "Kurilla, who previously commanded the XVIII Airborne Corps, reports to Austin"
-            b = re.sub(r"^,\s*(?:(?:who|which)\b[^,]*|(?:the\s+|a\s+|an\s+)?[^,]{1,80}?)\s*,\s*", "", b)
+            b = re.sub(r"^,(?!\s*(?:whose|its)\b)\s*(?:(?:who|which)\b[^,]*|(?:the\s+|a\s+|an\s+)?[^,]{1,80}?)\s*,\s*", "", b)
         rank_gap = r"(?:the\s+)?(?:(?:{}|{})\s+){{0,2}}".format(self.gazetteer.rank_re.pattern, self.gazetteer.honorific_re.pattern)
         if lp and ro:
             m = _fullmatch(
@@ -729,7 +735,7 @@ class _Reader:
                 r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
                 r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+(?:[\w'’\-]+\s+){0,2}?" + rank_gap, b, re.I)
             if m is None:
-                m = _fullmatch(r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s+(?:is\s+)?"
+                m = _fullmatch(r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s*,?\s+(?:is\s+)?"
                                  + rank_gap, b, re.I)
                 if m and not re.search(r"\b(?:was|former)\b", b, re.I):
                     title = self.gazetteer.posts.get(fold(m.group("verb")))
@@ -741,6 +747,11 @@ class _Reader:
                 past = bool(re.search(r"\b(?:was|were|had)\b", b, re.I))
                 modality = self._clause_modality(sent_start, left.start, right.end, "past" if past else "asserted")
                 self._relation("headOf", right, left, sent_start, sent_end, 0.8, modality, "passive-led-by")
+                if m.group("verb").lower() == "commanded":
+                    self.relations.append(RelationMention(
+                        kind="holds", subject=self._mention(right), object=None, sentence=self._sentence(sent_start, sent_end),
+                        start=sent_start, end=sent_end, confidence=0.75, modality=modality,
+                        post=_make_post(self.gazetteer.posts["commander"], left), rule="commanded-by"))
                 return
         if lp and (rp or right.kind == "Post"):
             m = _fullmatch(
@@ -918,6 +929,9 @@ class _Reader:
                     host = region[-1] if region else None
                     rule = "where-deployed"
             if host is None:
+                # "about 40,000 American troops across the Middle East, including roughly 2,500 in Iraq and 900 in Syria"
+                if sender is not None:
+                    self._included_troops(sender, m, countries, sent_start, sent_end)
                 continue
             if sender is None:
                 # "X keeps/has/sent about 1,500 troops in Y": the country that is the clause's subject
@@ -942,6 +956,25 @@ class _Reader:
                 if second is not None and extra and extra >= 2 and second.known is not sender.known:
                     self._troops(sender, second, extra, more.group("hedge"), sent_start, sent_end, 0.75, modality,
                                  "count-in-host-elliptical")
+
+    def _included_troops(self, sender: _Span, m: re.Match[str], countries: list[_Span], sent_start: int,
+                         sent_end: int) -> None:
+        text = self.text
+        included = _INCLUDED_TROOPS.match(text, m.end(), sent_end)
+        if included is None:
+            return
+        modality = self._troop_modality(sent_start, m, text[m.end():sent_end])
+        pos = included.end()
+        hedge, count = included.group("hedge"), parse_number(included.group("count"))
+        while True:
+            host = _span_at(countries, pos)
+            if host is None or not count or count < 2 or host.known is sender.known:
+                return
+            self._troops(sender, host, count, hedge, sent_start, sent_end, 0.75, modality, "included-count")
+            more = _ELLIPTICAL_TROOPS.match(text, host.end, sent_end)
+            if more is None:
+                return
+            pos, hedge, count = more.end(), more.group("hedge"), parse_number(more.group("count"))
 
     def _host_from_context(self, after: str, pos: int) -> _Span | None:
         """The host named earlier in the article: "contributes 600 soldiers to the mission" (the
@@ -1000,7 +1033,7 @@ class _Reader:
         window = before + " " + m.group() + " " + tail
         if _NEGATION.search(before) or re.search(r"\bno\b|\bnot\b", m.group()) or _DENIAL.search(text[sent_start:m.start()]):
             return "negated"
-        if re.search(r"\b(?:its|their)\s+$", before) and not re.search(r"\b(?:more|additional|extra)\b", m.group(), re.I):
+        if re.search(r"\b(?:its|their|the)\s+$", before) and not re.search(r"\b(?:more|additional|extra)\b", m.group(), re.I):
             # "move some of its roughly 500 soldiers in Iraq": the troops are there now, whatever happens next
             return "asserted"
         if re.search(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pulled\s+out|left|departed|had\s+been|used\s+to|"
@@ -1090,17 +1123,36 @@ class _Reader:
                 spans.append(_Span("Person", person.name, a, start + m.end(), rank=person.rank))
         return spans
 
+    def known_as_orgs(self, start: int, end: int, taken: list[_Span]) -> list[_Span]:
+        """"The brigade, known as Panzerbrigade 45, ...": the name is a unit's, and "the brigade"
+        names it from then on."""
+        spans: list[_Span] = []
+        for m in _KNOWN_AS.finditer(self.text, start, end):
+            a, b = m.start("name"), m.end("name")
+            if any(t.start < b and a < t.end for t in taken):
+                continue
+            noun = m.group("noun").lower()
+            span = _Span("GovernmentBody" if noun in ("ministry", "agency") else "MilitaryUnit", m.group("name"), a, b)
+            spans.append(span)
+            self.named_nouns[noun] = span
+        return spans
+
     def coreferent_orgs(self, start: int, end: int, taken: list[_Span]) -> list[_Span]:
         """"The division is commanded by ...": a definite head noun names the last organisation
-        of the article with that head word ("82nd Airborne Division")."""
+        of the article with that head word ("82nd Airborne Division"), or the one the article said
+        it was "known as"."""
         spans: list[_Span] = []
-        if not self.organisations:
+        if not self.organisations and not self.named_nouns:
             return spans
         for m in _DEFINITE_ORG.finditer(self.text, start, end):
             a, b = m.start("noun"), m.end("noun")
             if any(t.start < b and a < t.end for t in taken):
                 continue
             noun = m.group("noun").lower()
+            named = self.named_nouns.get(noun)
+            if named is not None and named.start != a:
+                spans.append(replace(named, start=m.start(), end=b, posts=[]))
+                continue
             for antecedent in reversed(self.organisations):
                 words = [w.lower() for w in re.split(r"[\s\-–]+", antecedent.canonical)]
                 if noun in words[1:] or (noun == "force" and "forces" in words[1:]):
@@ -1229,6 +1281,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
             added = _ner_spans(reader, statistical, s_start, s_end, nonperson + persons)
             nonperson = sorted(nonperson + [a for a in added if a.kind != "Person"], key=lambda x: x.start)
             persons += [a for a in added if a.kind == "Person"]
+        nonperson = sorted(nonperson + reader.known_as_orgs(s_start, s_end, nonperson + persons), key=lambda x: x.start)
         nonperson = sorted(nonperson + reader.coreferent_orgs(s_start, s_end, nonperson + persons), key=lambda x: x.start)
         reader.organisations += [o for o in nonperson if o.kind not in ("Country", "Person")]
         for person in persons:
