@@ -353,3 +353,17 @@ def test_extract_known_as_names_the_unit_and_the_definite_noun_follows_it():
     assert ("headOf", "anna-berg", "panzerbrigade-45", "asserted") in found
     assert ("holds", "anna-berg", "Commander of Panzerbrigade 45", "asserted") in found
     assert ("subOrganizationOf", "panzerbrigade-45", "10th-armoured-division", "asserted") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The alliance's top commander, U.S. Army Gen. Anna Berg, spoke.", ("holds", "anna-berg", "Commander", "asserted")),
+    ("Rear Admiral Omar Haddad, the commander of the Egyptian navy, visited the port.",
+     ("headOf", "omar-haddad", "egyptian-navy", "asserted")),
+    ("KFOR, which is commanded by an Italian officer, Major General Lena Voss, patrols the north.",
+     ("headOf", "lena-voss", "kosovo-force", "asserted")),
+    ("Spain, which leads the battlegroup in Latvia, has about 600 soldiers in the country.",
+     ("troops", "spain", "latvia", 600, "asserted")),
+    ("About 80 Danish personnel serve with NATO Mission Iraq.", ("troops", "denmark", "iraq", 80, "asserted")),
+])
+def test_extract_sixth_blind_round_constructions(text, expected):
+    assert expected in facts(text)

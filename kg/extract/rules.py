@@ -110,7 +110,7 @@ _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|batta
                            r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))(?!['’])")
 _UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)(?![\w\-])")
 _LOWER_GENERIC_ORG = re.compile(
-    r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+)?)"
+    r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
     r"(?P<org>armed\s+forces|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
     r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
 _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.I)
@@ -335,6 +335,10 @@ class _Reader:
                          " ".join(w.capitalize() for w in m.group("org").split()), a, b)
             owner = [k for k in known if k.end == m.start("org") - len(m.group("owner") or "") and k.known
                      and k.known.kind == "Country"] if m.group("owner") else []
+            if m.group("demonym"):  # "the Iranian navy"
+                owner = [k for k in known if k.start == m.start("demonym") and k.known and k.known.kind == "Country"]
+                if not owner:
+                    continue
             self._qualify(span, owner or known)
             if span.qualified is not None:
                 span.name = m.group("org")
@@ -432,6 +436,9 @@ class _Reader:
                             pos += gap.end() if gap else 0
                             continue
                     comma = re.match(r",\s+", text[pos:end])
+                    force = _span_at(blocked, pos + comma.end()) if comma else None
+                    if force is not None and force.kind == "ArmedForces" and g.rank_re.match(text, force.end + 1):
+                        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
                     if comma and len(chain) == 1 and (_NAME_RE.match(text, pos + comma.end())
                                                       or g.rank_re.match(text, pos + comma.end())):
                         # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
@@ -549,6 +556,12 @@ class _Reader:
     def _org_at(self, spans: list[_Span], pos: int) -> _Span | None:
         """The organisation (or country) named at ``pos``; "Iran's Quds Force" gives the Quds Force."""
         target = _span_at(spans, pos)
+        if target is not None and target.kind == "Country" and target.demonym:
+            # "the Egyptian navy": the demonym qualifies the body after it
+            gap = re.match(r"\s+", self.text[target.end:target.end + 3])
+            owned = _span_at(spans, target.end + gap.end()) if gap else None
+            if owned is not None and owned.kind not in ("Person", "Country"):
+                return owned
         if target is not None and target.kind == "Country":
             owner = re.match(r"['’]s\s+", self.text[target.end:target.end + 4])
             if owner:
@@ -670,6 +683,7 @@ class _Reader:
         lo = left.kind not in ("Person", "Country")
         ro = right.kind not in ("Person", "Country")
         b = " ".join(between.split()) + " "  # patterns end in whitespace before the right mention
+        whole = b  # before a "who/which" clause is set aside: it may be the relation itself
         if ro:
             # "commands the Army's Training and Doctrine Command": the owner is not part of the verb phrase
             b = re.sub(r"\b[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}['’]s $", "", b)
@@ -731,9 +745,11 @@ class _Reader:
                 self._relation("headOf", right, left, sent_start, sent_end, 0.8, modality, "which-x-leads")
                 return
         if lo and rp:
-            m = _fullmatch(
-                r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
-                r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+(?:[\w'’\-]+\s+){0,2}?" + rank_gap, b, re.I)
+            passive = (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
+                       r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+"
+                       r"(?:(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat)\s*,\s+"
+                       r"|(?:[\w'’\-]+\s+){0,2}?)" + rank_gap)
+            m = _fullmatch(passive, whole, re.I) or _fullmatch(passive, b, re.I)
             if m is None:
                 m = _fullmatch(r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s*,?\s+(?:is\s+)?"
                                  + rank_gap, b, re.I)
@@ -907,7 +923,7 @@ class _Reader:
                             host = _span_at(countries, pos + skip.end() + town.end())
             rule = "count-in-host"
             if host is None:
-                host = self._host_from_context(after, m.end())
+                host = self._host_from_context(after, m.end(), spans, sender)
                 rule = "host-from-context"
             if host is None:
                 rule = "count-in-host"
@@ -976,10 +992,21 @@ class _Reader:
                 return
             pos, hedge, count = more.end(), more.group("hedge"), parse_number(more.group("count"))
 
-    def _host_from_context(self, after: str, pos: int) -> _Span | None:
-        """The host named earlier in the article: "contributes 600 soldiers to the mission" (the
-        country in the name of the last mission or force: "Kosovo Force"), "are deployed at the base"
-        (the country the article last placed a base in)."""
+    def _host_from_context(self, after: str, pos: int, spans: list[_Span] | None = None,
+                           sender: _Span | None = None) -> _Span | None:
+        """The host named elsewhere: "contributes 600 soldiers to the mission" (the country in the
+        name of the last mission or force: "Kosovo Force"), "serve with NATO Mission Iraq", "has
+        1,000 soldiers in the country" (the last other country of the sentence), "are deployed at
+        the base" (the country the article last placed a base in)."""
+        spans = spans or []
+        unit = re.match(r"\s+(?:\w+\s+){0,2}?(?:with|in|as\s+part\s+of)\s+(?:the\s+)?", after)
+        named = _span_at(spans, pos + unit.end()) if unit else None
+        if named is not None and named.kind not in ("Person", "Country") and self._country_in_name(named):
+            return self._country_span(self._country_in_name(named) or "", pos)
+        if re.match(r"\s+(?:\w+\s+){0,3}?(?:in|inside|across)\s+the\s+country\b", after):
+            others = [c for c in spans if c.end <= pos and c.known is not None and c.known.kind == "Country"
+                      and (sender is None or c.known is not sender.known)]
+            return others[-1] if others else None
         mission = re.match(r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent)\b", after)
         if mission:
             for org in reversed(self.organisations):
