@@ -111,7 +111,7 @@ _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|batta
 _UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)(?![\w\-])")
 _LOWER_GENERIC_ORG = re.compile(
     r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
-    r"(?P<org>armed\s+forces|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
+    r"(?P<org>armed\s+forces|military|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
     r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
 _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.I)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
@@ -335,6 +335,8 @@ class _Reader:
                          " ".join(w.capitalize() for w in m.group("org").split()), a, b)
             owner = [k for k in known if k.end == m.start("org") - len(m.group("owner") or "") and k.known
                      and k.known.kind == "Country"] if m.group("owner") else []
+            if m.group("owner") and not owner:
+                continue  # "NATO's military structure": owned by something that is not a country
             if m.group("demonym"):  # "the Iranian navy"
                 owner = [k for k in known if k.start == m.start("demonym") and k.known and k.known.kind == "Country"]
                 if not owner:
@@ -747,7 +749,8 @@ class _Reader:
         if lo and rp:
             passive = (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
                        r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+"
-                       r"(?:(?:a|an|the)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat)\s*,\s+"
+                       r"(?:(?:a|an|the|its|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat|"
+                       r"chief\s+of\s+staff|chief|head|leader)\s*,\s+"
                        r"|(?:[\w'’\-]+\s+){0,2}?)" + rank_gap)
             m = _fullmatch(passive, whole, re.I) or _fullmatch(passive, b, re.I)
             if m is None:
@@ -1105,12 +1108,31 @@ class _Reader:
                                               modality=modality, post=post, rule=rule))
         title = self.gazetteer.posts.get(fold(post.title))
         leads = any(p.leads for p in self.gazetteer.posts.values() if p.title == post.title)
+        if org_span is not None and org_span.kind == "Country" and post.title == "Commander-in-Chief":
+            # "Ukraine's commander-in-chief": the head of the country's armed forces
+            forces = self._armed_forces_of(org_span.canonical or org_span.name)
+            if forces is not None:
+                org_span = forces
         generic = org_span is not None and org_span.canonical is None and org_span.name.lower() in _GENERIC_ORGS
         if (title and title.leads or leads) and org_span is not None and org_span.kind not in ("Country", "Person") \
                 and not generic:  # "Chief of the General Staff" of no named country: which staff is unknown
             self.relations.append(RelationMention(kind="headOf", subject=self._mention(person), object=org_span,
                                                   sentence=self._sentence(s, e), start=s, end=e, confidence=conf,
                                                   modality=modality, rule=rule))
+
+    def _armed_forces_of(self, country: str) -> Mention | None:
+        """The gazetteer's armed forces of a country ("Armed Forces of Ukraine"), as a mention."""
+        found = self.gazetteer.lookup(country)
+        if not found or found[0].kind != "Country":
+            return None
+        entity = found[0]
+        for owner in (*entity.demonyms[:1], entity.name):
+            known = self.gazetteer.lookup(f"{owner} Armed Forces") or self.gazetteer.lookup(f"{owner} military")
+            if known and not known[1] and known[0].kind == "ArmedForces":
+                return Mention(kind="ArmedForces", name=known[0].name, start=0, end=0,
+                               key="org:" + normalise_name(known[0].name), canonical=known[0].name,
+                               wikidata=known[0].wikidata, country=entity.name)
+        return None
 
     def _troops(self, sender: _Span, host: _Span, count: int, hedge: str | None, s: int, e: int,
                 conf: float, modality: Modality, rule: str) -> None:
@@ -1401,7 +1423,8 @@ def _untitled_persons(reader: _Reader, start: int, end: int, taken: list[_Span])
         # "Yesterday Heather Wilson": the name starts at the given name; "with Rustem Umerov" after a
         # replacement names the successor whatever the given name
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
-        successor = re.search(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by)\s+$",
+        successor = re.search(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
+                              r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from)\s+$",
                               reader.text[max(start, m.start() - 120):m.start()])
         if lead is None and not successor:
             continue
