@@ -572,9 +572,10 @@ class _Reader:
                     return owned
         return target
 
-    def _title_at(self, pos: int, end: int, spans: list[_Span]) -> tuple[PostTitle, _Span | None] | None:
+    def _title_at(self, pos: int, end: int, spans: list[_Span], *, modifiers: bool = False
+                  ) -> tuple[PostTitle, _Span | None, bool] | None:
         """A post title at ``pos``, with its organisation before ("NATO Secretary General") or after
-        it ("commander of US Central Command")."""
+        it ("commander of US Central Command"), and whether the organisation was named at all."""
         text = self.text
         org = None
         org_here = _span_at(spans, pos)
@@ -582,6 +583,8 @@ class _Reader:
             org = org_here
             poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
             pos = org_here.end + (poss.end() if poss else 0)
+        if modifiers:
+            pos += len(re.match(_MODIFIERS, text[pos:end], re.I).group())
         title_m = self.gazetteer.post_re.match(text, pos, end)
         if not title_m:
             return None
@@ -589,7 +592,7 @@ class _Reader:
         target = self._org_at(spans, title_m.end() + of.end()) if of else None
         if target is not None and target.kind != "Person":
             org = target
-        return self.gazetteer.posts[fold(title_m.group())], org
+        return self.gazetteer.posts[fold(title_m.group())], org, org is not None or of is not None
 
     def predicate_posts(self, person: _Span, end: int, spans: list[_Span]) -> None:
         """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
@@ -603,7 +606,7 @@ class _Reader:
                                 text[person.end:end])
             found = self._title_at(person.end + as_title.end(), end, spans) if as_title else None
             if found:
-                title, org = found
+                title, org, _ = found
                 modality: Modality = "planned" if re.search(r"\bnominated\b", named.group()) else "asserted"
                 person.posts.append((_make_post(title, org), 0.8, "named-as", modality))
                 return
@@ -620,27 +623,13 @@ class _Reader:
             r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?", clean, re.I)
         if not m:
             return
-        pos = offset + m.end()
-        org = None
-        org_here = _span_at(spans, pos)
-        if org_here is not None and org_here.kind != "Person":
-            org = org_here
-            poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
-            pos = org_here.end + (poss.end() if poss else 0)
-        pos += len(re.match(_MODIFIERS, text[pos:end], re.I).group())
-        title_m = self.gazetteer.post_re.match(text, pos, end)
-        if not title_m:
+        found = self._title_at(offset + m.end(), end, spans, modifiers=True)
+        if found is None:
             return
+        title, org, placed = found
         verb = m.group("verb").lower()
-        if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and org is None \
-                and not re.match(r"\s+(?:of|for|at)\b", text[title_m.end():end]):
+        if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and not placed:
             return  # "X is head" without anything else is rarely a post statement
-        title = self.gazetteer.posts[fold(title_m.group())]
-        of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
-        if of:
-            target = self._org_at(spans, title_m.end() + of.end())
-            if target and target.kind != "Person":
-                org = target
         modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.I) \
             and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
         if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.I):
