@@ -393,3 +393,15 @@ def test_extract_a_body_owned_by_an_alliance_is_not_a_national_one():
     found = facts("Mark Rutte, the former Dutch prime minister, spoke. Allied Command Operations is part of NATO's "
                   "military structure.")
     assert not any("dutch" in str(f) and "military" in str(f) for f in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Joint Task Force Bravo is commanded by Col. Omar Haddad and falls under U.S. Southern Command.",
+     ("subOrganizationOf", "joint-task-force-bravo", "us-southern-command", "asserted")),
+    ("There are now more than 3,000 British troops in Estonia, up from about 900 last year.",
+     ("troops", "united-kingdom", "estonia", 3000, "asserted")),
+    ("France has about 1,000 troops in Chad and about 350 in neighbouring Niger.",
+     ("troops", "france", "niger", 350, "asserted")),
+])
+def test_extract_eighth_blind_round_constructions(text, expected):
+    assert expected in facts(text)

@@ -128,7 +128,9 @@ _INCLUDED_TROOPS = re.compile(
     rf"[^.;]{{0,60}}?,?\s+including\s+(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:in|inside)\s+(?:the\s+)?", re.I)
 _ELLIPTICAL_TROOPS = re.compile(
     rf"\s*,?\s+and\s+(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:(?:more|others?)\s+)?"
-    rf"(?:(?:are|were|remain|still)\s+)?(?:(?:stationed|deployed|based)\s+)?(?:in|to|inside)\s+(?:the\s+)?", re.I)
+    rf"(?:(?:are|were|remain|still)\s+)?(?:(?:stationed|deployed|based)\s+)?(?:in|to|inside)\s+(?:the\s+)?"
+    rf"(?:(?:neighbou?ring|nearby|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
+    rf"south-?western|central)\s+)?", re.I)
 
 _NEGATION = re.compile(
     r"\b(?:no\s+plans?|no\s+intention|no\s+decision|not|n['’]t|never|denied|denies|deny|denying|rejected|"
@@ -773,6 +775,11 @@ class _Reader:
                                                   "past" if re.search(r"\b(?:reported|answered|was|served)\b", b, re.I) else "asserted")
                 self._relation("reportsTo", left, right, sent_start, sent_end, 0.8, modality, "reports-to")
                 return
+        if lo and ro and " and " in b:
+            # "CJTF-OIR is commanded by Maj. Gen. Joel Vowell and falls under U.S. Central Command"
+            tail = b.rsplit(" and ", 1)[1]
+            if re.match(r"(?:falls?|fell|comes?|came|reports?|belongs?|is\s+part|is\s+a\s+(?:part|component|unit))\b", tail):
+                b = " " + tail
         if lo and ro:
             m = _fullmatch(
                 r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself)\s+)*"
@@ -1060,7 +1067,8 @@ class _Reader:
             return "past"
         if _REPORTED.search(window):
             return "reported"
-        if re.search(r"\b(?:more|additional|extra|further|fresh|another)\b", m.group(), re.I) or _PLANNED.search(window) \
+        added = m.group()[m.end("hedge") - m.start():] if m.group("hedge") else m.group()  # "more than" is a hedge
+        if re.search(r"\b(?:more|additional|extra|further|fresh|another)\b", added, re.I) or _PLANNED.search(window) \
                 or re.search(r"\b(?:to\s+send|to\s+deploy|sending|deploying|will|would|could)\b", window, re.I):
             return "planned"
         return "asserted"
