@@ -25,7 +25,7 @@ from kg.model import Document, Extraction, Mention, Modality, Post, RelationMent
 _LOWER = "a-zß-öø-ÿāćčđēęğıłńōőœřśşšţūűźżž"
 _NAME_TOKEN = (rf"(?!(?:Jr|Sr|II|III|IV)\b)(?:(?:al|el|Al|El|ad|ash|as|bin|ibn|abu|de|van|von|der|da|di|du|del|la|le)[\-\s]+)?"
                rf"(?:[{UPPER}][{_LOWER}]+(?:[{UPPER}][{_LOWER}]+)*(?:[\-’'](?!s\b)[{UPPER}]?[{_LOWER}]+)*(?![\w])"
-               rf"|[{UPPER}]\.?(?=\s))")
+               rf"|[{UPPER}]\.?(?=\s)|[A-Z]{{2}}(?=\s+[{UPPER}][{_LOWER}]))")  # "JP McGee", "CQ Brown"
 _SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
 _NAME_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}{_SUFFIX}?")
 _SUFFIX_RE = re.compile(rf"{_SUFFIX}$")
@@ -79,7 +79,7 @@ _GENERIC_ORGS = {"general staff", "joint forces", "ground forces", "armed forces
 _ORG_STARTS = ("Task Force", "Joint Task Force", "Combined Joint Task Force", "Ministry of",
                "Department of", "Office of", "Operation")
 _CAP_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w’'\-–]*|\d+(?:st|nd|rd|th)?)"  # "U.S. Naval Forces Europe"
-_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:the\s+)?|-|–){_CAP_WORD})*")
+_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:the\s+)?|-|–|\s[-–]\s){_CAP_WORD})*")
 
 _MODIFIERS = r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|overall|regional|theater|theatre|field|de\s+facto)\s+)*"
 _PAST_MODIFIERS = re.compile(r"\b(?:former|ex-|then-|outgoing|previous|late|erstwhile|onetime)\s*$", re.I)
@@ -107,7 +107,7 @@ _KNOWN_AS = re.compile(r"\b[Tt]he\s+(?:new\s+)?(?P<noun>division|brigade|regimen
                        r"mission|task\s+force|unit)\s*,?\s+(?:known|called|named)\s+(?:as\s+)?(?:the\s+)?"
                        rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,5}})")
 _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
-                           r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))(?!['’])")
+                           r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))")
 _UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)(?![\w\-])")
 _LOWER_GENERIC_ORG = re.compile(
     r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
@@ -527,6 +527,9 @@ class _Reader:
             pos = org_here.end
             poss = re.match(r"(?:['’]s)?\s+", text[pos:end])
             pos += poss.end() if poss else 0
+        unit = re.match(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission)['’]s\s+", text[pos:end])
+        if pre_org is None and unit:
+            pos += unit.end()  # "the brigade's deputy commanding general": a unit the sentence does not name
         mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{_MODIFIERS}", text[pos:end], re.I)
         past = bool(mods and mods.group("past")) or was
         pos += mods.end() if mods else 0
@@ -1003,9 +1006,16 @@ class _Reader:
         if named is not None and named.kind not in ("Person", "Country") and self._country_in_name(named):
             return self._country_span(self._country_in_name(named) or "", pos)
         if re.match(r"\s+(?:\w+\s+){0,3}?(?:in|inside|across)\s+the\s+country\b", after):
-            others = [c for c in spans if c.end <= pos and c.known is not None and c.known.kind == "Country"
-                      and (sender is None or c.known is not sender.known)]
-            return others[-1] if others else None
+            before = [c for c in spans if c.end <= pos and c.known is not None and c.known.kind == "Country"]
+            # the sending country is the sender, or else the clause's first country ("France keeps ...")
+            senders = {sender.known if sender is not None else before[0].known} if before else set()
+            others = [c for c in before if c.known not in senders]
+            if others:
+                return others[-1]
+            # else the first country the article named that is not the sender: the one it is about
+            named = sorted((seen, entity.name, entity) for _, seen, entity in self.country_counts.values())
+            first = next((entity for _, _, entity in named if entity not in senders), None)
+            return self._country_span(first.name, pos) if first is not None else None
         mission = re.match(r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent)\b", after)
         if mission:
             for org in reversed(self.organisations):
