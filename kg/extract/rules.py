@@ -120,6 +120,13 @@ _BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airf
 _TIME_PHRASE = re.compile(r"\s(?:on|last|this|next|earlier|later)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                           r"Sunday|week|month|year|(?:January|February|March|April|May|June|July|August|September|"
                           r"October|November|December)(?:\s+\d{1,2})?)(?=[\s,])")
+_LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
+_CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
+_LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
+_OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
+_DASH = re.compile(r"[-–]")
+_THE_ROLE = re.compile(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
+                       r"prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
 # dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
@@ -252,17 +259,17 @@ class _Reader:
             b = a + len(phrase)
             if not phrase:
                 continue
-            lead = re.match(r"(?:The|A|An)\s+", phrase)
+            lead = _LEAD_ARTICLE.match(phrase)
             if lead:
                 a += lead.end()
                 phrase = phrase[lead.end():]
-            owner = re.match(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+", phrase)
+            owner = _OWNER.match(phrase)
             if owner and (self.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in _ORG_HEADS):
                 # "Iran's Quds Force": the organisation is "Quds Force", of Iran
                 a += owner.end()
                 phrase = phrase[owner.end():]
             words = phrase.split()
-            heads = [i for i, w in enumerate(words) if any(part in _ORG_HEADS for part in re.split(r"[-–]", w))]
+            heads = [i for i, w in enumerate(words) if any(part in _ORG_HEADS for part in _DASH.split(w))]
             starts_like_org = any(phrase.startswith(s + " ") for s in _ORG_STARTS)
             if not heads and not starts_like_org:
                 continue
@@ -280,7 +287,7 @@ class _Reader:
             if len(words) < 2 and not starts_like_org:
                 continue
             b = a + _span_len(text, a, phrase)
-            head_parts = [p for w in words for p in re.split(r"[-–]", w) if p in _ORG_HEADS]
+            head_parts = [p for w in words for p in _DASH.split(w) if p in _ORG_HEADS]
             kind = "MilitaryUnit" if starts_like_org and phrase.startswith(("Task Force", "Joint", "Combined", "Operation")) \
                 else _ORG_HEADS[head_parts[-1]] if head_parts else "GovernmentBody"
             if phrase.startswith(("Ministry", "Department", "Office")):
@@ -302,10 +309,10 @@ class _Reader:
         "the United Nations Command and the Combined Forces Command")."""
         for run in _CAP_RUN.finditer(self.text, start, end):
             a, b = run.start(), run.end()
-            count = re.match(r"\d[\d,.]*\s+", self.text[a:b])
+            count = _LEADING_COUNT.match(self.text, a, b)
             if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
-                a += count.end()
-            conjunct = re.search(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$", self.text[a:b])
+                a = count.end()
+            conjunct = _CONJUNCT.search(self.text[a:b])
             if conjunct and self._names_a_body(self.text[a:a + conjunct.start()]) \
                     and self._names_a_body(conjunct.group(1)):
                 yield a, a + conjunct.start()
@@ -1169,8 +1176,7 @@ class _Reader:
                 if not any(t.start <= a < t.end for t in taken + spans):
                     person = self.last_subject
                     spans.append(_Span("Person", m.group(), a, start + m.end(), rank=person.rank, refers_to=person.name))
-        for m in re.finditer(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))",
-                             text[start:end]):
+        for m in _THE_ROLE.finditer(text[start:end]):
             role = m.group("role").lower()
             candidates = [p for p in self.persons if (p.rank and role in p.rank.lower()) or any(role in t.lower() for t in p.titles)]
             a = start + m.start()

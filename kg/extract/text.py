@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 _ABBREVIATIONS = {
@@ -28,9 +29,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         if match.group() != "\n":
-            word = re.search(r"([\w.\-]+)$", text[start:match.start()])
+            word = _LAST_WORD.search(text, start, match.start())
             token = word.group(1).lower() if word else ""
-            if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+            if token in _ABBREVIATIONS or _INITIAL.fullmatch(token):
                 continue
         _add_span(text, start, match.end(), spans)
         start = match.end()
@@ -103,6 +104,15 @@ def parse_number(text: str) -> int | None:
     return value if seen and value > 0 else None
 
 
+_LAST_WORD = re.compile(r"([\w.\-]+)$")
+_INITIAL = re.compile(r"[a-z]|(?:[a-z]\.)+[a-z]")
+_DOTTED_LETTERS = re.compile(r"\b([a-z])\.(?=[a-z]\.)")
+_LETTER_DOT = re.compile(r"\b([a-z])\.")
+_LEADING_THE = re.compile(r"^the\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """The comparison form of a name: no accents, case, punctuation; "U.S." equals "US".
 
@@ -112,10 +122,10 @@ def normalise_name(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").lower()
-    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # u.s. -> us.
-    text = re.sub(r"\b([a-z])\.", r"\1", text)
-    text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = _DOTTED_LETTERS.sub(r"\1", text)  # u.s. -> us.
+    text = _LETTER_DOT.sub(r"\1", text)
+    text = _LEADING_THE.sub("", text)
+    text = _PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
 
