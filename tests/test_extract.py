@@ -423,3 +423,15 @@ def test_extract_ninth_blind_round_constructions(text, expected):
         assert "JP McGee" in persons(text)
     else:
         assert expected in facts(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The jets flew from Incirlik Air Base in Turkey, where the United States keeps about 1,500 troops.",
+     ("troops", "united-states", "turkey", 1500, "asserted")),
+    ("The Norwegian Armed Forces are led in peacetime by the Chief of Defence, General Anna Berg.",
+     ("headOf", "anna-berg", "norwegian-armed-forces", "asserted")),
+    ("Lt. Gen. Omar Haddad, the director of operations for the Joint Staff, briefed reporters.",
+     ("holds", "omar-haddad", "Director of Operations of Joint Staff", "asserted")),
+])
+def test_extract_tenth_blind_round_constructions(text, expected):
+    assert expected in facts(text)

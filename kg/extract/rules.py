@@ -749,9 +749,9 @@ class _Reader:
                 return
         if lo and rp:
             passive = (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
-                       r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+by\s+"
+                       r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+(?:in\s+(?:peacetime|practice|the\s+field)\s+)?by\s+"
                        r"(?:(?:a|an|the|its|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat|"
-                       r"chief\s+of\s+staff|chief|head|leader)\s*,\s+"
+                       r"chief\s+of\s+staff|chief|head|leader)(?:\s+of\s+[\w\- ]{1,30}?)?\s*,\s+"
                        r"|(?:[\w'’\-]+\s+){0,2}?)" + rank_gap)
             m = _fullmatch(passive, whole, re.I) or _fullmatch(passive, b, re.I)
             if m is None:
@@ -949,8 +949,11 @@ class _Reader:
                     region = [c for c in countries if c.end <= m.start()]
                     host = region[-1] if region else None
                     rule = "where-deployed"
-                if host is None and re.search(r"\bwhere\s+(?:\w+\s+){0,3}$", text[max(sent_start, m.start() - 40):m.start()]):
-                    region = [c for c in countries if c.end <= m.start()]
+                where = re.search(r"\bwhere\s+(?:[\w.’'\-]+\s+){0,5}$", text[max(sent_start, m.start() - 60):m.start()])
+                if host is None and where:
+                    # "Camp Lemonnier in Djibouti, where the United States keeps about 4,000 troops"
+                    at = max(sent_start, m.start() - 60) + where.start()
+                    region = [c for c in countries if c.end <= at]
                     host = region[-1] if region else None
                     rule = "where-deployed"
             if host is None:
