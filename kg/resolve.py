@@ -61,9 +61,17 @@ def person_key(name: str) -> str:
     if canonical:
         normal = normalise_name(canonical)
     tokens = [t for t in normal.split() if t not in _SUFFIXES]
-    if len(tokens) > 2:
-        tokens = [tokens[0], tokens[-1]]
+    if len(tokens) > 2 and tokens[0] not in _family_first():
+        tokens = [tokens[0], tokens[-1]]  # middle names and initials vary; "Kim Myung-soo" keeps them all
     return "person/" + "-".join(tokens)
+
+
+@lru_cache(maxsize=1)
+def _family_first() -> frozenset[str]:
+    """Family names written first (Chinese, Korean), lower-cased, from the given-names gazetteer."""
+    table = resources.files("kg.extract").joinpath("data", "given_names.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in table.splitlines() if line and not line.startswith("#")]
+    return frozenset(row[0].lower() for row in rows if len(row) > 1 and row[1].strip() == "family")
 
 
 def entity_key(mention: Mention) -> str:

@@ -435,3 +435,22 @@ def test_extract_ninth_blind_round_constructions(text, expected):
 ])
 def test_extract_tenth_blind_round_constructions(text, expected):
     assert expected in facts(text)
+
+
+def test_extract_deputy_keeps_its_word():
+    found = facts("Deputy Defence Minister Hanna Kovalenko said the front held.")
+    assert ("holds", "hanna-kovalenko", "Deputy Defence Minister", "asserted") in found
+
+
+def test_extract_another_countrys_body_of_a_known_name_is_not_the_known_one():
+    found = facts("Gen. Park Ji-hoon took office as chairman of South Korea's Joint Chiefs of Staff on Monday.")
+    assert ("headOf", "park-ji-hoon", "joint-chiefs-of-staff", "asserted") not in found
+    assert any(f[0] == "headOf" and f[1] == "park-ji-hoon" and "korea" in f[2] for f in found), found
+
+
+def test_extract_family_name_first_is_the_coreference_token():
+    text = ("Gen. Park Ji-hoon took office on Monday. Park, a former navy officer, replaced Gen. Kim Dae-sung. "
+            "He answers to Defense Minister Lee Min-ho.")
+    found = facts(text)
+    assert ("reportsTo", "park-ji-hoon", "lee-min-ho", "asserted") in found
+    assert not any(f[0] == "reportsTo" and f[1] == "kim-dae-sung" for f in found)

@@ -45,7 +45,8 @@ class Gazetteer:
     ranks: dict[str, str] = field(default_factory=dict)  # lower-case form -> canonical rank
     posts: dict[str, PostTitle] = field(default_factory=dict)  # lower-case form -> post title
     honorifics: set[str] = field(default_factory=set)
-    given_names: set[str] = field(default_factory=set)  # and Chinese family names: both come first
+    given_names: set[str] = field(default_factory=set)  # and Chinese/Korean family names: both come first
+    family_first: set[str] = field(default_factory=set)  # family names written first ("Kim Myung-soo")
     surface_re: re.Pattern[str] = re.compile("(?!)")
     rank_re: re.Pattern[str] = re.compile("(?!)")
     post_re: re.Pattern[str] = re.compile("(?!)")
@@ -139,6 +140,7 @@ def load_gazetteer() -> Gazetteer:
     for row in _rows("honorifics.tsv"):
         gazetteer.honorifics.add(_fold(row[0]))
     gazetteer.given_names = {row[0] for row in _rows("given_names.tsv")}
+    gazetteer.family_first = {row[0] for row in _rows("given_names.tsv") if _cell(row, 1) == "family"}
 
     # Names are matched case-sensitively (so "US" is a country and "us" is not); the folded
     # lower-case forms are matched when they are capitalised as written in the table.

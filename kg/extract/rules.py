@@ -509,6 +509,11 @@ class _Reader:
             return
         form, c_start = posts[0]
         title = self.gazetteer.posts[fold(form)]
+        if re.search(r"\b(?:[Dd]eputy|[Vv]ice|[Aa]ssistant)\s+$", text[max(0, c_start - 12):c_start]) \
+                and not title.title.startswith(("Deputy", "Vice", "Assistant")):
+            # "Deputy Defence Minister Hanna Maliar" is not the minister
+            word = re.search(r"(\w+)\s+$", text[max(0, c_start - 12):c_start]).group(1).capitalize()
+            title = PostTitle(form, f"{word} {title.title}", False)
         org = of_org or pre_org
         if org is not None and org.kind == "Person":
             org = None
@@ -581,6 +586,11 @@ class _Reader:
             if owner:
                 owned = _span_at(spans, target.end + owner.end())
                 if owned is not None and owned.kind not in ("Person", "Country"):
+                    country = target.known.name if target.known else None
+                    if owned.known is not None and owned.known.country and country and owned.known.country != country:
+                        # "South Korea's Joint Chiefs of Staff" is not the US one the gazetteer knows
+                        demonym = target.known.demonyms[0] if target.known and target.known.demonyms else country
+                        return replace(owned, known=None, qualified=f"{demonym} {owned.name}", country=country)
                     return owned
         return target
 
@@ -629,7 +639,8 @@ class _Reader:
         clean = _TIME_PHRASE.sub(lambda t: " " * len(t.group()), text[offset:end])
         m = re.match(
             r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
-            r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|became|becomes|become|was\s+named(?:\s+as)?|"
+            r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|took\s+office\s+as|takes\s+office\s+as|"
+            r"became|becomes|become|was\s+named(?:\s+as)?|"
             r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
             r"was\s+confirmed\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
             r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?", clean, re.I)
@@ -1233,6 +1244,8 @@ class _Reader:
             for person in self.persons:
                 by_token.setdefault(person.tokens[-1], person)
                 by_token.setdefault(person.name, person)
+                if len(person.tokens) >= 2 and person.tokens[0] in self.gazetteer.family_first:
+                    by_token.setdefault(person.tokens[0], person)  # "Kim Myung-soo" is "Kim" later
             names = sorted(by_token, key=len, reverse=True)
             pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
             self._coref_cache = (signature, by_token, pattern)
