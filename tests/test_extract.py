@@ -454,3 +454,7 @@ def test_extract_family_name_first_is_the_coreference_token():
     found = facts(text)
     assert ("reportsTo", "park-ji-hoon", "lee-min-ho", "asserted") in found
     assert not any(f[0] == "reportsTo" and f[1] == "kim-dae-sung" for f in found)
+
+
+def test_extract_name_apposed_to_predecessor_or_successor():
+    assert "Nadia Rahimi" in persons("She took over after her predecessor, Nadia Rahimi, was dismissed.")

@@ -1453,7 +1453,8 @@ def _untitled_persons(reader: _Reader, start: int, end: int, taken: list[_Span])
         # replacement names the successor whatever the given name
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
         successor = re.search(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
-                              r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from)\s+$",
+                              r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
+                              r"(?:predecessor|successor),)\s+$",
                               reader.text[max(start, m.start() - 120):m.start()])
         if lead is None and not successor:
             continue
