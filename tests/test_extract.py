@@ -458,3 +458,20 @@ def test_extract_family_name_first_is_the_coreference_token():
 
 def test_extract_name_apposed_to_predecessor_or_successor():
     assert "Nadia Rahimi" in persons("She took over after her predecessor, Nadia Rahimi, was dismissed.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NATO's battlegroup in Bulgaria, led by Italy, has grown to about 750 Italian troops.",
+     ("troops", "italy", "bulgaria", 750, "asserted")),
+    ("NATO's battlegroup in Bulgaria is led by Italy. Albania contributes around 30 soldiers to the battlegroup.",
+     ("troops", "albania", "bulgaria", 30, "asserted")),
+    ("About 18,000 U.S. Marines are stationed on Okinawa.", ("troops", "united-states", "japan", 18000, "asserted")),
+])
+def test_extract_thirteenth_blind_round_troops(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_counterpart_apposition_and_military_leader():
+    assert "Kenji Sato" in persons("Austin met his Japanese counterpart, Kenji Sato, in Tokyo.")
+    found = facts("Niger's military leader, General Omar Haddad, seized power in 2023.")
+    assert not any(f[0] == "headOf" for f in found), found

@@ -94,7 +94,7 @@ _HEDGES = (r"about|some|roughly|around|approximately|nearly|almost|more\s+than|o
            r"fewer\s+than|less\s+than|an\s+estimated|estimated|close\s+to|just\s+over|just\s+under|"
            r"as\s+many\s+as|upwards\s+of|~")
 _TROOP_RE = re.compile(
-    rf"(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
+    rf"(?<![\w,.])(?:(?P<hedge>{_HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
     rf"(?:\s+(?:more|additional|extra|fresh|new|other|further))?"
     rf"(?P<np>(?:\s+[\w.’'\-]+){{0,5}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS})\b",
     re.IGNORECASE)
@@ -111,7 +111,8 @@ _DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|batta
 _UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}{_SUFFIX}?)(?![\w\-])")
 _LOWER_GENERIC_ORG = re.compile(
     r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
-    r"(?P<org>armed\s+forces|military|army|navy|air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
+    r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
+    r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
     r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
 _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.I)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
@@ -925,7 +926,7 @@ class _Reader:
                 r"based|stationed|deployed|serving|positioned|posted|permanently|rotating|rotate|already|present|"
                 r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
                 r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
-                r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within)\s+(?:the\s+)?", after, re.I)
+                r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within|on)\s+(?:the\s+)?", after, re.I)
             if host_match:
                 pos = m.end() + host_match.end()
                 host = _span_at(countries, pos)
@@ -1034,20 +1035,33 @@ class _Reader:
             if others:
                 return others[-1]
             # else the first country the article named that is not the sender: the one it is about
-            named = sorted((seen, entity.name, entity) for _, seen, entity in self.country_counts.values())
-            first = next((entity for _, _, entity in named if entity not in senders), None)
-            return self._country_span(first.name, pos) if first is not None else None
-        mission = re.match(r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent)\b", after)
+            return self._first_other_country(sender or (before[0] if before else None), pos)
+        mission = re.match(r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent|"
+                           r"battle\s*group|multinational\s+battle\s*group)\b", after)
         if mission:
             for org in reversed(self.organisations):
                 if org.kind in ("MilitaryUnit", "Organization") and (org.country or self._country_in_name(org)):
                     country = self._country_in_name(org) or org.country
                     return self._country_span(country, pos)
-            return None
+            # else where the article placed it: its first country that is not the sender
+            return self._first_other_country(sender, pos)
+        if sender is not None:
+            # "NATO's battlegroup in Romania, led by France, has grown to about 1,000 French troops"
+            placed = [c for c in spans if c.end <= pos and c.known is not None and c.known.kind == "Country"
+                      and c.known is not sender.known and re.search(r"\bin\s+(?:the\s+)?$", self.text[max(0, c.start - 8):c.start])
+                      and pos - c.end < 80]
+            if placed and not re.match(r"\s+(?:\w+\s+){0,4}?(?:to|into)\s", after):
+                return placed[-1]
         if re.match(r"\s+(?:\w+\s+){0,3}?(?:at|on|to)\s+the\s+(?:base|outpost|air\s*base|camp|garrison|facility|airport|airfield)\b", after) \
                 and self.base_country is not None:
             return self._country_span(self.base_country.name, pos)
         return None
+
+    def _first_other_country(self, sender: _Span | None, pos: int) -> _Span | None:
+        """The first country the article named that is not the sender: the one it is about."""
+        named = sorted((seen, entity.name, entity) for _, seen, entity in self.country_counts.values())
+        first = next((entity for _, _, entity in named if sender is None or entity is not sender.known), None)
+        return self._country_span(first.name, pos) if first is not None else None
 
     def _country_in_name(self, org: _Span) -> str | None:
         for word in re.split(r"[\s\-–]+", org.canonical):
@@ -1454,7 +1468,7 @@ def _untitled_persons(reader: _Reader, start: int, end: int, taken: list[_Span])
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
         successor = re.search(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
                               r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
-                              r"(?:predecessor|successor),)\s+$",
+                              r"(?:predecessor|successor|counterpart),)\s+$",
                               reader.text[max(start, m.start() - 120):m.start()])
         if lead is None and not successor:
             continue
