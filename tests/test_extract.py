@@ -475,3 +475,21 @@ def test_extract_counterpart_apposition_and_military_leader():
     assert "Kenji Sato" in persons("Austin met his Japanese counterpart, Kenji Sato, in Tokyo.")
     found = facts("Niger's military leader, General Omar Haddad, seized power in 2023.")
     assert not any(f[0] == "headOf" for f in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Australia's Chief of the Defence Force, General Jane Doe, welcomed the troops.",
+     ("headOf", "jane-doe", "australian-defence-force", "asserted")),
+    ("The Senate confirmed Gen. Anna Berg on Thursday as the Army's chief of staff.",
+     ("holds", "anna-berg", "Chief of Staff", "asserted")),
+    ("The Multinational Force Kosovo will grow to 4,000 soldiers, NATO Allied Joint Force Command said. "
+     "The force is commanded by Col. Omar Haddad.",
+     ("headOf", "omar-haddad", "multinational-force-kosovo", "asserted")),
+])
+def test_extract_fourteenth_blind_round_constructions(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_headline_adjective_is_not_part_of_the_unit():
+    names = {m.name for m in extract(Document(id="t", text="New Quds Force chief vows revenge\n\nThe chief spoke.")).mentions}
+    assert "Quds Force" in names and "New Quds Force" not in names

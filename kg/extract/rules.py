@@ -73,6 +73,7 @@ _ORG_HEADS = {
     "Mission": "MilitaryUnit", "Contingent": "MilitaryUnit", "Unit": "MilitaryUnit",
 }
 _GENERIC_ORGS = {"general staff", "joint forces", "ground forces", "armed forces", "air force", "navy", "army",
+                 "defence force", "defense force", "defence forces", "defense forces", "self-defense forces",
                  "defence ministry", "defense ministry", "foreign ministry", "interior ministry",
                  "national guard", "special forces", "joint staff", "land forces", "naval forces",
                  "air forces", "marine corps", "military intelligence", "border guard", "coast guard"}
@@ -124,6 +125,7 @@ _TIME_PHRASE = re.compile(r"\s(?:on|last|this|next|earlier|later)\s+(?:Monday|Tu
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
+_LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
 _OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
 _DASH = re.compile(r"[-–]")
 _THE_ROLE = re.compile(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
@@ -212,6 +214,7 @@ class _Reader:
         self.relations: list[RelationMention] = []
         self.organisations: list[_Span] = []  # in text order, for "the division" and the like
         self.named_nouns: dict[str, _Span] = {}  # "the brigade" -> the unit it was said to be known as
+        self.subject_starts: set[int] = set()  # where units that began a sentence start
         self.base_country: KnownEntity | None = None  # where the article last placed a base
         self.last_subject: _Person | None = None  # the first person named in the sentence before
 
@@ -260,7 +263,7 @@ class _Reader:
             b = a + len(phrase)
             if not phrase:
                 continue
-            lead = _LEAD_ARTICLE.match(phrase)
+            lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase)
             if lead:
                 a += lead.end()
                 phrase = phrase[lead.end():]
@@ -313,6 +316,13 @@ class _Reader:
             count = _LEADING_COUNT.match(self.text, a, b)
             if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
                 a = count.end()
+            # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
+            for title in self.gazetteer.post_re.finditer(self.text, a + 1, b):
+                of = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", self.text[title.end():b])
+                if of and self.text[title.start()].isupper() and title.end() + of.end() < b:
+                    yield a, title.end()
+                    a = title.end() + of.end()
+                    break
             conjunct = _CONJUNCT.search(self.text[a:b])
             if conjunct and self._names_a_body(self.text[a:a + conjunct.start()]) \
                     and self._names_a_body(conjunct.group(1)):
@@ -606,6 +616,9 @@ class _Reader:
             org = org_here
             poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
             pos = org_here.end + (poss.end() if poss else 0)
+        elif org_here is None:
+            unknown = re.match(r"[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?['’]s\s+", text[pos:end])
+            pos += unknown.end() if unknown else 0  # "the Army's chief of staff": an owner kg does not know
         if modifiers:
             pos += len(re.match(_MODIFIERS, text[pos:end], re.I).group())
         title_m = self.gazetteer.post_re.match(text, pos, end)
@@ -621,12 +634,12 @@ class _Reader:
         """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
         "X, who heads EUCOM, is also NATO's Supreme Allied Commander Europe"."""
         text = self.text
-        named = re.search(r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\s+$",
+        named = re.search(r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted|confirmed|elected)\s+$",
                           text[max(0, (person.head_start or person.start) - 30):person.head_start or person.start])
         if named:
             # "China named Admiral Dong Jun, a former navy commander, as defence minister"
             as_title = re.match(r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?",
-                                text[person.end:end])
+                                _TIME_PHRASE.sub(lambda t: " " * len(t.group()), text[person.end:end]))
             found = self._title_at(person.end + as_title.end(), end, spans) if as_title else None
             if found:
                 title, org, _ = found
@@ -1243,7 +1256,9 @@ class _Reader:
             if named is not None and named.start != a:
                 spans.append(replace(named, start=m.start(), end=b, posts=[]))
                 continue
-            for antecedent in reversed(self.organisations):
+            # a unit that was a sentence's subject is the likelier antecedent than one named in passing
+            ranked = sorted(self.organisations, key=lambda o: (o.start in self.subject_starts, o.start))
+            for antecedent in reversed(ranked):
                 words = [w.lower() for w in re.split(r"[\s\-–]+", antecedent.canonical)]
                 if noun in words[1:] or (noun == "force" and "forces" in words[1:]):
                     spans.append(replace(antecedent, start=m.start(), end=b, posts=[]))
@@ -1376,6 +1391,8 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
         nonperson = sorted(nonperson + reader.known_as_orgs(s_start, s_end, nonperson + persons), key=lambda x: x.start)
         nonperson = sorted(nonperson + reader.coreferent_orgs(s_start, s_end, nonperson + persons), key=lambda x: x.start)
         reader.organisations += [o for o in nonperson if o.kind not in ("Country", "Person")]
+        lead = re.match(r"\s*(?:The\s+)?", document.text[s_start:s_end])
+        reader.subject_starts.add(s_start + (lead.end() if lead else 0))
         for person in persons:
             reader.apposition_posts(person, s_end, nonperson + persons)
             reader.remember(person)
