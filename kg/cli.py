@@ -71,32 +71,33 @@ def main() -> None:
     """
 
 
-def _progress(done: int, total: int) -> None:
-    if done == total or done % 25 == 0:
-        click.echo(f"\rextracting {done}/{total} articles", nl=False, err=True)
-
-
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_store_option
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes used for extraction.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes used for extraction [default: one per core; one for small inputs].")
+@click.option("--cluster", metavar="tcp://HOST:PORT", envvar="KG_CLUSTER",
+              help="Run extraction on this Dask scheduler's workers.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the IRIs kg mints.")
 @click.option("--replace", is_flag=True, help="Drop every article already in the store first.")
 @click.option("--ner", metavar="MODEL", help="Also use an installed spaCy pipeline's PERSON/ORG names "
               "(e.g. en_core_web_sm); the rules still decide relations.")
 @_errors
-def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool,
-          ner: str | None) -> None:
+def build(inputs: tuple[str, ...], store_path: Path | None, workers: int | None, cluster: str | None,
+          quiet: bool, base: str, replace: bool, ner: str | None) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
-    from kg.pipeline import build as build_graph
+    from kg.pipeline import ProgressPrinter, build as build_graph
 
+    printer = None if quiet else ProgressPrinter(sys.stderr)
     with _open(store_path, write=True, base=base) as store:
-        report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner,
-                             progress=_progress if sys.stderr.isatty() else None)
-        if sys.stderr.isatty():
-            click.echo("", err=True)
+        try:
+            report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner,
+                                 progress=printer, cluster=cluster)
+        finally:
+            if printer is not None:
+                printer.finish()
         click.echo(f"{report.summary()} -> {store.path or store.url}")
         for reason in report.rejected:
             click.echo(f"rejected: {reason}", err=True)

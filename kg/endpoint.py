@@ -16,17 +16,20 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from pyoxigraph import QueryResultsFormat, Quad, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import QueryResultsFormat, QuerySolutions, Quad, RdfFormat, parse, parse_query_results, serialize
 from pyoxigraph import Store as MemoryStore
 
+from kg import derive
+from kg.derive import ArticleGraph, QueryResult, Touched
 from kg.errors import QueryError, StoreError
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
-from kg.store import HOLDS_QUERY, HoldsStatement, Store, bind_values, holder_quads, release_lock, take_lock
+from kg.store import Store, bind_values, release_lock, take_lock
 
 DEFAULT_PORT = 7878
 
@@ -165,18 +168,20 @@ class RemoteStore:
     """
 
     def __init__(self, query_url: str, graph_store_url: str | None = None, *, base: str = DEFAULT_BASE,
-                 timeout: float = 60.0) -> None:
+                 timeout: float = 60.0, update_url: str | None = None, parallel: int = 4) -> None:
         parsed = urllib.parse.urlparse(query_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise StoreError("not an http(s) URL", source=query_url, hint="e.g. http://127.0.0.1:7878/query")
         self.query_url = query_url
         self.graph_store_url = graph_store_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/store"
+        self.update_url = update_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/update"
         self.base = base
+        self.parallel = parallel
         self.timeout = timeout
-        self.path = None
+        self.path: Path | None = None
         self.url = query_url
 
-    # the Store interface kg's commands use -----------------------------------------------------
+    # the GraphStore interface (kg.derive) -----------------------------------------------------
 
     def close(self) -> None:
         """Nothing to release: each request is its own connection."""
@@ -187,7 +192,7 @@ class RemoteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def query(self, sparql: str, *, bindings: dict[str, str] | None = None) -> Any:
+    def query(self, sparql: str, *, bindings: dict[str, str] | None = None) -> QueryResult:
         """Run a query remotely; returns pyoxigraph results, as :meth:`kg.store.Store.query` does."""
         text = sparql_prefixes() + bind_values(sparql, bindings)
         body = urllib.parse.urlencode({"query": text}).encode()
@@ -205,54 +210,97 @@ class RemoteStore:
         return local.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
     @property
-    def oxigraph(self) -> Any:
+    def oxigraph(self) -> MemoryStore:
         raise StoreError("this needs a local store (kg validate reads the whole graph)", source=self.query_url,
                          hint="use --store DIR, or kg export from the endpoint and validate the file")
 
     def quads(self) -> Iterator[Quad]:
         """Every quad in the named graphs but the ontology's (for kg export)."""
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         for row in rows:
-            if row["g"].value != ONTOLOGY_IRI:
-                yield Quad(row["s"], row["p"], row["o"], row["g"])
+            if row["g"].value != ONTOLOGY_IRI:  # type: ignore[union-attr]
+                yield Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(next(iter(rows))[0].value)
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))[0].value)  # type: ignore[union-attr]
 
-    def document_hashes(self) -> dict[str, str]:
-        rows = self.query("SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; "
-                          "kgo:textHash ?hash } }")
-        return {row["id"].value: row["hash"].value for row in rows}
+    def document_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Id -> text hash of the stored articles (only those among ``ids`` when given)."""
+        body = "GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; kgo:textHash ?hash } }"
+        if ids is None:
+            queries = ["SELECT ?id ?hash WHERE { " + body]
+        else:
+            wanted = sorted(set(ids))
+            queries = ["SELECT ?id ?hash WHERE { VALUES ?g { "
+                       + " ".join(str(document_iri(self.base, i)) for i in wanted[start:start + derive.CHUNK])
+                       + " } " + body for start in range(0, len(wanted), derive.CHUNK)]
+        found: dict[str, str] = {}
+        for text in queries:
+            found.update({row["id"].value: row["hash"].value for row in self._select(text)})  # type: ignore[union-attr]
+        return found
 
-    def commit(self, graphs: Iterable[tuple[str, list[Quad]]] = (), *, drop: Iterable[str] = ()) -> None:
-        """PUT each article's graph (replacing it), DELETE the dropped ones, then rewrite the entities
-        graph (one label per entity) from every article now on the server."""
+    def write(self, graphs: Sequence[ArticleGraph], *, drop: Iterable[str] = ()) -> None:
+        """PUT each article's graph (replacing it) in parallel, DELETE the dropped ones, then rewrite the
+        derived facts of the entities they touch (:mod:`kg.derive`) in one SPARQL update.
+
+        Each PUT replaces one graph, so each article is wholly in or out; the batch as a whole is not
+        one transaction on the server.
+        """
         if not bool(self.query(f"ASK {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}")):
             # the ontology in its own graph, as in a local store (its class hierarchy serves the queries)
             self._put(ONTOLOGY_IRI, serialize(parse(path=str(ontology_path()), format=RdfFormat.TURTLE),
                                               format=RdfFormat.N_TRIPLES))
-        for doc_id, quads in graphs:
-            graph = document_iri(self.base, doc_id)
-            triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
-            self._put(graph.value, triples)
-        for doc_id in drop:
-            self._request("DELETE", self._graph_url(document_iri(self.base, doc_id).value), None, {},
-                          error=StoreError, missing_ok=True)
-        names: dict[str, set[str]] = {}
-        rows = self.query("SELECT ?e ?alt WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }")
-        for row in rows:
-            names.setdefault(row["e"].value, set()).add(row["alt"].value)
+        drop = list(drop)
+        names = [document_iri(self.base, g.doc_id).value for g in graphs]
+        dropped = [document_iri(self.base, d).value for d in drop]
+        change = derive.stored(self, names + dropped)
+        if not graphs and not change and not dropped:
+            return
+        for graph in graphs:
+            change.update(graph)
+
+        def put(graph: ArticleGraph) -> None:
+            quads = parse(graph.nquads, format=RdfFormat.N_QUADS)
+            self._put(document_iri(self.base, graph.doc_id).value,
+                      serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES))
+
+        with ThreadPoolExecutor(max_workers=self.parallel) as pool:
+            list(pool.map(put, graphs))
+        for name in dropped:
+            self._request("DELETE", self._graph_url(name), None, {}, error=StoreError, missing_ok=True)
+        self._rederive(change)
+
+    def _rederive(self, change: Touched) -> None:
         entities = entities_graph(self.base)
-        holds = [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)
-                 for r in self.query(HOLDS_QUERY)]
-        quads = Store._entity_quads(names, entities) + holder_quads(holds, entities)
-        self._put(entities.value, serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES))
+        quads = derive.derive(self, change, entities)
+        iris = change.iris()
+        for start in range(0, max(len(iris), 1), derive.CHUNK):
+            chunk = " ".join(f"<{iri}>" for iri in iris[start:start + derive.CHUNK])
+            inserts = [q for q in quads if q.subject.value in set(iris[start:start + derive.CHUNK])]
+            update = (f"DELETE {{ GRAPH {entities} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {chunk} }} "
+                      f"GRAPH {entities} {{ ?s ?p ?o }} }}")
+            if inserts:
+                update += f" ;\nINSERT DATA {{ GRAPH {entities} {{\n" + "\n".join(
+                    f"{q.subject} {q.predicate} {q.object} ." for q in inserts) + "\n} }"
+            if chunk:
+                self._update(update)
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
-        present = [i for i in doc_ids if i in self.document_hashes()]
-        self.commit(drop=present)
+        """Remove articles by id; returns the ids that were stored."""
+        present = sorted(self.document_hashes(doc_ids))
+        self.write([], drop=present)
         return present
+
+    def _select(self, sparql: str) -> QuerySolutions:
+        rows = self.query(sparql)
+        assert isinstance(rows, QuerySolutions)
+        return rows
+
+    def _update(self, update: str) -> None:
+        body = urllib.parse.urlencode({"update": sparql_prefixes() + update}).encode()
+        self._request("POST", self.update_url, body, {"Content-Type": "application/x-www-form-urlencoded"},
+                      error=StoreError)
 
     # HTTP --------------------------------------------------------------------------------------
 

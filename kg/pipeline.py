@@ -1,27 +1,47 @@
-"""build(): read -> extract -> resolve -> map to RDF -> store, for a list of inputs.
+"""build(): read -> extract -> resolve -> map to RDF -> write, streaming, in bounded memory.
 
-Articles are processed in parallel workers when ``workers > 1`` (extraction is pure Python and CPU
-bound); the results are written in one transaction and in sorted order, so the store's content does
-not depend on the order of the inputs or the number of workers.
+Articles flow through in batches: the main process reads a batch, looks up which of its articles the
+store already holds with the same text, and hands the rest to workers (local processes, or a Dask
+cluster with ``cluster=``); each worker turns an article into its graph as N-Quads bytes. While the
+workers extract the next batches, the main process writes the finished one in one transaction and
+updates the derived facts it touched (:mod:`kg.derive`). Only a few batches are ever in memory,
+whatever the size of the corpus; what grows is one id and hash per article, to find duplicates.
+
+Between batches the store is detached (closed and unlocked), so ``kg query`` and ``kg view`` wait only
+while a batch commits, never while articles are extracted. The store's content does not depend on the
+order of the inputs, the batch size or the number of workers.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
+from typing import IO, Protocol
 
-from pyoxigraph import Quad
+from pyoxigraph import Quad, RdfFormat, serialize
 
+from kg import derive
+from kg.derive import ArticleGraph, GraphStore
+from kg.errors import StoreError
 from kg.extract import extract, load_ner
 from kg.model import Document
 from kg.rdfmap import document_quads, text_hash
 from kg.resolve import resolve_entities
 from kg.sources import read_documents
-from kg.store import Store
 from kg.validate import check_relations
+
+#: articles per batch: each batch is one write transaction
+BATCH = 400
+#: articles below which a build runs in this process (starting workers would cost more than it saves)
+SMALL = 64
 
 
 @dataclass
@@ -31,6 +51,7 @@ class BuildReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     quads: int = 0
     relations: int = 0
     rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
@@ -43,6 +64,68 @@ class BuildReport:
         rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
         return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
                 f"{self.relations} relations{rejected}, {self.quads} quads written")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a build is: articles done (written or found unchanged) out of ``total`` (None when the
+    input is a stream), quads written so far, and seconds since it started."""
+
+    done: int
+    total: int | None
+    written: int
+    quads: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Articles per second so far."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the rate so far, when the total is known."""
+        if self.total is None or self.rate <= 0:
+            return None
+        return max(0.0, (self.total - self.done) / self.rate)
+
+    def line(self) -> str:
+        """``1,200/10,000 articles (12%), 240 articles/s, 148,800 quads, ETA 0:36``."""
+        share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
+        of = f"/{self.total:,}" if self.total is not None else ""
+        eta = f", ETA {_clock(self.eta)}" if self.eta is not None and self.done < (self.total or 0) else ""
+        return f"{self.done:,}{of} articles{share}, {self.rate:,.0f} articles/s, {self.quads:,} quads{eta}"
+
+
+class ProgressPrinter:
+    """Progress on a stream: rewritten in place on a terminal, else one log line every ``interval``
+    seconds (and a last one at the end)."""
+
+    def __init__(self, stream: IO[str] | None = None, *, interval: float = 5.0, tty: bool | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.interval = interval if not self.tty else 0.2
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        final = progress.total is not None and progress.done >= progress.total
+        if not final and now - self._last < self.interval:
+            return
+        self._last = now
+        if self.tty:
+            self.stream.write("\r\x1b[K" + progress.line())
+        else:
+            self.stream.write(f"kg build: {progress.line()}\n")
+        self._shown = True
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the line on a terminal."""
+        if self.tty and self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def document_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int]:
@@ -62,31 +145,130 @@ def checked_graph(document: Document, base: str, ner: str | None = None) -> tupl
     return document.id, quads, len(resolved.relations), rejected
 
 
-def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int, list[str]]:
-    return checked_graph(*args)
+def article_graph(document: Document, base: str, ner: str | None = None) -> ArticleGraph:
+    """One article as a worker sends it back: its graph as N-Quads, with what it touches.
+
+    >>> graph = article_graph(Document(id="d", text="About 5,000 US troops are in Iraq."), "http://x/")
+    >>> graph.doc_id, graph.quads, graph.nquads.count(b"\\n") == graph.quads
+    ('d', 32, True)
+    """
+    doc_id, quads, relations, rejected = checked_graph(document, base, ner)
+    change = derive.touched(quads)
+    return ArticleGraph(doc_id, serialize(quads, format=RdfFormat.N_QUADS), len(quads), relations,
+                        tuple(rejected), frozenset(change.entities), frozenset(change.posts))
 
 
-def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, replace: bool = False,
-          ner: str | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+def article_graphs(documents: Sequence[Document], base: str, ner: str | None = None) -> list[ArticleGraph]:
+    """:func:`article_graph` for a partition of articles (what a cluster worker runs)."""
+    return [article_graph(document, base, ner) for document in documents]
+
+
+def _work(args: tuple[Document, str, str | None]) -> ArticleGraph:
+    return article_graph(*args)
+
+
+# -- engines: where extraction runs -----------------------------------------------------------------
+
+class Pending(Protocol):
+    def result(self) -> list[ArticleGraph]: ...
+
+
+class Engine(Protocol):
+    """Runs extraction for batches of articles; ``depth`` batches may wait while one is written."""
+
+    depth: int
+
+    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending: ...
+
+    def close(self) -> None: ...
+
+
+class _Later:
+    def __init__(self, documents: list[Document], base: str, ner: str | None) -> None:
+        self.args = documents, base, ner
+
+    def result(self) -> list[ArticleGraph]:
+        return article_graphs(*self.args)
+
+
+class InProcess:
+    """Extraction in this process, batch by batch (one worker, or a small input)."""
+
+    depth = 0
+
+    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending:
+        return _Later(documents, base, ner)
+
+    def close(self) -> None:
+        pass
+
+
+class _PoolResult:
+    def __init__(self, result: AsyncResult[list[ArticleGraph]]) -> None:
+        self._result = result
+
+    def result(self) -> list[ArticleGraph]:
+        return self._result.get()
+
+
+class LocalPool:
+    """Worker processes on this machine (forked, so they share the loaded word lists and models)."""
+
+    depth = 1
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        self._pool: Pool = context.Pool(workers)
+
+    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending:
+        chunks = max(1, len(documents) // (self.workers * 4))
+        return _PoolResult(self._pool.map_async(_work, [(d, base, ner) for d in documents], chunksize=chunks))
+
+    def close(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# -- build ------------------------------------------------------------------------------------------
+
+def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | None = None, replace: bool = False,
+          ner: str | None = None, progress: Callable[[Progress], None] | None = None,
+          cluster: str | None = None, batch: int = BATCH) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
         inputs: files, folders or ``-`` (see :func:`kg.sources.read_documents`).
-        store: the store to write to.
-        workers: processes used for extraction.
-        replace: drop every article already in the store first.
+        store: the store to write to (:class:`kg.store.Store` or :class:`kg.endpoint.RemoteStore`).
+        workers: processes used for extraction; by default one per core, or this process alone when
+            the input is small.
+        replace: drop every article already in the store that the inputs do not hold, and extract
+            every article again.
         ner: an installed spaCy pipeline (``en_core_web_sm``) whose person and organisation names
             add recall; the rules still decide every relation. Articles already stored with the
             same text are not extracted again (use ``replace`` to redo them with the model).
-        progress: called with (articles done, articles to do) as extraction goes.
+        progress: called with a :class:`Progress` after each batch is written.
+        cluster: the address of a Dask scheduler (``tcp://HOST:8786``): extraction runs on its workers.
+        batch: articles per write transaction.
 
     Returns:
         A :class:`BuildReport`. An article already stored with the same text is left as it is; one
         whose text changed under the same id replaces its graph.
 
     Raises:
-        kg.errors.InputError: an input cannot be read; nothing is written then.
+        kg.errors.InputError: an input cannot be read. Files are read through once before anything is
+            written, so a bad file changes nothing; on standard input, the batches before the bad line
+            stay written.
 
+    >>> from kg.store import Store
     >>> store = Store()
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -94,53 +276,177 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     >>> build([folder], store).summary()
     '1 added, 0 replaced, 0 unchanged; 1 relations, 33 quads written'
     """
+    inputs = list(inputs)
     if ner:
         load_ner(ner)  # fail before reading anything; forked workers share the loaded model
-    documents: dict[str, Document] = {}
-    for document in read_documents(inputs):
-        previous = documents.get(document.id)
-        # the same id twice in one build: keep one, chosen by content, not by input order
-        if previous is None or text_hash(document.text) < text_hash(previous.text):
-            documents[document.id] = document
-    report = BuildReport()
-    stored = {} if replace else store.document_hashes()
-    todo: list[Document] = []
-    for doc_id in sorted(documents):
-        document = documents[doc_id]
-        if stored.get(doc_id) == text_hash(document.text):
-            report.unchanged.append(doc_id)
-        else:
-            (report.replaced if doc_id in stored else report.added).append(doc_id)
-            todo.append(document)
-    jobs = [(document, store.base, ner) for document in todo]
-    gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
-
-    def produced(results: Iterable[tuple[str, list[Quad], int, list[str]]]) -> Iterator[tuple[str, list[Quad]]]:
-        # the store serialises each graph as it arrives, so no article's quads outlive its turn
-        for done, (doc_id, quads, count, rejected) in enumerate(results, 1):
-            report.quads += len(quads)
-            report.relations += count
-            report.rejected += rejected
-            if progress:
-                progress(done, len(jobs))
-            yield doc_id, quads
-
-    if workers > 1 and len(jobs) > 1:
-        # pyoxigraph objects must be freed on the thread that made them; the pool's helper threads
-        # could otherwise run the garbage collector on a stray one, so collect now and pause it
-        gc.collect()
-        gc.disable()
-        try:
-            with multiprocessing.get_context("spawn" if _threads_unsafe() else "fork").Pool(workers) as pool:
-                chunks = max(1, len(jobs) // (workers * 8))
-                store.commit(produced(pool.imap(_work, jobs, chunksize=chunks)), drop=gone)
-        finally:
-            gc.enable()
+    total = None if any(str(i) == "-" for i in inputs) else sum(1 for _ in read_documents(inputs))
+    engine: Engine
+    if cluster:
+        engine = DaskEngine(cluster)
+    elif (workers or default_workers()) > 1 and (workers is not None or total is None or total >= SMALL):
+        engine = _start_pool(store, workers or default_workers())
     else:
-        store.commit(produced(map(_work, jobs)), drop=gone)
+        engine = InProcess()
+    try:
+        return _run(inputs, store, engine, total=total, replace=replace, ner=ner, progress=progress, batch=batch)
+    finally:
+        engine.close()
+        _attach(store)
+
+
+def _start_pool(store: GraphStore, workers: int) -> LocalPool:
+    _detach(store)  # the children must not inherit an open database
+    gc.collect()
+    return LocalPool(workers)
+
+
+def _attach(store: GraphStore) -> None:
+    attach = getattr(store, "attach", None)
+    if attach is not None:
+        attach()
+
+
+def _detach(store: GraphStore) -> None:
+    detach = getattr(store, "detach", None)
+    if detach is not None:
+        detach()
+
+
+def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: int | None, replace: bool,
+         ner: str | None, progress: Callable[[Progress], None] | None, batch: int) -> BuildReport:
+    report = BuildReport()
+    seen: dict[str, str] = {}  # id -> text hash of every article of this build
+    started = time.monotonic()
+    written = 0
+    inflight: deque[Pending] = deque()
+    # pyoxigraph objects must be freed on the thread that made them: the pool's helper threads could
+    # otherwise run the collector on a stray one, so it runs here, after each batch, instead
+    collecting = gc.isenabled()
+    gc.disable()
+
+    def plan(documents: list[Document]) -> list[Document]:
+        chosen: dict[str, tuple[str, Document]] = {}
+        for document in documents:
+            digest = text_hash(document.text)
+            previous = chosen.get(document.id)
+            # the same id twice in one build: keep one, chosen by content, not by input order
+            if previous is None or digest < previous[0]:
+                chosen[document.id] = (digest, document)
+        fresh = [i for i in chosen if i not in seen]
+        stored = {} if replace else store.document_hashes(fresh)
+        todo = []
+        for doc_id in sorted(chosen):
+            digest, document = chosen[doc_id]
+            if doc_id in seen:
+                if digest < seen[doc_id]:
+                    seen[doc_id] = digest
+                    todo.append(document)
+                continue
+            seen[doc_id] = digest
+            if stored.get(doc_id) == digest:
+                report.unchanged.append(doc_id)
+            else:
+                (report.replaced if doc_id in stored else report.added).append(doc_id)
+                todo.append(document)
+        return todo
+
+    def commit(graphs: list[ArticleGraph]) -> None:
+        nonlocal written
+        store.write(graphs)
+        for graph in graphs:
+            report.quads += graph.quads
+            report.relations += graph.relations
+            report.rejected += graph.rejected
+        written += len(graphs)
+
+    def tell() -> None:
+        if progress:
+            done = len(report.unchanged) + written
+            progress(Progress(min(done, total) if total is not None else done, total, written, report.quads,
+                              time.monotonic() - started))
+
+    try:
+        for documents in _batches(read_documents(inputs), batch):
+            ready = inflight.popleft().result() if len(inflight) > engine.depth else None
+            _attach(store)
+            todo = plan(documents)
+            if todo:
+                inflight.append(engine.submit(todo, store.base, ner))
+            if ready is not None:
+                commit(ready)
+            _detach(store)
+            gc.collect()
+            tell()
+        while inflight:
+            ready = inflight.popleft().result()
+            _attach(store)
+            commit(ready)
+            _detach(store)
+            gc.collect()
+            tell()
+        if replace:
+            _attach(store)
+            gone = sorted(set(store.document_hashes()) - set(seen))
+            if gone:
+                store.write([], drop=gone)
+            report.removed = gone
+    finally:
+        if collecting:
+            gc.enable()
+    for listed in (report.added, report.replaced, report.unchanged):
+        listed.sort()
+    if progress:
+        progress(Progress(len(seen), len(seen), written, report.quads, time.monotonic() - started))
     return report
 
 
-def _threads_unsafe() -> bool:
-    import sys
-    return sys.platform != "linux"
+# -- a Dask cluster ---------------------------------------------------------------------------------
+
+class _DaskResult:
+    def __init__(self, client: object, futures: list[object]) -> None:
+        self._client, self._futures = client, futures
+
+    def result(self) -> list[ArticleGraph]:
+        parts: list[list[ArticleGraph]] = self._client.gather(self._futures)  # type: ignore[attr-defined]
+        return [graph for part in parts for graph in part]
+
+
+class DaskEngine:
+    """Extraction on a Dask ``distributed`` cluster: each batch is split into one partition per worker
+    thread; each partition comes back as N-Quads shards, written here like a local build's."""
+
+    depth = 2
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise StoreError("--cluster needs Dask's distributed package, which is not installed",
+                             hint="pip install 'kg-news[cluster]' (or dask[distributed])") from None
+        try:
+            self._client = Client(address, timeout=20)
+        except (OSError, TimeoutError) as error:
+            raise StoreError(f"cannot reach the Dask scheduler: {' '.join(str(error).split())[:200]}",
+                             source=address, hint="start one with `dask scheduler` and `dask worker`") from None
+        threads = sum(self._client.nthreads().values()) or 1
+        self.partitions = max(1, threads)
+
+    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending:
+        size = max(1, -(-len(documents) // self.partitions))
+        parts = [documents[i:i + size] for i in range(0, len(documents), size)]
+        futures = [self._client.submit(article_graphs, part, base, ner, pure=False) for part in parts]
+        return _DaskResult(self._client, futures)
+
+    def close(self) -> None:
+        self._client.close()

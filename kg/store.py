@@ -4,10 +4,19 @@ Graphs in a kg store:
 
 - ``<https://w3id.org/kg-news/ontology>``: the ontology (``kg.ttl``), loaded on first open;
 - ``<BASE doc/ID>``: one per article, written by :func:`kg.rdfmap.document_quads`;
-- ``<BASE graph/entities>``: derived from all articles: one canonical ``rdfs:label`` per entity.
+- ``<BASE graph/entities>``: derived from the articles by :mod:`kg.derive`: one canonical
+  ``rdfs:label`` per entity, known aliases, current post holders.
 
-Queries read the union of all graphs. Oxigraph locks the directory, so a second process that opens the
-same store for writing gets a clear :class:`~kg.errors.StoreError` instead of corrupting it.
+Writes go through pyoxigraph's API (no SPARQL text): each batch of articles is one ``load``
+transaction, so an article is wholly in the store or wholly out of it, whenever a build is killed.
+The derived facts of the entities a batch touches are then rewritten; until that is done the store
+directory holds a ``kg.pending`` file naming them, and the next writer to open the store finishes the
+job. Queries read the union of all graphs.
+
+Locks (``fcntl`` on files in the store directory): ``kg.build.lock`` is held by the one writer for as
+long as it has the store; ``kg.lock`` is held shared by readers and exclusively by the writer only
+while it touches the database, so a long build lets readers in between its batches (Oxigraph
+documents that reading a store another process has open for writing is undefined behaviour).
 """
 
 from __future__ import annotations
@@ -15,20 +24,27 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, IO, NamedTuple
+from typing import IO
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store as OxStore
 
+from kg import derive
+from kg.derive import ArticleGraph, QueryResult, Touched
 from kg.errors import QueryError, StoreError
-from kg.extract.gazetteer import load_gazetteer
-from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDFS, SKOS, ontology_path, sparql_prefixes
+from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
-from kg.resolve import choose_label
 
 DEFAULT_STORE = "kg-store"
 LOCK_FILE = "kg.lock"
+WRITER_LOCK_FILE = "kg.build.lock"
+PENDING_FILE = "kg.pending"
+#: seconds a reader waits for a batch commit to finish (``KG_LOCK_WAIT``) before it gives up
+READER_WAIT = 30.0
+#: seconds a build waits for readers between its batches
+WRITER_WAIT = 120.0
 
 
 def default_store_path() -> Path:
@@ -43,6 +59,8 @@ class Store:
         path: the store directory; created when missing. None keeps the graph in memory.
         base: the base IRI of the IRIs kg mints.
         create: create the directory when it does not exist (``kg query`` on a missing store is an error).
+        read_only: open for reading; waits up to ``KG_LOCK_WAIT`` seconds (default 30) while a
+            build commits a batch.
 
     Raises:
         StoreError: the directory is used by another process, or is not an Oxigraph store.
@@ -58,15 +76,33 @@ class Store:
         self.base = base
         self.read_only = read_only
         self._lock: IO[bytes] | None = None
+        self._writer: IO[bytes] | None = None
+        self._ox: OxStore | None = None
+        self._entities = entities_graph(base)
         if self.path is not None:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
             self.path.mkdir(parents=True, exist_ok=True)
-            self._lock = take_lock(self.path, shared=read_only)
+            if not read_only:
+                self._writer = take_lock(self.path, shared=False, name=WRITER_LOCK_FILE)
+            wait = float(os.environ.get("KG_LOCK_WAIT", READER_WAIT)) if read_only else 0.0
+            try:
+                self._lock = take_lock(self.path, shared=read_only, wait=wait)
+            except StoreError:
+                self._release()
+                raise
+        self._open()
+        if not read_only:
+            self._ensure_ontology()
+            self._finish_pending()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def _open(self) -> None:
         try:
             if self.path is None:
                 self._ox = OxStore()
-            elif read_only:
+            elif self.read_only:
                 self._ox = OxStore.read_only(str(self.path))
             else:
                 self._ox = OxStore(str(self.path))
@@ -77,22 +113,40 @@ class Store:
                 raise StoreError("the store is in use by another process", source=str(self.path),
                                  hint="wait for the other kg command to finish or stop `kg serve`") from None
             raise StoreError(f"cannot open store: {message.splitlines()[0]}", source=str(self.path)) from None
-        if not read_only:
-            self._ensure_ontology()
-
-    # -- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the store (and its lock on the directory)."""
-        if getattr(self, "_ox", None) is not None:
+        """Release the store (and its locks on the directory)."""
+        if self._ox is not None:
             if self.path is not None and not self.read_only:
                 self._ox.flush()
-            self._ox = None  # type: ignore[assignment]
+            self._ox = None
         self._release()
+
+    def detach(self) -> None:
+        """Let readers in: close the database and give back the data lock, keeping the writer's lock.
+
+        A build detaches while it extracts and :meth:`attach` es for each batch it writes. Nothing to
+        do for a store in memory.
+        """
+        if self.path is None or self.read_only or self._ox is None:
+            return
+        self._ox.flush()
+        self._ox = None
+        release_lock(self._lock)
+        self._lock = None
+
+    def attach(self) -> None:
+        """Take the data lock back (waiting for readers to finish) and reopen the database."""
+        if self._ox is not None:
+            return
+        assert self.path is not None
+        self._lock = take_lock(self.path, shared=False, wait=WRITER_WAIT)
+        self._open()
 
     def _release(self) -> None:
         release_lock(self._lock)
-        self._lock = None
+        release_lock(self._writer)
+        self._lock = self._writer = None
 
     def __enter__(self) -> Store:
         return self
@@ -103,64 +157,71 @@ class Store:
     @property
     def oxigraph(self) -> OxStore:
         """The underlying :class:`pyoxigraph.Store`, for anything kg does not wrap."""
+        self.attach()
+        assert self._ox is not None
         return self._ox
 
     def __len__(self) -> int:
-        return len(self._ox)
+        return len(self.oxigraph)
 
     # -- writing -------------------------------------------------------------------------------
 
     def _ensure_ontology(self) -> None:
         graph = NamedNode(ONTOLOGY_IRI)
-        if self._ox.contains_named_graph(graph):
+        if self.oxigraph.contains_named_graph(graph):
             return
-        self._ox.load(path=str(ontology_path()), format=RdfFormat.TURTLE, to_graph=graph)
+        self.oxigraph.load(path=str(ontology_path()), format=RdfFormat.TURTLE, to_graph=graph)
 
-    def document_hashes(self) -> dict[str, str]:
-        """The id and text hash of every article in the store."""
-        rows = self._ox.query(
-            sparql_prefixes() + "SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; kgo:textHash ?hash } }")
-        return {row["id"].value: row["hash"].value for row in rows}  # type: ignore[index,union-attr]
+    def document_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """The id and text hash of every article in the store, or of those among ``ids``."""
+        head = "SELECT ?id ?hash WHERE { "
+        body = "GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; kgo:textHash ?hash } }"
+        if ids is None:
+            return _hash_rows(self.oxigraph.query(sparql_prefixes() + head + body))
+        found: dict[str, str] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), derive.CHUNK):
+            graphs = " ".join(str(document_iri(self.base, i)) for i in wanted[start:start + derive.CHUNK])
+            found.update(_hash_rows(self.oxigraph.query(sparql_prefixes() + head + f"VALUES ?g {{ {graphs} }} " + body)))
+        return found
 
-    def commit(self, graphs: Iterable[tuple[str, list[Quad]]] = (), *, drop: Iterable[str] = ()) -> None:
-        """Write article graphs, drop others, and recompute the entities graph, in one transaction.
+    def write(self, graphs: Sequence[ArticleGraph], *, drop: Iterable[str] = ()) -> None:
+        """Write a batch of article graphs (replacing any stored under the same id), drop others, and
+        update the derived facts of every entity they touch.
 
-        Args:
-            graphs: (article id, quads of its graph); an article already stored is replaced.
-            drop: ids of articles to remove.
-
-        A build killed at any moment leaves the store as it was before or as it is after: the
-        whole change is one SPARQL update, which Oxigraph applies atomically.
+        The new graphs go in as one transaction; a replaced or dropped article is removed just before,
+        so a kill leaves each article wholly in or wholly out. The derived facts are rewritten after,
+        under a ``kg.pending`` note that the next writer completes if this one is killed first.
         """
-        dropped = {document_iri(self.base, doc_id).value for doc_id in drop}
-        parts: list[str] = []
-        labels: dict[str, set[str]] = {}
-        holds: list[HoldsStatement] = []
-        for doc_id, quads in graphs:
-            graph = document_iri(self.base, doc_id)
-            dropped.add(graph.value)
-            parts.append(_graph_block(graph, quads))
-            for quad in quads:
-                if quad.predicate == SKOS.altLabel:
-                    labels.setdefault(quad.subject.value, set()).add(quad.object.value)  # type: ignore[union-attr]
-            holds += holds_statements(quads)
-        if not parts and not any(self._ox.contains_named_graph(NamedNode(g)) for g in dropped):
+        ox = self.oxigraph
+        names = [document_iri(self.base, g.doc_id) for g in graphs] + [document_iri(self.base, d) for d in drop]
+        old = sorted({n.value for n in names if ox.contains_named_graph(n)})
+        if not graphs and not old:
             return
-        names = self._aliases(excluding=dropped)
-        for iri, more in labels.items():
-            names.setdefault(iri, set()).update(more)
-        holds += self._holds(excluding=dropped)
-        entities = entities_graph(self.base)
-        parts.append(_graph_block(entities, self._entity_quads(names, entities) + holder_quads(holds, entities)))
-        update = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(dropped))
-        update += f"DROP SILENT GRAPH <{entities.value}> ;\nINSERT DATA {{\n" + "\n".join(parts) + "\n}"
-        del parts
-        self._ox.update(update)
+        change = derive.stored(self, old)
+        for graph in graphs:
+            change.update(graph)
+        self._note_pending(change)
+        for name in old:
+            ox.remove_graph(NamedNode(name))
+        if graphs:
+            ox.load(b"".join(g.nquads for g in graphs), format=RdfFormat.N_QUADS)
+        self._rederive(change)
+        self._clear_pending()
 
-    def _holds(self, *, excluding: set[str]) -> list[HoldsStatement]:
-        rows = self._ox.query(sparql_prefixes() + HOLDS_QUERY)
-        return [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)  # type: ignore[index,union-attr]
-                for r in rows if r["g"].value not in excluding]  # type: ignore[index,union-attr]
+    def _rederive(self, change: Touched) -> None:
+        ox = self.oxigraph
+        quads = derive.derive(self, change, self._entities)
+        for iri in change.iris():
+            for quad in list(ox.quads_for_pattern(NamedNode(iri), None, None, self._entities)):
+                ox.remove(quad)
+        ox.extend(quads)
+
+    def rederive_all(self) -> None:
+        """Recompute every derived fact from the article graphs (a repair; builds never need it)."""
+        ox = self.oxigraph
+        ox.remove_graph(self._entities)
+        self._rederive(derive.everything(self))
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Remove articles, and with them every entity and fact no remaining article supports.
@@ -168,38 +229,43 @@ class Store:
         Returns:
             The ids that were in the store.
         """
-        present = [i for i in doc_ids if self._ox.contains_named_graph(document_iri(self.base, i))]
-        self.commit(drop=present)
+        present = [i for i in doc_ids if self.oxigraph.contains_named_graph(document_iri(self.base, i))]
+        self.write([], drop=present)
         return present
 
-    def _aliases(self, *, excluding: set[str]) -> dict[str, set[str]]:
-        rows = self._ox.query(sparql_prefixes() + """
-            SELECT ?g ?e ?alt WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }""")
-        names: dict[str, set[str]] = {}
-        for row in rows:
-            if row["g"].value not in excluding:  # type: ignore[index,union-attr]
-                names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[index,union-attr]
-        return names
+    # the pending note: which derived facts a killed writer may have left stale ------------------
 
-    @staticmethod
-    def _entity_quads(names: dict[str, set[str]], graph: NamedNode) -> list[Quad]:
-        """One canonical ``rdfs:label`` per entity, chosen from every alias seen, and the gazetteer's
-        other names for known entities (so "CENTCOM" finds US Central Command in any article)."""
-        gazetteer = load_gazetteer()
-        quads = []
-        for iri in sorted(names):
-            kind = "Person" if "/person/" in iri else "Other"
-            label = choose_label(kind, sorted(names[iri]))
-            node = NamedNode(iri)
-            quads.append(Quad(node, RDFS.label, Literal(label), graph))
-            known = gazetteer.entities.get(label) if kind != "Person" and "/post/" not in iri else None
-            for alias in sorted(known.aliases) if known is not None else ():
-                quads.append(Quad(node, SKOS.altLabel, Literal(alias), graph))
-        return quads
+    def _pending_path(self) -> Path | None:
+        return self.path / PENDING_FILE if self.path is not None else None
+
+    def _note_pending(self, change: Touched) -> None:
+        path = self._pending_path()
+        if path is None:
+            return
+        earlier = _read_pending(path)
+        earlier.update(change)
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.writelines(f"e {iri}\n" for iri in sorted(earlier.entities))
+            out.writelines(f"p {iri}\n" for iri in sorted(earlier.posts))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+
+    def _clear_pending(self) -> None:
+        path = self._pending_path()
+        if path is not None and path.exists():
+            path.unlink()
+
+    def _finish_pending(self) -> None:
+        path = self._pending_path()
+        if path is not None and path.exists():
+            self._rederive(_read_pending(path))
+            self._clear_pending()
 
     # -- reading -------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, bindings: dict[str, str] | None = None) -> Any:
+    def query(self, sparql: str, *, bindings: dict[str, str] | None = None) -> QueryResult:
         """Run a SPARQL query over the union of all graphs.
 
         Args:
@@ -213,8 +279,8 @@ class Store:
             QueryError: the query does not parse or fails.
         """
         try:
-            return self._ox.query(bind_values(sparql, bindings), use_default_graph_as_union=True,
-                                  prefixes=PREFIXES)
+            return self.oxigraph.query(bind_values(sparql, bindings), use_default_graph_as_union=True,
+                                       prefixes=PREFIXES)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {_first_line(error)}", hint="check the query") from None
         except OSError as error:
@@ -223,29 +289,49 @@ class Store:
     def quads(self) -> Iterator[Quad]:
         """Every quad of the store except the ontology graph's."""
         ontology = NamedNode(ONTOLOGY_IRI)
-        return (q for q in self._ox if q.graph_name != ontology)
+        return (q for q in self.oxigraph if q.graph_name != ontology)
 
     def document_graphs(self) -> list[str]:
         """The IRIs of the article graphs."""
-        return sorted(g.value for g in self._ox.named_graphs()
+        return sorted(g.value for g in self.oxigraph.named_graphs()
                       if isinstance(g, NamedNode) and g.value.startswith(self.base + "doc/"))
 
 
-def take_lock(path: Path, *, shared: bool) -> IO[bytes]:
+def _hash_rows(rows: object) -> dict[str, str]:
+    assert isinstance(rows, QuerySolutions)
+    return {row["id"].value: row["hash"].value for row in rows}  # type: ignore[union-attr]
+
+
+def _read_pending(path: Path) -> Touched:
+    change = Touched()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            kind, _, iri = line.partition(" ")
+            (change.entities if kind == "e" else change.posts).add(iri)
+    return change
+
+
+def take_lock(path: Path, *, shared: bool, wait: float = 0.0, name: str = LOCK_FILE) -> IO[bytes]:
     """A lock file in the store directory: one writer, or any number of readers, never both.
 
     Oxigraph itself only stops a second writer; a reader opening a store that another process is
     writing is undefined behaviour in Oxigraph, so kg's readers and writers all go through this lock.
+    ``wait`` is how many seconds to keep trying (a build holds the lock only while it commits a batch).
     """
-    handle = open(path / LOCK_FILE, "a+b")
-    try:
-        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        doing = "being written by another kg command" if shared else "in use by another process"
-        raise StoreError(f"the store is {doing}", source=str(path),
-                         hint="wait for the other kg command to finish or stop `kg serve`") from None
-    return handle
+    handle = open(path / name, "a+b")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            handle.close()
+            doing = "being written by another kg command" if shared else "in use by another process"
+            raise StoreError(f"the store is {doing}", source=str(path),
+                             hint="wait for the other kg command to finish or stop `kg serve`") from None
 
 
 def release_lock(handle: IO[bytes] | None) -> None:
@@ -275,77 +361,6 @@ def bind_values(sparql: str, bindings: dict[str, str] | None) -> str:
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return sparql[: match.end()] + " " + values + sparql[match.end():]
-
-
-#: Every dated statement that someone holds (or held) a post, by article graph.
-HOLDS_QUERY = """
-SELECT ?g ?post ?person ?date ?modality WHERE { GRAPH ?g {
-  ?a rdf:predicate org:holds ; rdf:object ?post ; rdf:subject ?person ; kgo:asOf ?date ; kgo:modality ?modality .
-} }"""
-
-
-class HoldsStatement(NamedTuple):
-    """One dated statement that a person holds (asserted) or held (past) a post; IRIs as strings."""
-
-    post: str
-    person: str
-    date: str
-    modality: str
-
-
-def holds_statements(quads: Iterable[Quad]) -> list[HoldsStatement]:
-    """The holds statements among an article's assertion quads."""
-    fields: dict[str, dict[str, str]] = {}
-    for quad in quads:
-        name = _ASSERTION_FIELDS.get(quad.predicate.value)
-        if name:
-            fields.setdefault(quad.subject.value, {})[name] = quad.object.value  # type: ignore[union-attr]
-    return [HoldsStatement(f["post"], f["person"], f["date"], f["modality"]) for f in fields.values()
-            if f.get("predicate") == _HOLDS and {"post", "person", "date", "modality"} <= f.keys()]
-
-
-def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
-    """(post, person) for whoever the latest dated statement says holds each post, unless a statement
-    as late or later says it ended; more than one holder means the sources disagree.
-
-    >>> a = HoldsStatement("post", "berg", "2021-03-01", ASSERTED)
-    >>> b = HoldsStatement("post", "haddad", "2022-06-01", ASSERTED)
-    >>> current_holders([a, b]), current_holders([a, b, b._replace(modality=PAST)])
-    ([('post', 'haddad')], [])
-    """
-    by_post: dict[str, list[HoldsStatement]] = {}
-    for statement in statements:
-        by_post.setdefault(statement.post, []).append(statement)
-    holders = set()
-    for post, said in by_post.items():
-        asserted = [s for s in said if s.modality == ASSERTED]
-        if not asserted:
-            continue
-        latest = max(s.date for s in asserted)
-        for statement in asserted:
-            ended = any(s.modality == PAST and s.person == statement.person and s.date >= latest for s in said)
-            if statement.date == latest and not ended:
-                holders.add((post, statement.person))
-    return sorted(holders)
-
-
-def holder_quads(statements: Iterable[HoldsStatement], graph: NamedNode) -> list[Quad]:
-    """``kgo:currentHolder`` quads for :func:`current_holders`, in ``graph``."""
-    return [Quad(NamedNode(post), _CURRENT_HOLDER, NamedNode(person), graph)
-            for post, person in current_holders(statements)]
-
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_HOLDS = PREFIXES["org"] + "holds"
-ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
-_CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
-_ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
-                     PREFIXES["kgo"] + "asOf": "date", PREFIXES["kgo"] + "modality": "modality"}
-
-
-def _graph_block(graph: NamedNode, quads: Iterable[Quad]) -> str:
-    """``GRAPH <g> { s p o . ... }`` for INSERT DATA: the graph name once, not once per quad."""
-    return f"GRAPH {graph} {{\n" + "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads) + "\n}"
 
 
 def _first_line(error: BaseException) -> str:

@@ -1,0 +1,272 @@
+"""Derived, store-wide facts, kept up to date from what changed: one canonical ``rdfs:label`` per entity,
+the gazetteer's other names of known entities, and ``kgo:currentHolder`` of each post.
+
+They live in the entities graph (``<BASE graph/entities>``). A build or a removal tells this module
+which entities and posts its articles touch (:func:`touched`, from the quads added or removed);
+:func:`derive` then asks the store, through the :class:`GraphStore` protocol, for those entities'
+aliases and those posts' dated holds statements only, and returns their new entities-graph quads.
+Nothing rescans the store, so adding one article costs the same whatever the store holds.
+
+The embedded store (:class:`kg.store.Store`) and a remote SPARQL store
+(:class:`kg.endpoint.RemoteStore`) both implement :class:`GraphStore` and both use this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Protocol, Union, runtime_checkable
+
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
+
+from kg.extract.gazetteer import load_gazetteer
+from kg.ontology import PREFIXES, RDFS, SKOS
+from kg.resolve import choose_label
+
+#: What a SPARQL query gives back, from either store.
+QueryResult = Union[QuerySolutions, QueryBoolean, QueryTriples]
+
+_RDF = PREFIXES["rdf"]
+_HOLDS = PREFIXES["org"] + "holds"
+ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
+CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
+_ALT_LABEL = SKOS.altLabel.value
+_ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
+                     PREFIXES["kgo"] + "asOf": "date", PREFIXES["kgo"] + "modality": "modality"}
+#: IRIs per VALUES block: large enough to amortise a query, small enough for any endpoint's limits
+CHUNK = 400
+
+
+@dataclass(frozen=True)
+class ArticleGraph:
+    """One article's graph, ready to write: what a worker (local or on a cluster) sends back.
+
+    Plain data only (N-Quads bytes, strings), so it crosses process boundaries cheaply and no
+    pyoxigraph object is ever freed on another thread.
+    """
+
+    doc_id: str
+    nquads: bytes
+    quads: int
+    relations: int = 0
+    rejected: tuple[str, ...] = ()
+    entities: frozenset[str] = frozenset()  # IRIs with an alias in this graph
+    posts: frozenset[str] = frozenset()  # posts this graph says someone holds (or held)
+
+
+@dataclass
+class Touched:
+    """The entities and posts whose derived facts a change may alter."""
+
+    entities: set[str] = field(default_factory=set)
+    posts: set[str] = field(default_factory=set)
+
+    def update(self, other: Touched | ArticleGraph) -> None:
+        self.entities |= other.entities
+        self.posts |= other.posts
+
+    def __bool__(self) -> bool:
+        return bool(self.entities or self.posts)
+
+    def iris(self) -> list[str]:
+        """Every subject whose entities-graph quads are rewritten, sorted."""
+        return sorted(self.entities | self.posts)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What kg needs of a store, embedded or remote (the surface both implement).
+
+    Article graphs are named by :func:`kg.rdfmap.document_iri`; queries read the union of all graphs.
+    """
+
+    base: str
+    path: Path | None
+
+    def query(self, sparql: str, *, bindings: dict[str, str] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs."""
+        ...
+
+    def document_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Id -> text hash of the stored articles (only those among ``ids`` when given)."""
+        ...
+
+    def write(self, graphs: Sequence[ArticleGraph], *, drop: Iterable[str] = ()) -> None:
+        """Write (or replace) article graphs and drop others, then update the derived facts."""
+        ...
+
+    def remove(self, doc_ids: Iterable[str]) -> list[str]:
+        """Remove articles; returns the ids that were stored."""
+        ...
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad but the ontology's."""
+        ...
+
+    def __len__(self) -> int:
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class HoldsStatement(NamedTuple):
+    """One dated statement that a person holds (asserted) or held (past) a post; IRIs as strings."""
+
+    post: str
+    person: str
+    date: str
+    modality: str
+
+
+def holds_statements(quads: Iterable[Quad]) -> list[HoldsStatement]:
+    """The holds statements among an article's assertion quads."""
+    fields: dict[str, dict[str, str]] = {}
+    for quad in quads:
+        name = _ASSERTION_FIELDS.get(quad.predicate.value)
+        if name:
+            fields.setdefault(quad.subject.value, {})[name] = quad.object.value  # type: ignore[union-attr]
+    return [HoldsStatement(f["post"], f["person"], f["date"], f["modality"]) for f in fields.values()
+            if f.get("predicate") == _HOLDS and {"post", "person", "date", "modality"} <= f.keys()]
+
+
+def touched(quads: Sequence[Quad]) -> Touched:
+    """The entities (with an alias) and the posts (with a holds statement) among ``quads``.
+
+    >>> from kg.ontology import SKOS
+    >>> quad = Quad(NamedNode("http://x/e"), SKOS.altLabel, Literal("E"), NamedNode("http://x/g"))
+    >>> touched([quad]).entities
+    {'http://x/e'}
+    """
+    result = Touched()
+    result.entities = {q.subject.value for q in quads if q.predicate.value == _ALT_LABEL}
+    result.posts = {s.post for s in holds_statements(quads)}
+    return result
+
+
+def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
+    """(post, person) for whoever the latest dated statement says holds each post, unless a statement
+    as late or later says it ended; more than one holder means the sources disagree.
+
+    >>> a = HoldsStatement("post", "berg", "2021-03-01", ASSERTED)
+    >>> b = HoldsStatement("post", "haddad", "2022-06-01", ASSERTED)
+    >>> current_holders([a, b]), current_holders([a, b, b._replace(modality=PAST)])
+    ([('post', 'haddad')], [])
+    """
+    by_post: dict[str, list[HoldsStatement]] = {}
+    for statement in statements:
+        by_post.setdefault(statement.post, []).append(statement)
+    holders = set()
+    for post, said in by_post.items():
+        asserted = [s for s in said if s.modality == ASSERTED]
+        if not asserted:
+            continue
+        latest = max(s.date for s in asserted)
+        for statement in asserted:
+            ended = any(s.modality == PAST and s.person == statement.person and s.date >= latest for s in said)
+            if statement.date == latest and not ended:
+                holders.add((post, statement.person))
+    return sorted(holders)
+
+
+def entity_quads(names: dict[str, set[str]], graph: NamedNode) -> list[Quad]:
+    """One canonical ``rdfs:label`` per entity, chosen from every alias seen, and the gazetteer's
+    other names for known entities (so "CENTCOM" finds US Central Command in any article)."""
+    gazetteer = load_gazetteer()
+    quads = []
+    for iri in sorted(names):
+        if not names[iri]:
+            continue
+        kind = "Person" if "/person/" in iri else "Other"
+        label = choose_label(kind, sorted(names[iri]))
+        node = NamedNode(iri)
+        quads.append(Quad(node, RDFS.label, Literal(label), graph))
+        known = gazetteer.entities.get(label) if kind != "Person" and "/post/" not in iri else None
+        for alias in sorted(known.aliases) if known is not None else ():
+            quads.append(Quad(node, SKOS.altLabel, Literal(alias), graph))
+    return quads
+
+
+def holder_quads(statements: Iterable[HoldsStatement], graph: NamedNode) -> list[Quad]:
+    """``kgo:currentHolder`` quads for :func:`current_holders`, in ``graph``."""
+    return [Quad(NamedNode(post), CURRENT_HOLDER, NamedNode(person), graph)
+            for post, person in current_holders(statements)]
+
+
+def _values(iris: Sequence[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _chunks(iris: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(iris), CHUNK):
+        yield iris[start:start + CHUNK]
+
+
+def aliases(store: GraphStore, entities: Iterable[str]) -> dict[str, set[str]]:
+    """Every alias the article graphs give ``entities`` (the entities graph's own are not evidence)."""
+    names: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(entities)):
+        rows = store.query(f"""SELECT DISTINCT ?e ?alt WHERE {{ VALUES ?e {{ {_values(chunk)} }}
+            GRAPH ?g {{ ?e skos:altLabel ?alt . ?g a kgo:Article }} }}""")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[union-attr]
+    return names
+
+
+def holds(store: GraphStore, posts: Iterable[str]) -> list[HoldsStatement]:
+    """Every dated holds statement about ``posts``, from every article graph."""
+    found: list[HoldsStatement] = []
+    for chunk in _chunks(sorted(posts)):
+        rows = store.query(f"""SELECT ?g ?post ?person ?date ?modality WHERE {{ VALUES ?post {{ {_values(chunk)} }}
+            GRAPH ?g {{ ?a rdf:object ?post ; rdf:predicate org:holds ; rdf:subject ?person ; kgo:asOf ?date ;
+                       kgo:modality ?modality }} }}""")
+        assert isinstance(rows, QuerySolutions)
+        found += [HoldsStatement(r["post"].value, r["person"].value, r["date"].value,  # type: ignore[union-attr]
+                                 r["modality"].value) for r in rows]  # type: ignore[union-attr]
+    return found
+
+
+def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
+    """The entities-graph quads of every IRI in ``change``, from what the store holds now.
+
+    The caller replaces the quads of ``change.iris()`` in ``graph`` with these (an IRI no article
+    mentions any more gets none).
+    """
+    names = aliases(store, change.entities)
+    statements = holds(store, change.posts)
+    return sorted(entity_quads(names, graph) + holder_quads(statements, graph), key=str)
+
+
+def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
+    """The entities and posts that the stored article graphs ``graphs`` (IRIs) touch, read before they
+    are replaced or removed."""
+    result = Touched()
+    for chunk in _chunks(sorted(graphs)):
+        rows = store.query(f"""SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {_values(chunk)} }}
+            GRAPH ?g {{ ?e skos:altLabel ?alt }} }}""")
+        assert isinstance(rows, QuerySolutions)
+        result.entities |= {r["e"].value for r in rows}  # type: ignore[union-attr]
+        rows = store.query(f"""SELECT DISTINCT ?post WHERE {{ VALUES ?g {{ {_values(chunk)} }}
+            GRAPH ?g {{ ?a rdf:predicate org:holds ; rdf:object ?post }} }}""")
+        assert isinstance(rows, QuerySolutions)
+        result.posts |= {r["post"].value for r in rows}  # type: ignore[union-attr]
+    return result
+
+
+def everything(store: GraphStore) -> Touched:
+    """Every entity and post of the store: what a full re-derivation (a repair) starts from."""
+    result = Touched()
+    rows = store.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }")
+    assert isinstance(rows, QuerySolutions)
+    result.entities = {r["e"].value for r in rows}  # type: ignore[union-attr]
+    rows = store.query("SELECT DISTINCT ?post WHERE { GRAPH ?g { ?a rdf:predicate org:holds ; rdf:object ?post } }")
+    assert isinstance(rows, QuerySolutions)
+    result.posts = {r["post"].value for r in rows}  # type: ignore[union-attr]
+    return result
+
+
+__all__ = ["ASSERTED", "PAST", "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched",
+           "aliases", "current_holders", "derive", "entity_quads", "everything", "holder_quads", "holds",
+           "holds_statements", "stored", "touched"]
