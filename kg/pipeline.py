@@ -111,7 +111,7 @@ class ProgressPrinter:
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
         final = progress.total is not None and progress.done >= progress.total
-        if not final and now - self._last < self.interval:
+        if not final and (now - self._last < self.interval or progress.done == 0):
             return
         self._last = now
         if self.tty:
@@ -295,7 +295,7 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
 
 
 def _start_pool(store: GraphStore, workers: int) -> LocalPool:
-    _detach(store)  # the children must not inherit an open database
+    _detach(store, force=True)  # the children must not inherit an open database
     gc.collect()
     return LocalPool(workers)
 
@@ -306,10 +306,10 @@ def _attach(store: GraphStore) -> None:
         attach()
 
 
-def _detach(store: GraphStore) -> None:
+def _detach(store: GraphStore, *, force: bool = False) -> None:
     detach = getattr(store, "detach", None)
     if detach is not None:
-        detach()
+        detach(force=force)
 
 
 def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
@@ -450,3 +450,10 @@ class DaskEngine:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _clock(seconds: float) -> str:
+    """``1:05:09`` or ``5:09``."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -41,6 +41,7 @@ DEFAULT_STORE = "kg-store"
 LOCK_FILE = "kg.lock"
 WRITER_LOCK_FILE = "kg.build.lock"
 PENDING_FILE = "kg.pending"
+WAITING_FILE = "kg.waiting."
 #: seconds a reader waits for a batch commit to finish (``KG_LOCK_WAIT``) before it gives up
 READER_WAIT = 30.0
 #: seconds a build waits for readers between its batches
@@ -122,13 +123,16 @@ class Store:
             self._ox = None
         self._release()
 
-    def detach(self) -> None:
+    def detach(self, *, force: bool = True) -> None:
         """Let readers in: close the database and give back the data lock, keeping the writer's lock.
 
-        A build detaches while it extracts and :meth:`attach` es for each batch it writes. Nothing to
-        do for a store in memory.
+        A build calls this between batches with ``force=False``: the store is then closed only when a
+        reader is waiting for it (each waiting reader leaves a ``kg.waiting.PID`` file), so an
+        undisturbed build does not pay for reopening the database. Nothing to do in memory.
         """
         if self.path is None or self.read_only or self._ox is None:
+            return
+        if not force and not readers_waiting(self.path):
             return
         self._ox.flush()
         self._ox = None
@@ -136,10 +140,13 @@ class Store:
         self._lock = None
 
     def attach(self) -> None:
-        """Take the data lock back (waiting for readers to finish) and reopen the database."""
+        """Take the data lock back (after waiting readers got their turn) and reopen the database."""
         if self._ox is not None:
             return
         assert self.path is not None
+        deadline = time.monotonic() + 2.0
+        while readers_waiting(self.path) and time.monotonic() < deadline:
+            time.sleep(0.02)  # flock is not fair: give the readers that asked a moment to get in
         self._lock = take_lock(self.path, shared=False, wait=WRITER_WAIT)
         self._open()
 
@@ -311,6 +318,20 @@ def _read_pending(path: Path) -> Touched:
     return change
 
 
+def readers_waiting(path: Path) -> bool:
+    """Whether a live process waits to read the store (stale notes of dead readers are cleared)."""
+    waiting = False
+    for note in path.glob(WAITING_FILE + "*"):
+        try:
+            os.kill(int(note.name.removeprefix(WAITING_FILE)), 0)
+            waiting = True
+        except (ValueError, ProcessLookupError):
+            note.unlink(missing_ok=True)
+        except PermissionError:  # alive, another user's
+            waiting = True
+    return waiting
+
+
 def take_lock(path: Path, *, shared: bool, wait: float = 0.0, name: str = LOCK_FILE) -> IO[bytes]:
     """A lock file in the store directory: one writer, or any number of readers, never both.
 
@@ -320,18 +341,26 @@ def take_lock(path: Path, *, shared: bool, wait: float = 0.0, name: str = LOCK_F
     """
     handle = open(path / name, "a+b")
     deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-            return handle
-        except BlockingIOError:
-            if time.monotonic() < deadline:
-                time.sleep(0.05)
-                continue
-            handle.close()
-            doing = "being written by another kg command" if shared else "in use by another process"
-            raise StoreError(f"the store is {doing}", source=str(path),
-                             hint="wait for the other kg command to finish or stop `kg serve`") from None
+    waiting: Path | None = None
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+                return handle
+            except BlockingIOError:
+                if time.monotonic() < deadline:
+                    if shared and waiting is None:
+                        waiting = path / f"{WAITING_FILE}{os.getpid()}"
+                        waiting.touch()  # asks a running build to let readers in after its batch
+                    time.sleep(0.02)
+                    continue
+                handle.close()
+                doing = "being written by another kg command" if shared else "in use by another process"
+                raise StoreError(f"the store is {doing}", source=str(path),
+                                 hint="wait for the other kg command to finish or stop `kg serve`") from None
+    finally:
+        if waiting is not None:
+            waiting.unlink(missing_ok=True)
 
 
 def release_lock(handle: IO[bytes] | None) -> None:

@@ -1,0 +1,132 @@
+"""kg.derive: labels, aliases and current holders kept up to date from what changed, for both stores."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import derive
+from kg.derive import GraphStore
+from kg.endpoint import RemoteStore
+from kg.export import export
+from kg.pipeline import article_graph, build
+from kg.model import Document
+from kg.rdfmap import entities_graph
+from kg.sources import read_documents
+from kg.store import PENDING_FILE, Store
+
+from conftest import EXAMPLES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+
+def nq(store: Store) -> bytes:
+    buffer = io.BytesIO()
+    export(store, "nq", buffer)
+    return buffer.getvalue()
+
+
+def entity_lines(store: Store) -> list[str]:
+    graph = str(entities_graph(store.base))
+    return [line for line in nq(store).decode().splitlines() if line.endswith(f"{graph} .")]
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+ESPER = {"id": "e1", "published": "2020-01-06", "text": "Defense Secretary Mark T. Esper spoke. Esper left."}
+ESPER_AGAIN = {"id": "e2", "published": "2020-02-01",
+               "text": "Mark Esper, the Secretary of Defense, visited Gen. Frank McKenzie, commander of CENTCOM."}
+
+
+def test_derive_both_stores_implement_the_protocol():
+    assert isinstance(Store(), GraphStore)
+    assert isinstance(RemoteStore("http://127.0.0.1:9/query"), GraphStore)
+
+
+def test_derive_incremental_add_and_remove_equal_a_fresh_build(tmp_path):
+    files = sorted(p for p in EXAMPLES.iterdir() if p.name != "gold.json")
+    step = Store(tmp_path / "step")
+    build(files[:5], step)
+    for file in files[5:]:
+        build([file], step)  # one article at a time: only what it touches is derived again
+    whole = Store(tmp_path / "whole")
+    build(files, whole)
+    assert nq(step) == nq(whole)
+    removed = sorted(step.document_hashes())[:3]
+    step.remove(removed)
+    rest = Store(tmp_path / "rest")
+    kept = [{"id": d.id, "text": d.text, "title": d.title, "published": d.published, "url": d.url}
+            for d in read_documents(files) if d.id not in removed]
+    build([write_jsonl(tmp_path / "rest.jsonl", kept)], rest)
+    assert sorted(rest.document_hashes()) == sorted(step.document_hashes())
+    assert nq(step) == nq(rest)
+
+
+def test_derive_full_rederivation_changes_nothing(examples_store):
+    before = entity_lines(examples_store)
+    examples_store.rederive_all()
+    assert entity_lines(examples_store) == before
+    assert any("rdf-schema#label" in line for line in before)
+
+
+def test_derive_one_article_touches_only_its_entities():
+    graph = article_graph(Document(id="e2", text=ESPER_AGAIN["text"], published="2020-02-01"), "http://x/")
+    assert {"http://x/person/mark-esper", "http://x/person/frank-mckenzie"} <= graph.entities
+    assert len(graph.entities) < 10 and graph.posts
+    store = Store()
+    store.write([graph])
+    quads = derive.derive(store, derive.Touched({"http://x/person/mark-esper"}, set()), entities_graph("http://x/"))
+    assert [(q.subject.value, q.object.value) for q in quads] == [("http://x/person/mark-esper", "Mark Esper")]
+
+
+def test_derive_label_follows_what_remains(tmp_path):
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])], store)
+    labels = {r["l"].value for r in store.query("SELECT ?l WHERE { ?e rdfs:label ?l }")}
+    assert "Mark Esper" in labels and "Frank McKenzie" in labels
+    holders = list(store.query("SELECT ?p WHERE { ?post kgo:currentHolder ?p }"))
+    assert holders
+    store.remove(["e2"])
+    labels = {r["l"].value for r in store.query("SELECT ?l WHERE { ?e rdfs:label ?l }")}
+    assert "Mark Esper" in labels and "Frank McKenzie" not in labels
+    assert not any("mckenzie" in r["p"].value for r in store.query("SELECT ?p WHERE { ?post kgo:currentHolder ?p }"))
+
+
+def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch):
+    records = write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])
+    clean = Store(tmp_path / "clean")
+    build([records], clean)
+    expected = nq(clean)
+    clean.close()
+
+    store = Store(tmp_path / "store")
+
+    def killed(self: Store, change: derive.Touched) -> None:
+        raise KeyboardInterrupt  # as if the process died after the articles went in
+
+    monkeypatch.setattr(Store, "_rederive", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build([records], store)
+    monkeypatch.undo()
+    assert (tmp_path / "store" / PENDING_FILE).exists()
+    store.close()
+    with Store(tmp_path / "store") as reopened:  # the next writer finishes the upkeep
+        assert not (tmp_path / "store" / PENDING_FILE).exists()
+        assert nq(reopened) == expected
+
+
+def test_derive_many_articles_in_batches_equal_one_batch(tmp_path):
+    corpus = write_corpus(tmp_path / "c.jsonl", 120)
+    small = Store(tmp_path / "small")
+    build([corpus], small, batch=7, workers=1)
+    large = Store(tmp_path / "large")
+    build([corpus], large, batch=1000, workers=2)
+    assert nq(small) == nq(large)
