@@ -150,12 +150,15 @@ def remove(ids: tuple[str, ...], store_path: Path | None) -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a variable, e.g. --param name=CENTCOM (repeatable).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--limit", type=click.IntRange(0), default=None, help="At most this many rows (a page of a listing).")
+@click.option("--offset", type=click.IntRange(0), default=None, help="Skip this many rows first.")
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
               default=None, help="Result format [default: table, or ttl for CONSTRUCT/DESCRIBE].")
 @_errors
 def query(sparql: str | None, query_file: Path | None, query_name: str | None, params: tuple[str, ...],
-          list_queries: bool, store_path: Path | None, fmt: str | None) -> None:
+          list_queries: bool, limit: int | None, offset: int | None, store_path: Path | None,
+          fmt: str | None) -> None:
     """Run a SPARQL query (text, -f FILE or --name NAME) over the union of all graphs."""
     from kg.query import describe_named_query, named_queries, named_query, query_kind, run_named, run_query
 
@@ -184,9 +187,9 @@ def query(sparql: str | None, query_file: Path | None, query_name: str | None, p
     with _open(store_path) as store:
         try:
             if query_name:
-                output = run_named(store, query_name, fmt=fmt, bindings=bindings or None)
+                output = run_named(store, query_name, fmt=fmt, bindings=bindings or None, limit=limit, offset=offset)
             else:
-                output = run_query(store, text, fmt=fmt, bindings=bindings or None)
+                output = run_query(store, text, fmt=fmt, bindings=bindings or None, limit=limit, offset=offset)
         except KgError as error:
             error.source = error.source or source
             raise

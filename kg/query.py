@@ -201,8 +201,24 @@ def parameterise(sparql: str, bindings: dict[str, str] | None, store: Any = None
     return sparql, given
 
 
-def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
-    """Run ``sparql`` on a store (local or remote) and serialise the result.
+def page(sparql: str, limit: int | None = None, offset: int | None = None) -> str:
+    """``sparql`` with ``LIMIT``/``OFFSET`` appended (a listing read page by page).
+
+    >>> page("SELECT * WHERE { ?s ?p ?o }", 10, 20)
+    'SELECT * WHERE { ?s ?p ?o }\nLIMIT 10 OFFSET 20'
+    """
+    if limit is None and offset is None:
+        return sparql
+    if re.search(r"(?i)\b(LIMIT|OFFSET)\s+\d+\s*$", re.sub(r"#[^\n]*", "", sparql).strip()):
+        raise QueryError("the query already has LIMIT or OFFSET", hint="drop --limit/--offset or edit the query")
+    tail = (f" LIMIT {limit}" if limit is not None else "") + (f" OFFSET {offset}" if offset else "")
+    return sparql.rstrip() + "\n" + tail.strip()
+
+
+def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None,
+              limit: int | None = None, offset: int | None = None) -> str:
+    """Run ``sparql`` on a store (local or remote) and serialise the result (``limit`` rows from
+    ``offset`` on, when given).
 
     >>> from kg.store import Store
     >>> print(run_query(Store(), "ASK { ?s ?p ?o }"), end="")
@@ -212,10 +228,11 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
     (1 row)
     """
     sparql, rest = parameterise(sparql, bindings, store)
-    return format_result(store.query(sparql, bindings=rest or None), fmt)
+    return format_result(store.query(page(sparql, limit, offset), bindings=rest or None), fmt)
 
 
-def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
+def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None,
+              limit: int | None = None, offset: int | None = None) -> str:
     """Run a named query (``kg query --name``). ``chain-of-command`` with a ``date`` parameter walks
     the dated reporting lines of ``reporting-lines-on-date`` up from the person
     (:func:`kg.analysis.chain_of_command`): SPARQL paths cannot follow only the lines valid on a date.
@@ -225,7 +242,7 @@ def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, 
 
         table = chain_of_command(store, bindings.get("name", ""), bindings["date"])
         return format_result(_as_solutions(table), fmt)
-    return run_query(store, named_query(name), fmt=fmt, bindings=bindings)
+    return run_query(store, named_query(name), fmt=fmt, bindings=bindings, limit=limit, offset=offset)
 
 
 def _as_solutions(table: Table) -> Any:

@@ -133,6 +133,7 @@ class Store:
         if self.path is None or self.read_only or self._ox is None:
             return
         if not force and not readers_waiting(self.path):
+            self._ox.flush()  # the write buffers would otherwise grow with the build (600 MB at 4 k articles)
             return
         self._ox.flush()
         self._ox = None

@@ -1,4 +1,5 @@
-"""A build killed with SIGKILL leaves the store equal to its state before or after that build."""
+"""A build killed with SIGKILL at any moment leaves every article wholly in or wholly out, keeps what
+was stored before, and running the same command again completes it."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ import signal
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from kg.export import export
 from kg.pipeline import build
+from kg.rdfmap import entities_graph
+from kg.ontology import DEFAULT_BASE
 from kg.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from corpus import write_corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
+ENTITIES = str(entities_graph(DEFAULT_BASE))
 
 
 def snapshot(path: Path) -> bytes:
@@ -30,32 +35,49 @@ def snapshot(path: Path) -> bytes:
         return buffer.getvalue()
 
 
+def by_graph(nquads: bytes) -> dict[str, set[str]]:
+    graphs: dict[str, set[str]] = defaultdict(set)
+    for line in nquads.decode().splitlines():
+        graphs[line.rsplit(" ", 2)[1]].add(line)
+    return graphs
+
+
 def test_atomic_sigkill_mid_build(tmp_path):
     first = tmp_path / "first.jsonl"
     first.write_text(json.dumps({"id": "seed", "text": "Gen. Frank McKenzie, commander of US Central Command, "
                                  "said about 5,000 US troops are in Iraq.", "published": "2020-01-06"}) + "\n")
-    corpus = write_corpus(tmp_path / "corpus.jsonl", 600)
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 900)
     before_dir, after_dir = tmp_path / "before", tmp_path / "after"
     with Store(before_dir) as store:
         build([first], store)
     shutil.copytree(before_dir, after_dir)
     with Store(after_dir) as store:
-        build([corpus], store)
+        build([corpus], store, workers=1)
     before, after = snapshot(before_dir), snapshot(after_dir)
+    final = by_graph(after)
+    seed = by_graph(before)
     assert before != after
 
-    outcomes = []
-    # kill at several moments: while reading and extracting, and while (or after) writing
-    for delay in (0.3, 1.5, 2.5, 2.8, 3.1, 3.5, 5.0):
+    partial = 0
+    # kill at several moments: while reading and extracting, and while (or after) writing batches
+    for delay in (0.3, 1.5, 2.5, 3.5, 5.0, 7.0):
         trial = tmp_path / f"trial-{delay}"
         shutil.copytree(before_dir, trial)
-        process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(corpus), "--store", str(trial)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--store", str(trial), "--workers", "1"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        state = snapshot(trial)
-        assert state in (before, after), f"store in between after a kill at {delay}s"
-        outcomes.append("before" if state == before else "after")
-    print("outcomes:", outcomes)
-    assert "before" in outcomes
+        state = by_graph(snapshot(trial))
+        articles = [g for g in state if g not in (ENTITIES,)]
+        for graph in articles:  # every article graph present is exactly as a complete build leaves it
+            assert state[graph] == final[graph], f"article {graph} half-written after a kill at {delay}s"
+        for graph, lines in seed.items():  # nothing stored before the build is lost
+            if graph != ENTITIES:
+                assert state.get(graph) == lines
+        if 1 < len(articles) < len(final) - 1:
+            partial += 1
+        rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, rerun.stderr
+        assert snapshot(trial) == after, f"re-running after a kill at {delay}s did not complete the build"
+    assert partial, "no kill landed between batches"

@@ -114,3 +114,59 @@ def test_store_remove_drops_what_only_that_article_supports(tmp_path):
                                                 "!STRSTARTS(STR(?e), 'https://w3id.org/kg-news/ontology')) }")}
     assert "Mark Milley" in labels and "Frank McKenzie" not in labels and "US Central Command" not in labels
     assert not bool(store.query("ASK { ?p org:headOf ?o . ?o rdfs:label 'US Central Command' }"))
+
+
+def test_store_readers_get_in_between_batches_of_a_build(tmp_path):
+    """kg query is delayed only while a batch commits, never refused for the length of a build."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 500)
+    path = tmp_path / "store"
+    Store(path).close()
+    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--store", str(path),
+                                "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    counts = []
+    try:
+        while process.poll() is None and len(counts) < 40:
+            with Store(path, read_only=True) as reader:  # waits for a batch commit, if one is under way
+                rows = reader.query("SELECT (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?g a kgo:Article } }")
+                alive = process.poll() is None
+                counts.append((int(next(iter(rows))[0].value), alive))
+            time.sleep(0.3)
+    finally:
+        out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    seen_while_building = sorted({n for n, alive in counts if alive})
+    assert len(seen_while_building) >= 2, counts  # articles arrived batch by batch, readers saw them
+    assert 0 < seen_while_building[-1] < 500 or seen_while_building[0] == 0
+
+
+def test_store_build_progress_lines_and_quiet(tmp_path):
+    import subprocess
+    import sys
+
+    records = [{"id": f"p{i}", "text": f"Gen. Mark Milley spoke on day {i}. About {i + 2},000 US troops are in Iraq."}
+               for i in range(30)]
+    articles = write_jsonl(tmp_path / "a.jsonl", records)
+    loud = subprocess.run([sys.executable, "-m", "kg", "build", str(articles), "--store", str(tmp_path / "s1")],
+                          capture_output=True, text=True, timeout=120)
+    assert loud.returncode == 0, loud.stderr
+    # not a terminal: log lines, the last one with the count and the rate
+    assert "kg build: 30/30 articles (100%)" in loud.stderr and "articles/s" in loud.stderr
+    assert "30 added" in loud.stdout
+    quiet = subprocess.run([sys.executable, "-m", "kg", "build", str(articles), "--store", str(tmp_path / "s2"),
+                            "--quiet"], capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0 and quiet.stderr == "" and "30 added" in quiet.stdout
+
+
+def test_store_progress_line_has_rate_and_eta():
+    from kg.pipeline import Progress
+
+    line = Progress(done=1200, total=10000, written=1200, quads=148800, elapsed=5.0).line()
+    assert line == "1,200/10,000 articles (12%), 240 articles/s, 148,800 quads, ETA 0:37"
