@@ -435,7 +435,7 @@ class DaskEngine:
             raise StoreError("--cluster needs Dask's distributed package, which is not installed",
                              hint="pip install 'kg-news[cluster]' (or dask[distributed])") from None
         try:
-            self._client = Client(address, timeout=20)
+            self._client = Client(address, timeout=float(os.environ.get("KG_CLUSTER_TIMEOUT", 10)))
         except (OSError, TimeoutError) as error:
             raise StoreError(f"cannot reach the Dask scheduler: {' '.join(str(error).split())[:200]}",
                              source=address, hint="start one with `dask scheduler` and `dask worker`") from None
