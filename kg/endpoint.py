@@ -8,6 +8,7 @@ runs. A :class:`RemoteStore` speaks the W3C protocols with the standard library 
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -21,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import QueryResultsFormat, QuerySolutions, Quad, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import Literal, QueryResultsFormat, QuerySolutions, Quad, RdfFormat, parse, parse_query_results, serialize
 from pyoxigraph import Store as MemoryStore
 
 from kg import derive
@@ -159,11 +160,15 @@ class RemoteStore:
     Args:
         query_url: the SPARQL 1.1 Protocol query endpoint (``http://host:7878/query``).
         graph_store_url: its Graph Store Protocol service; by default the query URL with its last
-            segment replaced by ``store`` (Oxigraph's layout). Fuseki: ``.../ds/data``.
+            segment replaced by ``store`` (Oxigraph's layout), or ``sparql-graph-crud`` when the query
+            URL ends with ``/sparql`` (Virtuoso's). Fuseki: ``.../ds/data``.
         base: the base IRI of the IRIs kg mints.
+        update_url: its SPARQL 1.1 Update endpoint; by default ``update`` beside the query URL, or the
+            query URL itself for ``/sparql`` (Virtuoso).
+        parallel: Graph Store requests in flight at once while a batch is written.
 
     Queries see the union of the named graphs only if the server is set up so (Oxigraph:
-    ``--union-default-graph``; Fuseki: ``unionDefaultGraph``). Each article's graph is written with
+    ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default). Each article's graph is written with
     one HTTP PUT, so a remote build is idempotent per article but not one transaction.
     """
 
@@ -173,8 +178,14 @@ class RemoteStore:
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise StoreError("not an http(s) URL", source=query_url, hint="e.g. http://127.0.0.1:7878/query")
         self.query_url = query_url
-        self.graph_store_url = graph_store_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/store"
-        self.update_url = update_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/update"
+        sibling = query_url.rstrip("/").rsplit("/", 1)[0]
+        if parsed.path.rstrip("/").endswith("/sparql"):
+            # Virtuoso's layout: queries and updates at /sparql, the Graph Store at /sparql-graph-crud
+            self.graph_store_url = graph_store_url or sibling + "/sparql-graph-crud"
+            self.update_url = update_url or query_url
+        else:  # Oxigraph's: /query, /update, /store
+            self.graph_store_url = graph_store_url or sibling + "/store"
+            self.update_url = update_url or sibling + "/update"
         self.base = base
         self.parallel = parallel
         self.timeout = timeout
@@ -196,7 +207,11 @@ class RemoteStore:
         """Run a query remotely; returns pyoxigraph results, as :meth:`kg.store.Store.query` does."""
         text = sparql_prefixes() + bind_values(sparql, bindings)
         body = urllib.parse.urlencode({"query": text}).encode()
-        accept = "application/sparql-results+json, application/n-triples;q=0.9"
+        # ask for what the query form gives: some servers (Virtuoso) answer a CONSTRUCT in the first
+        # format offered, even a results format
+        graph = re.match(r"(?is)\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*(CONSTRUCT|DESCRIBE)\b",
+                         sparql)
+        accept = "application/n-triples" if graph else "application/sparql-results+json"
         data, content_type = self._request("POST", self.query_url, body,
                                            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                                            error=QueryError)
@@ -215,14 +230,15 @@ class RemoteStore:
                          hint="use --store DIR, or kg export from the endpoint and validate the file")
 
     def quads(self) -> Iterator[Quad]:
-        """Every quad in the named graphs but the ontology's (for kg export)."""
-        rows = self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """Every quad of kg's graphs but the ontology's (for kg export); a shared server's other graphs
+        (Virtuoso's system graphs, say) are not kg's."""
+        rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         for row in rows:
             if row["g"].value != ONTOLOGY_IRI:  # type: ignore[union-attr]
                 yield Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return int(next(iter(rows))[0].value)  # type: ignore[union-attr]
 
     def document_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
@@ -291,6 +307,11 @@ class RemoteStore:
         present = sorted(self.document_hashes(doc_ids))
         self.write([], drop=present)
         return present
+
+    @property
+    def _ours(self) -> str:
+        """A FILTER keeping kg's graphs: the ontology's and those under the base IRI."""
+        return f"FILTER(?g = <{ONTOLOGY_IRI}> || STRSTARTS(STR(?g), {Literal(self.base)}))"
 
     def _select(self, sparql: str) -> QuerySolutions:
         rows = self.query(sparql)
