@@ -1,8 +1,18 @@
-"""make bench: throughput, memory and query latency of kg on synthetic corpora (not a test).
+"""make bench: build throughput against a floor, peak memory, incremental upkeep and query latency on
+synthetic corpora (not a test; the machine is shared, so compare the ratios measured in one run).
 
-For each size (1k and 10k articles of about 500 words), in a fresh process: build a store on disk
-(``kg.pipeline.build``), then time every named query. Extraction alone is also timed on one core.
-Prints medians; the machines are shared, so compare ratios rather than absolute numbers.
+For each size (``KG_BENCH_SIZES``, default 1k, 10k and 100k articles of about 500 words), each step in a
+fresh process so that its peak memory is its own:
+
+- ``build``: ``kg.pipeline.build`` into a fresh on-disk store, workers by default (one per core);
+- ``floor``: the same work done plainly: read every article once, then bulk-load the N-Quads kg itself
+  produced into a fresh on-disk store (Oxigraph's bulk loader), in one process;
+- ``upkeep``: add one new article to the built store, then remove it (in process, and ``kg build`` as a
+  command, start-up included);
+- ``queries``: every named query with ``--param`` (median of 5, in process), and the first page of
+  each full listing (``--limit 50``).
+
+Results go to ``bench/out/results.json``.
 """
 
 from __future__ import annotations
@@ -17,86 +27,171 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-SIZES = [int(s) for s in os.environ.get("KG_BENCH_SIZES", "1000,10000").split(",")]
+SIZES = [int(s) for s in os.environ.get("KG_BENCH_SIZES", "1000,10000,100000").split(",")]
+LISTINGS = ("entities", "evidence", "posts", "troops-by-country", "who-commands")
 
 
-def measure(size: int, workers: int) -> dict:
-    """Runs in a child process so that peak memory is this build's alone."""
-    from corpus import write_corpus
-    from kg.extract import extract
-    from kg.pipeline import build
-    from kg.query import named_queries, select
+def _peak_mb(who: int) -> int:
+    return round(resource.getrusage(who).ru_maxrss / 1024)
+
+
+def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
+    from kg.pipeline import build, default_workers
+    from kg.store import Store
+
+    corpus = folder / "corpus.jsonl"
+    started = time.perf_counter()
+    with Store(folder / "store") as store:
+        report = build([corpus], store, workers=workers)
+    elapsed = time.perf_counter() - started
+    return {"build_s": elapsed, "articles": report.articles, "quads": report.quads,
+            "workers": workers or default_workers(), "peak_rss_mb": _peak_mb(resource.RUSAGE_SELF),
+            "worker_peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def step_floor(folder: Path) -> dict[str, Any]:
+    from pyoxigraph import RdfFormat, Store as OxStore
+
     from kg.sources import read_documents
     from kg.store import Store
 
-    folder = Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    corpus = write_corpus(folder / "corpus.jsonl", size)
-    documents = list(read_documents([corpus]))
-    words = statistics.mean(len(d.text.split()) for d in documents)
-    sample = documents[: min(500, len(documents))]
+    dump = folder / "kg.nq"
+    with Store(folder / "store", read_only=True) as store:
+        store.oxigraph.dump(str(dump), RdfFormat.N_QUADS)
     started = time.perf_counter()
-    for document in sample:
-        extract(document)
-    extract_rate = len(sample) / (time.perf_counter() - started)
+    articles = sum(1 for _ in read_documents([folder / "corpus.jsonl"]))
+    read = time.perf_counter() - started
+    fresh = OxStore(str(folder / "floor-store"))
+    started = time.perf_counter()
+    fresh.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
+    fresh.flush()
+    load = time.perf_counter() - started
+    quads = len(fresh)
+    del fresh
+    shutil.rmtree(folder / "floor-store", ignore_errors=True)
+    dump.unlink()
+    return {"read_s": read, "load_s": load, "floor_s": read + load, "floor_articles": articles,
+            "floor_quads": quads}
 
-    store = Store(folder / "store")
+
+def step_upkeep(folder: Path) -> dict[str, Any]:
+    from kg.pipeline import build
+    from kg.store import Store
+
+    record = json.loads((folder / "corpus.jsonl").open().readline())
+    record["id"] = "bench-extra"
+    record["text"] = record["text"].replace("spoke to reporters", "briefed reporters")
+    one = folder / "one.jsonl"
+    one.write_text(json.dumps(record) + "\n")
+    with Store(folder / "store") as store:
+        started = time.perf_counter()
+        build([one], store, workers=1)
+        add = time.perf_counter() - started
+        started = time.perf_counter()
+        store.remove(["bench-extra"])
+        remove = time.perf_counter() - started
     started = time.perf_counter()
-    report = build([corpus], store, workers=workers)
-    elapsed = time.perf_counter() - started
-    # each named query as a user runs it: about one entity (and, where cheap enough, over everything)
-    someone = " ".join(documents[0].text.split(",")[0].split()[-2:])
+    command = [sys.executable, "-m", "kg", "build", str(one), "--store", str(folder / "store"), "--quiet"]
+    subprocess.run(command, check=True, capture_output=True)
+    cli = time.perf_counter() - started
+    with Store(folder / "store") as store:
+        store.remove(["bench-extra"])
+    return {"add_one_s": add, "remove_one_s": remove, "add_one_cli_s": cli}
+
+
+def step_queries(folder: Path) -> dict[str, Any]:
+    from kg.query import named_queries, page, select
+    from kg.sources import read_documents
+    from kg.store import Store
+
+    document = next(iter(read_documents([folder / "corpus.jsonl"])))
+    someone = " ".join(document.text.split(",")[0].split()[-2:])  # "Gen. Maria Novak, the commander..."
     subject = {"who-commands": {"name": "Falcon Command"}, "chain-of-command": {"name": someone},
                "troops-by-country": {"name": "Iraq"}, "evidence": {"name": someone},
-               "commander-on-date": {"name": "Falcon Command", "date": "2021-06-30"},
-               "reporting-lines-on-date": {"name": someone, "date": "2021-06-30"}}
-    latencies = {}
-    for name, sparql in named_queries().items():
-        for label, bindings in ((name, None), (f"{name} --param name=...", subject.get(name))):
-            if label == name and name in ("chain-of-command", "reporting-lines-on-date") and size > 1000:
-                continue  # every person's lines at once: quadratic, and not how they are used
-            if label != name and not bindings:
-                continue
+               "entities": {"name": someone}, "posts": {"name": someone},
+               "commander-on-date": {"name": "Falcon Command", "date": "2023-06-30"},
+               "reporting-lines-on-date": {"name": someone, "date": "2023-06-30"}}
+    latencies: dict[str, float] = {}
+    with Store(folder / "store", read_only=True) as store:
+        for name, sparql in named_queries().items():
+            bindings = subject.get(name)
             runs = []
-            for _ in range(5 if size <= 1000 else 3):
-                t = time.perf_counter()
+            for _ in range(5):
+                started = time.perf_counter()
                 select(store, sparql, bindings=bindings)
-                runs.append(time.perf_counter() - t)
-            latencies[label] = statistics.median(runs) * 1000
-    store.close()
-    shutil.rmtree(folder, ignore_errors=True)
-    return {"size": size, "workers": workers, "words": round(words), "extract_per_s_1core": round(extract_rate, 1),
-            "build_s": round(elapsed, 2), "articles_per_s": round(size / elapsed, 1),
-            "quads": report.quads, "quads_per_s": round(report.quads / elapsed),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "query_ms": {k: round(v, 1) for k, v in latencies.items()}}
+                runs.append(time.perf_counter() - started)
+            latencies[f"{name} --param " + " ".join(f"{k}=..." for k in sorted(bindings or {}))] = statistics.median(runs)
+        for name in LISTINGS:
+            started = time.perf_counter()
+            select(store, page(named_queries()[name], 50, 0))
+            latencies[f"{name} --limit 50"] = time.perf_counter() - started
+    return {"query_ms": {k: round(v * 1000, 1) for k, v in latencies.items()}}
+
+
+STEPS = {"build": step_build, "floor": step_floor, "upkeep": step_upkeep, "queries": step_queries}
+
+
+def run_step(step: str, folder: Path, *extra: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, step, str(folder), *extra], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"bench step {step} failed:\n{out.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(size: int) -> dict[str, Any]:
+    from corpus import write_corpus
+
+    folder = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    try:
+        write_corpus(folder / "corpus.jsonl", size)
+        result: dict[str, Any] = {"size": size}
+        result.update(run_step("build", folder))
+        result.update(run_step("floor", folder))
+        result.update(run_step("upkeep", folder))
+        result.update(run_step("queries", folder))
+        result["articles_per_s"] = size / result["build_s"]
+        result["floor_articles_per_s"] = size / result["floor_s"]
+        result["ratio"] = result["build_s"] / result["floor_s"]
+        result["store_mb"] = round(sum(f.stat().st_size for f in (folder / "store").rglob("*") if f.is_file()) / 2**20)
+        return result
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def show(r: dict[str, Any]) -> None:
+    print(f"{r['size']:>7,} articles, {r['quads']:,} quads, {r['workers']} workers: build {r['build_s']:.1f} s = "
+          f"{r['articles_per_s']:.0f} articles/s; floor {r['floor_s']:.1f} s = {r['floor_articles_per_s']:.0f} articles/s "
+          f"(read {r['read_s']:.1f} s + bulk load {r['load_s']:.1f} s); ratio {r['ratio']:.2f}", flush=True)
+    print(f"         peak RSS {r['peak_rss_mb']} MB (writer) + {r['worker_peak_rss_mb']} MB (largest worker); "
+          f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
+          f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), remove one {r['remove_one_s'] * 1000:.0f} ms")
+    for name, ms in r["query_ms"].items():
+        print(f"         {name:<52} {ms:>9.1f} ms")
 
 
 def main() -> None:
-    if len(sys.argv) == 3:
-        print(json.dumps(measure(int(sys.argv[1]), int(sys.argv[2]))))
+    if len(sys.argv) >= 3 and sys.argv[1] in STEPS:
+        step, folder = sys.argv[1], Path(sys.argv[2])
+        args: list[Any] = [int(a) if a.isdigit() else a for a in sys.argv[3:]]
+        print(json.dumps(STEPS[step](folder, *args) if step == "build" and args else
+                         STEPS[step](folder) if step != "build" else step_build(folder, None)))
         return
-    workers = min(2, os.cpu_count() or 1)
     results = []
     for size in SIZES:
-        for w in sorted({1, workers}):
-            if size > 1000 and w == 1 and workers > 1:
-                continue  # the big corpus is built once, with all cores
-            out = subprocess.run([sys.executable, __file__, str(size), str(w)], capture_output=True, text=True,
-                                 check=True)
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            r = results[-1]
-            print(f"{r['size']:>6} articles (~{r['words']} words), {r['workers']} worker(s): "
-                  f"build {r['build_s']} s = {r['articles_per_s']} articles/s, {r['quads_per_s']:,} quads/s "
-                  f"({r['quads']:,} quads); extraction alone {r['extract_per_s_1core']} articles/s on one core; "
-                  f"peak RSS {r['peak_rss_mb']} MB", flush=True)
-            for name, ms in r["query_ms"].items():
-                print(f"         {name:<42} {ms:>9.1f} ms (median of {5 if r['size'] <= 1000 else 3})")
-    from view import main as view_bench
-    view_bench([5000])
+        results.append(measure(size))
+        show(results[-1])
+    first, last = results[0], results[-1]
+    if len(results) > 1:
+        print(f"peak RSS at {last['size']:,} / at {first['size']:,}: {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x")
+    if os.environ.get("KG_BENCH_VIEW", "1") == "1":
+        from view import main as view_bench
+        view_bench([5000])
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "results.json").write_text(json.dumps(results, indent=2))
 

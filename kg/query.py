@@ -4,7 +4,9 @@ Named queries live in ``kg/queries/NAME.rq`` and take optional parameters (``--p
 
 - ``#@name ?var``: ``name`` names an entity; it is looked up first (whole words of a label or alias)
   and the IRIs found are bound to ``?var``, so the query starts from that entity instead of
-  filtering every row;
+  filtering every row; ``#@name ?var per-entity`` also evaluates the rest of the group once per
+  entity found (``LATERAL``, on stores that have it: the embedded Oxigraph store), where Oxigraph
+  would otherwise plan an OPTIONAL as if the entity were unbound;
 - ``#?name ...``: the rest of the line is part of the query only when ``name`` is given, and
   ``#!name ...`` only when it is not;
 - other given values are bound by a ``VALUES`` block as escaped literals, never spliced into the
@@ -184,7 +186,9 @@ def parameterise(sparql: str, bindings: dict[str, str] | None, store: Any = None
             found[name] = find_entities(store, given.pop(name)) if store is not None else []
         return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in found[name])} }}"
 
-    sparql = re.sub(r"(?m)^#@(\w+)\s+(\?\w+)\s*$", entity, sparql)
+    if getattr(store, "lateral", False):
+        sparql = _lateral(sparql, given)
+    sparql = re.sub(r"(?m)^#@(\w+)\s+(\?\w+)(?:\s+per-entity)?\s*$", entity, sparql)
     present = set(bindings or {})
 
     def optional_line(match: re.Match[str]) -> str:
@@ -205,7 +209,7 @@ def page(sparql: str, limit: int | None = None, offset: int | None = None) -> st
     """``sparql`` with ``LIMIT``/``OFFSET`` appended (a listing read page by page).
 
     >>> page("SELECT * WHERE { ?s ?p ?o }", 10, 20)
-    'SELECT * WHERE { ?s ?p ?o }\nLIMIT 10 OFFSET 20'
+    'SELECT * WHERE { ?s ?p ?o }\\nLIMIT 10 OFFSET 20'
     """
     if limit is None and offset is None:
         return sparql
@@ -213,6 +217,55 @@ def page(sparql: str, limit: int | None = None, offset: int | None = None) -> st
         raise QueryError("the query already has LIMIT or OFFSET", hint="drop --limit/--offset or edit the query")
     tail = (f" LIMIT {limit}" if limit is not None else "") + (f" OFFSET {offset}" if offset else "")
     return sparql.rstrip() + "\n" + tail.strip()
+
+
+_DIRECTIVE = re.compile(r"(?m)^#@(\w+)\s+(\?\w+)\s+per-entity\s*$")
+
+
+def _lateral(sparql: str, given: dict[str, str]) -> str:
+    r"""Move each given ``#@name ?var per-entity`` line to the start of its group and the rest of the
+    group into a ``LATERAL`` block, so the engine evaluates the group once per entity found, with the
+    entity bound in every pattern (Oxigraph otherwise plans OPTIONALs as if it were unbound: 0.9 s
+    against 2 ms for ``posts --param`` on 10 k articles). Same solutions: a join with VALUES is a
+    lateral join.
+
+    >>> print(_lateral("SELECT * WHERE {\n  ?s ?p ?o .\n#@name ?s per-entity\n}", {"name": "x"}))
+    SELECT * WHERE {
+    #@name ?s per-entity
+     LATERAL {
+      ?s ?p ?o .
+    <BLANKLINE>
+    } }
+    """
+    for match in reversed(list(_DIRECTIVE.finditer(sparql))):
+        if match.group(1) not in given:
+            continue
+        start, end = match.span()
+        depth, opening = 0, None
+        for index in range(start - 1, -1, -1):
+            char = sparql[index]
+            if char == "}":
+                depth += 1
+            elif char == "{":
+                if depth == 0:
+                    opening = index
+                    break
+                depth -= 1
+        depth, closing = 0, None
+        for index in range(end, len(sparql)):
+            char = sparql[index]
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if depth == 0:
+                    closing = index
+                    break
+                depth -= 1
+        if opening is None or closing is None:
+            continue
+        body = sparql[opening + 1:start] + sparql[end:closing]
+        sparql = (sparql[:opening + 1] + "\n" + match.group(0) + "\n LATERAL {" + body + "} " + sparql[closing:])
+    return sparql
 
 
 def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None,

@@ -71,6 +71,9 @@ class Store:
     {}
     """
 
+    #: Oxigraph evaluates SPARQL 1.2's LATERAL: kg.query uses it for named queries about one entity
+    lateral = True
+
     def __init__(self, path: str | Path | None = None, *, base: str = DEFAULT_BASE, create: bool = True,
                  read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
