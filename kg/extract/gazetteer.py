@@ -116,6 +116,14 @@ def _trie_pattern(node: dict) -> str:
 def load_gazetteer() -> Gazetteer:
     """Load the gazetteer tables shipped in ``kg/extract/data`` (cached: they are read once)."""
     gazetteer = Gazetteer()
+    _load_entities(gazetteer)
+    _load_surface(gazetteer)
+    _load_titles(gazetteer)
+    _compile(gazetteer)
+    return gazetteer
+
+
+def _load_entities(gazetteer: Gazetteer) -> None:
     for row in _rows("countries.tsv"):
         entity = KnownEntity(name=row[0], kind="Country", aliases=_split(_cell(row, 1)),
                              demonyms=_split(_cell(row, 2)), wikidata=_cell(row, 3) or None)
@@ -125,6 +133,10 @@ def load_gazetteer() -> Gazetteer:
                              aliases=_split(_cell(row, 1)), country=_cell(row, 3) or None,
                              part_of=_cell(row, 4) or None, wikidata=_cell(row, 5) or None)
         gazetteer.entities[entity.name] = entity
+
+
+def _load_surface(gazetteer: Gazetteer) -> None:
+    """Every written form of every entity: names, aliases (also folded), demonyms."""
     for entity in gazetteer.entities.values():
         for form in (entity.name, *entity.aliases):
             form = re.sub(r"^the\s+", "", form, flags=re.I)
@@ -133,6 +145,10 @@ def load_gazetteer() -> Gazetteer:
                 gazetteer.surface.setdefault(_fold(form), (entity, False))
         for form in entity.demonyms:
             gazetteer.surface.setdefault(form, (entity, True))
+
+
+def _load_titles(gazetteer: Gazetteer) -> None:
+    """Ranks, post titles, honorifics and given names."""
     for row in _rows("ranks.tsv"):
         gazetteer.ranks[_fold(row[0])] = row[1]
     for row in _rows("posts.tsv"):
@@ -142,6 +158,9 @@ def load_gazetteer() -> Gazetteer:
     gazetteer.given_names = {row[0] for row in _rows("given_names.tsv")}
     gazetteer.family_first = {row[0] for row in _rows("given_names.tsv") if _cell(row, 1) == "family"}
 
+
+def _compile(gazetteer: Gazetteer) -> None:
+    """The patterns that find the tables' forms in text."""
     # Names are matched case-sensitively (so "US" is a country and "us" is not); the folded
     # lower-case forms are matched when they are capitalised as written in the table.
     forms = [f for f in gazetteer.surface if f != _fold(f) or f[:1].isupper()]
@@ -153,7 +172,6 @@ def load_gazetteer() -> Gazetteer:
         re.IGNORECASE)
     gazetteer.honorific_re = re.compile(
         rf"(?<![\w.])(?:{_alternation([r[0] for r in _rows('honorifics.tsv')])})(?![\w\-])")
-    return gazetteer
 
 
 def _rank_forms() -> list[str]:

@@ -26,6 +26,8 @@ _IN_COUNTRY, _MISSION, _AT_BASE = HOST_FROM_CONTEXT.compiled
 _WITH_UNIT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:with|in|as\s+part\s+of)\s+(?:the\s+)?")
 _BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+(?:the\s+)?"
                       r"(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?\s+|central\s+)?")
+_IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$")
+_TO_AFTER = re.compile(r"\s+(?:\w+\s+){0,4}?(?:to|into)\s")
 _TOWN = re.compile(r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+")
 
 
@@ -46,15 +48,21 @@ def host_from_context(ctx: Context, after: str, pos: int, spans: list[Span], sen
             return ctx.country_span(country_in_name(ctx.gazetteer, org) or org.country or "", pos)
         # else where the article placed it: its first country that is not the sender
         return ctx.first_other_country(sender, pos)
-    if sender is not None:
-        # "NATO's battlegroup in Romania, led by France, has grown to about 1,000 French troops"
-        placed = [c for c in spans if c.end <= pos and c.known is not None and c.known.kind == "Country"
-                  and c.known is not sender.known and re.search(r"\bin\s+(?:the\s+)?$", ctx.text[max(0, c.start - 8):c.start])
-                  and pos - c.end < 80]
-        if placed and not re.match(r"\s+(?:\w+\s+){0,4}?(?:to|into)\s", after):
-            return placed[-1]
+    placed = _placed_host(ctx, after, pos, spans, sender) if sender is not None else None
+    if placed is not None:
+        return placed
     if _AT_BASE.match(after) and ctx.memory.base_country is not None:
         return ctx.country_span(ctx.memory.base_country.name, pos)
+    return None
+
+
+def _placed_host(ctx: Context, after: str, pos: int, spans: list[Span], sender: Span) -> Span | None:
+    """"NATO's battlegroup in Romania, led by France, has grown to about 1,000 French troops"."""
+    placed = [c for c in spans if c.end <= pos and c.known is not None and c.known.kind == "Country"
+              and c.known is not sender.known and _IN_BEFORE.search(ctx.text[max(0, c.start - 8):c.start])
+              and pos - c.end < 80]
+    if placed and not _TO_AFTER.match(after):
+        return placed[-1]
     return None
 
 

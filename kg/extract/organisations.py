@@ -91,15 +91,7 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
     phrase = ctx.text[a:b].rstrip(" -–")
     if not phrase:
         return None
-    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase)
-    if lead:
-        a += lead.end()
-        phrase = phrase[lead.end():]
-    owner = _OWNER.match(phrase)
-    if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS):
-        # "Iran's Quds Force": the organisation is "Quds Force", of Iran
-        a += owner.end()
-        phrase = phrase[owner.end():]
+    a, phrase = _strip_owner(ctx, a, phrase)
     words = phrase.split()
     heads = [i for i, w in enumerate(words) if any(part in ORG_HEADS for part in DASH.split(w))]
     starts_like_org = any(phrase.startswith(s + " ") for s in ORG_STARTS)
@@ -109,15 +101,33 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
     if exact and not exact[1]:
         return None  # the gazetteer already has it
     if heads and not starts_like_org:
-        last = heads[-1]
-        tail = words[last + 1:]
-        # keep "Ministry of Defence", drop "Command Sergeant" style trailing words
-        if tail and words[last + 1] not in ("of", "for") and (not looks_like_designation(tail)
-                                                             or tail[0] in ctx.gazetteer.given_names):
-            words = words[: last + 1]  # "General Staff Valery Gerasimov": the staff, then a name
+        words = _trim_tail(ctx, words, heads[-1])
     if len(words) < 2 and not starts_like_org:
         return None
     return a, " ".join(words), words, starts_like_org
+
+
+def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
+    """Keep "Ministry of Defence" and "Army Europe", drop "Command Sergeant" style trailing words."""
+    tail = words[last + 1:]
+    if tail and words[last + 1] not in ("of", "for") and (not looks_like_designation(tail)
+                                                         or tail[0] in ctx.gazetteer.given_names):
+        return words[: last + 1]  # "General Staff Valery Gerasimov": the staff, then a name
+    return words
+
+
+def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
+    """"The ...", "New ...", "Iran's Quds Force": the organisation starts after them."""
+    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase)
+    if lead:
+        a += lead.end()
+        phrase = phrase[lead.end():]
+    owner = _OWNER.match(phrase)
+    if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS):
+        # "Iran's Quds Force": the organisation is "Quds Force", of Iran
+        a += owner.end()
+        phrase = phrase[owner.end():]
+    return a, phrase
 
 
 def _org_kind(phrase: str, words: list[str], starts_like_org: bool) -> str:
@@ -228,14 +238,21 @@ def qualify(ctx: Context, span: Span, known: list[Span]) -> None:
 def _owner_country(ctx: Context, span: Span, known: list[Span]) -> KnownEntity | None:
     countries = [k for k in known if k.known and k.known.kind == "Country"]
     before = [k.known for k in countries if k.known and k.end <= span.start]
-    # "U.S. Army and Air Force": a national force just before names the country too
-    forces = [k for k in known if k.known and k.known.kind != "Country" and k.country and k.end <= span.start]
-    if forces and (not before or forces[-1].end > max(k.end for k in countries if k.end <= span.start)):
-        found = ctx.gazetteer.lookup(forces[-1].country or "")
-        if found:
-            before.append(found[0])
+    force = _force_before(ctx, span, known, countries, bool(before))
+    if force is not None:
+        before.append(force)
     after = [k.known for k in countries if k.known and k.start >= span.end]
     return before[-1] if before else after[0] if after else ctx.memory.main_country()
+
+
+def _force_before(ctx: Context, span: Span, known: list[Span], countries: list[Span], any_before: bool
+                  ) -> KnownEntity | None:
+    """"U.S. Army and Air Force": a national force just before names the country too."""
+    forces = [k for k in known if k.known and k.known.kind != "Country" and k.country and k.end <= span.start]
+    if not forces or (any_before and forces[-1].end <= max(k.end for k in countries if k.end <= span.start)):
+        return None
+    found = ctx.gazetteer.lookup(forces[-1].country or "")
+    return found[0] if found else None
 
 
 def org_at(ctx: Context, spans: list[Span], pos: int) -> Span | None:

@@ -79,8 +79,12 @@ def parse_number(text: str) -> int | None:
     words = [w for w in re.split(r"[\s\-]+", text) if w and w != "and"]
     if not words or words[0] in _SCALES or words == ["a"] or words == ["an"]:
         return None  # "thousands", "several thousand": no count
+    return _number_words(words)
+
+
+def _number_words(words: list[str]) -> int | None:
+    """The value of number words ("twenty five thousand"), or None when one is not a number word."""
     total = current = 0
-    seen = False
     for word in words:
         if word in _UNITS:
             current += _UNITS[word]
@@ -90,18 +94,15 @@ def parse_number(text: str) -> int | None:
             current = (current or 1) * 12
         elif word == "half":
             current += 0
+        elif word == "hundred":
+            current = (current or 1) * 100
         elif word in _SCALES:
-            scale = _SCALES[word]
-            if scale == 100:
-                current = (current or 1) * 100
-            else:
-                total += (current or 1) * scale
-                current = 0
+            total += (current or 1) * _SCALES[word]
+            current = 0
         else:
             return None
-        seen = True
     value = total + current
-    return value if seen and value > 0 else None
+    return value if value > 0 else None
 
 
 _LAST_WORD = re.compile(r"([\w.\-]+)$")

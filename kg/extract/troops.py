@@ -14,6 +14,7 @@ from kg.extract.patterns import HEDGES, TROOP_NOUNS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, span_at
 from kg.extract.text import NUMBER_PATTERN, parse_number
+from kg.model import Modality
 
 _TROOPS = (rf"(?<![\w,.])(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
            rf"(?:\s+(?:more|additional|extra|fresh|new|other|further))?"
@@ -82,8 +83,7 @@ def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Sp
         count = _count(text, m, sent_start)
         if count is None:
             continue
-        in_np = [c for c in countries if m.start("count") <= c.start and c.end <= m.start("noun") + 1]
-        sender = in_np[-1] if in_np else sender_of_force(ctx, spans, m.start("count"), m.end("noun"))
+        sender = _sender_in_phrase(ctx, m, countries, spans)
         after = text[m.end():sent_end]
         host, rule = _host(ctx, m, after, countries, spans, sender, sent_start, sent_end)
         if host is None:
@@ -96,14 +96,27 @@ def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Sp
             continue
         modality = troop_modality(text, sent_start, m, after)
         ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _COUNT_IN_HOST.confidence, modality, rule)
-        # "roughly 2,500 troops in Iraq and about 900 in Syria": the same sender, a second host
-        more = _ELLIPTICAL_RE.match(text, host.end, sent_end)
-        if more and rule == _COUNT_IN_HOST.id:
-            second = span_at(countries, more.end())
-            extra = parse_number(more.group("count"))
-            if second is not None and extra and extra >= 2 and second.known is not sender.known:
-                ctx.troops(sender, second, extra, more.group("hedge"), sent_start, sent_end,
-                           _ELLIPTICAL_RULE.confidence, modality, _ELLIPTICAL_RULE.id)
+        if rule == _COUNT_IN_HOST.id:
+            _elliptical(ctx, sender, host, countries, modality, sent_start, sent_end)
+
+
+def _elliptical(ctx: Context, sender: Span, host: Span, countries: list[Span], modality: Modality,
+                sent_start: int, sent_end: int) -> None:
+    """"roughly 2,500 troops in Iraq and about 900 in Syria": the same sender, a second host."""
+    more = _ELLIPTICAL_RE.match(ctx.text, host.end, sent_end)
+    if not more:
+        return
+    second = span_at(countries, more.end())
+    extra = parse_number(more.group("count"))
+    if second is not None and extra and extra >= 2 and second.known is not sender.known:
+        ctx.troops(sender, second, extra, more.group("hedge"), sent_start, sent_end,
+                   _ELLIPTICAL_RULE.confidence, modality, _ELLIPTICAL_RULE.id)
+
+
+def _sender_in_phrase(ctx: Context, m: re.Match[str], countries: list[Span], spans: list[Span]) -> Span | None:
+    """The sending country named inside the troop phrase: "2,500 US troops", "2,500 U.S. Marines"."""
+    in_np = [c for c in countries if m.start("count") <= c.start and c.end <= m.start("noun") + 1]
+    return in_np[-1] if in_np else sender_of_force(ctx, spans, m.start("count"), m.end("noun"))
 
 
 def _count(text: str, m: re.Match[str], sent_start: int) -> int | None:
