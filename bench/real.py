@@ -1,6 +1,6 @@
 """Score kg on the real-article gold of tests/data/real/ (articles read from ../shared/corpora).
 
-    python bench/real.py [--ner MODEL] [--details] [--json FILE]
+    python bench/real.py [--ner MODEL] [--parse MODEL] [--details] [--json FILE]
 
 Each gold file lists its articles by id and corpus (``us-gov-press-2021-2022``, ``dvids-sample`` or
 ``re3d/<folder>``). The articles are read from ``../shared/corpora`` (never copied into the repository),
@@ -48,7 +48,7 @@ def gold_articles(gold_files: list[Path], corpora: Path = CORPORA) -> list[dict[
     return records
 
 
-def score_real(gold_files: list[Path] | None = None, ner: str | None = None,
+def score_real(gold_files: list[Path] | None = None, ner: str | None = None, parse: str | None = None,
                corpora: Path = CORPORA) -> dict[str, dict[str, Score]]:
     """Build the gold files' articles into a fresh store and score each gold file (name -> scores)."""
     gold_files = gold_files or sorted(GOLD.glob("*.gold.json"))
@@ -57,7 +57,7 @@ def score_real(gold_files: list[Path] | None = None, ner: str | None = None,
         records = gold_articles(gold_files, corpora)
         articles.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         store = Store(Path(folder) / "store")
-        build([articles], store, ner=ner)
+        build([articles], store, ner=ner, parse=parse)
         results = {path.name.removesuffix(".gold.json"): evaluate(store, path) for path in gold_files}
         store.close()
     return results
@@ -78,13 +78,14 @@ def table(results: dict[str, dict[str, Score]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ner")
+    parser.add_argument("--parse")
     parser.add_argument("--details", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
     if not CORPORA.is_dir():
         sys.exit(f"{CORPORA} is not there: the real articles stay in ../shared")
     started = time.perf_counter()
-    results = score_real(ner=args.ner)
+    results = score_real(ner=args.ner, parse=args.parse)
     print(table(results))
     total = combine(results.values())
     print(format_scores(total, details=args.details))
