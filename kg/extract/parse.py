@@ -149,8 +149,8 @@ PARSE_RULES: tuple[ParseRule, ...] = (
          _node("of", {"DEP": "prep", "LOWER": "of"}, "part"),
          _node("object", {"DEP": "pobj"}, "of")],
         ORG_KINDS, ORG_KINDS, 0.6,
-        (("Sailors from the Fourth Mine Countermeasures Squadron, part of the Northern Fleet Command, "
-          "cleared the channel.", "Fourth Mine Countermeasures Squadron", "Northern Fleet Command"),),
+        ((("Sailors from the Fourth Mine Countermeasures Squadron, part of the Northern Fleet Command, "
+           "cleared the channel."), "Fourth Mine Countermeasures Squadron", "Northern Fleet Command"),),
         modality_node="part", spread_subject=False),
     ParseRule(
         "parse:partOf.assigned", "subOrganizationOf",
