@@ -1,6 +1,6 @@
 """Score kg on the real-article gold of tests/data/real/ (articles read from ../shared/corpora).
 
-    python bench/real.py [--ner MODEL] [--parse MODEL] [--details] [--json FILE]
+    python bench/real.py [--gold FOLDER] [--ner MODEL] [--parse MODEL] [--details] [--json FILE]
 
 Each gold file lists its articles by id and corpus (``us-gov-press-2021-2022``, ``dvids-sample`` or
 ``re3d/<folder>``). The articles are read from ``../shared/corpora`` (never copied into the repository),
@@ -81,15 +81,17 @@ def main() -> None:
     parser.add_argument("--parse")
     parser.add_argument("--details", action="store_true")
     parser.add_argument("--json")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="folder of *.gold.json files (tests/data/real)")
     args = parser.parse_args()
     if not CORPORA.is_dir():
         sys.exit(f"{CORPORA} is not there: the real articles stay in ../shared")
     started = time.perf_counter()
-    results = score_real(ner=args.ner, parse=args.parse)
+    gold_files = sorted(args.gold.glob("*.gold.json"))
+    results = score_real(gold_files, ner=args.ner, parse=args.parse)
     print(table(results))
     total = combine(results.values())
     print(format_scores(total, details=args.details))
-    print(f"{sum(1 for _ in GOLD.glob('*.gold.json'))} gold files, {time.perf_counter() - started:.1f} s")
+    print(f"{len(gold_files)} gold files, {time.perf_counter() - started:.1f} s")
     if args.json:
         Path(args.json).write_text(json.dumps({name: {k: s.as_dict() for k, s in scores.items()}
                                                for name, scores in results.items()}, indent=1))
