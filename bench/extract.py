@@ -36,8 +36,8 @@ def _median_rate(run: Callable[[], None], count: int, repeats: int = 3) -> float
 def throughput(count: int = 300) -> dict[str, Any]:
     """Articles per second on one core for kg's extraction and for spaCy's floor, and the ratio."""
     import spacy
-
     from corpus import article
+
     from kg.extract import extract
     from kg.model import Document
 

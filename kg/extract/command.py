@@ -17,13 +17,13 @@ from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("verb", "command", "headOf", (
-        r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
+        (r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
         r"(?P<verb>commands?|commanded|commanding|leads?|led|leading|heads?|headed|heading|oversees|oversaw|"
         r"runs|ran|chairs|chaired|took\s+(?:over\s+)?command\s+of|takes\s+command\s+of|assumed\s+command\s+of|"
         r"assumes\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
         r"was\s+in\s+charge\s+of|in\s+charge\s+of|lead|head|command|been\s+(?:leading|commanding|heading)|"
         r"(?:was\s+|has\s+been\s+|been\s+)?(?:appointed|named|picked|chosen|tapped|nominated|selected)\s+to\s+(?:head|lead|command|run))"
-        r"\s+(?:the\s+)?",), 0.8, "verb+clause",
+        r"\s+(?:the\s+)?"),), 0.8, "verb+clause",
         ("Colonel Anna Wexford commands Task Force Lantern.",
          "Brigadier Tomas Reyner, who previously led the 4th Mechanized Brigade, retired."),
         ("Colonel Anna Wexford visited Task Force Lantern.",)),
@@ -31,25 +31,25 @@ RULES = register(
          ("General Marta Quillon took command of Task Force Lantern on Friday.",),
          ("General Marta Quillon praised Task Force Lantern on Friday.",)),
     Rule("took-over-as", "command", "holds", (
-        r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
+        (r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
         r"has\s+been\s+appointed|appointed|named|became|becomes|become|serves|served|serving|remains|installed|"
         r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
-        r"(?P<title>[\w\- ]+?)\s+(?:of|for|at)\s+(?:the\s+)?",), 0.8, "verb+clause",
+        r"(?P<title>[\w\- ]+?)\s+(?:of|for|at)\s+(?:the\s+)?"),), 0.8, "verb+clause",
         ("Kerstin Vale, a Norwegian officer, was appointed as commander of Task Force Lantern.",),
         ("Kerstin Vale, a Norwegian officer, was seen near Task Force Lantern.",)),
     Rule("which-x-leads", "command", "headOf", (
         r",?\s*(?:which|that)\s+",
-        r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
-        r"has\s+led|has\s+commanded|has\s+headed)\b"), 0.8, "verb+clause",
+        (r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
+        r"has\s+led|has\s+commanded|has\s+headed)\b")), 0.8, "verb+clause",
         ("Task Force Lantern, which Wexford leads, moved north. Colonel Anna Wexford spoke.",
          "Colonel Anna Wexford spoke. Task Force Lantern, which Wexford commands, moved north."),
         ("Colonel Anna Wexford spoke. Task Force Lantern, which Wexford visited, moved north.",)),
     Rule("passive-led-by", "command", "headOf", (
-        r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
+        (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
         r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+(?:in\s+(?:peacetime|practice|the\s+field)\s+)?by\s+"
         r"(?:(?:a|an|the|its|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat|"
         r"chief\s+of\s+staff|chief|head|leader)(?:\s+of\s+[\w\- ]{1,30}?)?\s*,\s+"
-        r"|(?:[\w'’\-]+\s+){0,2}?)<RANK_GAP>",), 0.8, "verb+clause",
+        r"|(?:[\w'’\-]+\s+){0,2}?)<RANK_GAP>"),), 0.8, "verb+clause",
         ("Task Force Lantern is led by Colonel Anna Wexford.",
          "The Harbour Command, an agency headed by Admiral Kerstin Vale, grew."),
         ("Task Force Lantern was visited by Colonel Anna Wexford.",)),
@@ -57,8 +57,8 @@ RULES = register(
          ("Task Force Lantern is commanded by Colonel Anna Wexford.",),
          ("Task Force Lantern is led by Colonel Anna Wexford.",)),
     Rule("whose-title-is", "command", "holds", (
-        r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s*,?\s+(?:is\s+)?"
-        r"<RANK_GAP>",), 0.8, "verb+clause",
+        (r",?\s*(?:whose|its)\s+(?:current\s+|new\s+)?(?P<verb>commander|head|chief|leader|director|chairman)\s*,?\s+(?:is\s+)?"
+        r"<RANK_GAP>"),), 0.8, "verb+clause",
         ("The Harbour Command, whose commander is Admiral Kerstin Vale, grew.",),
         ("The Harbour Command, whose budget grew, hired Admiral Kerstin Vale.",)),
 )
@@ -89,8 +89,8 @@ def person_heads(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) 
     title = ctx.gazetteer.posts.get(fold(m.group("title"))) if m else None
     if title is None:
         return False
-    modality = "planned" if re.search(r"\b(?:will|would|nominated)\b", b, re.I) else "asserted"
-    if re.search(r"\b(?:served|had)\b", b, re.I):
+    modality = "planned" if re.search(r"\b(?:will|would|nominated)\b", b, re.IGNORECASE) else "asserted"
+    if re.search(r"\b(?:served|had)\b", b, re.IGNORECASE):
         modality = "past"
     modality = clause_modality(ctx.text, s, left.start, right.end, modality)
     ctx.holds(left, make_post(title, right), s, e, _TOOK_OVER_AS.confidence, modality, _TOOK_OVER_AS.id)
@@ -123,12 +123,12 @@ def which_person_leads(ctx: Context, left: Span, right: Span, b: str, s: int, e:
 
 def led_by(ctx: Context, left: Span, right: Span, b: str, whole: str, s: int, e: int) -> bool:
     """"Y is led by X", "Y, an alliance led by X", "Y, whose commander is X"."""
-    rank_gap = r"(?:the\s+)?(?:(?:{}|{})\s+){{0,2}}".format(ctx.gazetteer.rank_re.pattern, ctx.gazetteer.honorific_re.pattern)
+    rank_gap = rf"(?:the\s+)?(?:(?:{ctx.gazetteer.rank_re.pattern}|{ctx.gazetteer.honorific_re.pattern})\s+){{0,2}}"
     passive = compiled(_PASSIVE.pattern(0, RANK_GAP=rank_gap), _PASSIVE.flags)
     m = passive.fullmatch(whole) or passive.fullmatch(b)
     if m is None:
         m = compiled(_WHOSE.pattern(0, RANK_GAP=rank_gap), _WHOSE.flags).fullmatch(b)
-        if m and not re.search(r"\b(?:was|former)\b", b, re.I):
+        if m and not re.search(r"\b(?:was|former)\b", b, re.IGNORECASE):
             title = ctx.gazetteer.posts.get(fold(m.group("verb")))
             if title:
                 modality = clause_modality(ctx.text, s, left.start, right.end, "asserted")
@@ -136,7 +136,7 @@ def led_by(ctx: Context, left: Span, right: Span, b: str, whole: str, s: int, e:
             return True
     if not m:
         return False
-    past = bool(re.search(r"\b(?:was|were|had)\b", b, re.I))
+    past = bool(re.search(r"\b(?:was|were|had)\b", b, re.IGNORECASE))
     modality = clause_modality(ctx.text, s, left.start, right.end, "past" if past else "asserted")
     ctx.relation("headOf", right, left, s, e, _PASSIVE.confidence, modality, _PASSIVE.id)
     if m.group("verb").lower() == "commanded":  # rule commanded-by: the post is the commander

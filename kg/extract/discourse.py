@@ -9,10 +9,10 @@ import re
 from dataclasses import replace
 
 from kg.extract.context import Context
+from kg.extract.patterns import CAP_WORD
 from kg.extract.spans import Span
 from kg.extract.text import normalise_name
 from kg.model import Mention, RelationMention
-from kg.extract.patterns import CAP_WORD
 
 _PRONOUN = re.compile(r"(?<![\w’'])(?:[Hh]e|[Ss]he)(?![\w’'])")
 _THE_ROLE = re.compile(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
@@ -48,9 +48,9 @@ def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> l
                 spans.append(Span("Person", m.group(), a, start + m.end(), rank=subject.rank, refers_to=subject.name))
     for m in _THE_ROLE.finditer(text[start:end]):
         a = start + m.start()
-        person = persons.last_with_role(m.group("role").lower())
-        if person is not None and not _inside(a, taken + spans):
-            spans.append(Span("Person", person.name, a, start + m.end(), rank=person.rank))
+        holder = persons.last_with_role(m.group("role").lower())
+        if holder is not None and not _inside(a, taken + spans):
+            spans.append(Span("Person", holder.name, a, start + m.end(), rank=holder.rank))
     return spans
 
 

@@ -14,7 +14,16 @@ import re
 from collections.abc import Iterator
 
 from kg.errors import InputError
-from kg.extract import discourse, hosts, organisations, pairs, persons, posts, succession, troops
+from kg.extract import (
+    discourse,
+    hosts,
+    organisations,
+    pairs,
+    persons,
+    posts,
+    succession,
+    troops,
+)
 from kg.extract.context import Context
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.ner import NerModel, NerSpan

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĆČĐĒĘĞİŁŃŌŐŒŘŚŞŠŢŪŰŹŻŽ"
 
@@ -90,7 +91,7 @@ def _alternation(forms: list[str], fold_case: bool = False) -> str:
     wins over "General"). The forms are merged into a trie, so the pattern shares prefixes: Python's
     regex engine then tries a few branches per position instead of hundreds.
     """
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     for form in set(forms):
         node = trie
         for char in (form.lower() if fold_case else form):
@@ -99,7 +100,7 @@ def _alternation(forms: list[str], fold_case: bool = False) -> str:
     return _trie_pattern(trie)
 
 
-def _trie_pattern(node: dict) -> str:
+def _trie_pattern(node: dict[str, Any]) -> str:
     ends = "" in node
     branches = []
     for char in sorted(k for k in node if k):
@@ -139,7 +140,7 @@ def _load_surface(gazetteer: Gazetteer) -> None:
     """Every written form of every entity: names, aliases (also folded), demonyms."""
     for entity in gazetteer.entities.values():
         for form in (entity.name, *entity.aliases):
-            form = re.sub(r"^the\s+", "", form, flags=re.I)
+            form = re.sub(r"^the\s+", "", form, flags=re.IGNORECASE)
             gazetteer.surface.setdefault(form, (entity, False))
             if not form.isupper() and "." not in form:
                 gazetteer.surface.setdefault(_fold(form), (entity, False))

@@ -12,12 +12,12 @@ from kg.extract.spans import Span
 
 RULES = register(
     Rule("part-of", "hierarchy", "subOrganizationOf", (
-        r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself)\s+)*"
+        (r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself)\s+)*"
         r"(?:(?:falls?|fell|comes?|came|operates?|operated|sits?|placed|is\s+placed)\s+under\s+(?:the\s+)?(?:command\s+of\s+|authority\s+of\s+|control\s+of\s+|umbrella\s+of\s+)?(?:the\s+)?"
         r"|(?:reports?|reported|answers?)\s+(?:directly\s+)?to\s+(?:the\s+)?"
         r"|(?:(?:a|an|the|one)\s+)?(?:(?:\w+|of\s+the)\s+){0,2}?(?:part|component|subordinate\s+(?:command|unit|headquarters|formation)|"
         r"subordinate|unit|arm|branch|element|division|wing|command|formation|service|headquarters|subsidiary|section)\s+(?:of|within|under|to)\s+(?:the\s+)?"
-        r"|belongs?\s+to\s+(?:the\s+)?|(?:is|are)\s+under\s+(?:the\s+)?)",), 0.75, "clause",
+        r"|belongs?\s+to\s+(?:the\s+)?|(?:is|are)\s+under\s+(?:the\s+)?)"),), 0.75, "clause",
         ("Task Force Lantern falls under the Harbour Command.",
          "Task Force Lantern is part of the Harbour Command.",
          "Task Force Lantern is commanded by Colonel Anna Wexford and falls under the Harbour Command."),
@@ -36,7 +36,7 @@ def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bo
         if _TAIL.match(tail):
             b = " " + tail
     m = _PART_OF.compiled[0].fullmatch(b)
-    if not m or re.search(r"\b(?:not|never|no\s+longer)\b", b, re.I):
+    if not m or re.search(r"\b(?:not|never|no\s+longer)\b", b, re.IGNORECASE):
         return False
     modality = clause_modality(ctx.text, s, left.start, right.end, "asserted")
     ctx.relation("subOrganizationOf", left, right, s, e, _PART_OF.confidence, modality, _PART_OF.id)

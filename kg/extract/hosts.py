@@ -13,8 +13,8 @@ from kg.extract.spans import Span, span_at
 RULES = register(
     Rule("host-from-context", "troops", "troops", (
         r"\s+(?:\w+\s+){0,3}?(?:in|inside|across)\s+the\s+country\b",
-        r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent|"
-        r"battle\s*group|multinational\s+battle\s*group)\b",
+        (r"\s+(?:\w+\s+){0,3}?(?:to|in|with|for)\s+the\s+(?P<noun>mission|force|operation|contingent|"
+        r"battle\s*group|multinational\s+battle\s*group)\b"),
         r"\s+(?:\w+\s+){0,3}?(?:at|on|to)\s+the\s+(?:base|outpost|air\s*base|camp|garrison|facility|airport|airfield)\b"),
         0.8, "troops",
         ("Denmark and Latvia signed a pact. Denmark has 1,200 soldiers in the country.",

@@ -10,7 +10,14 @@ from dataclasses import replace
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import KnownEntity
-from kg.extract.patterns import CAP_RUN, DASH, GENERIC_ORGS, ORG_HEADS, ORG_STARTS, looks_like_designation
+from kg.extract.patterns import (
+    CAP_RUN,
+    DASH,
+    GENERIC_ORGS,
+    ORG_HEADS,
+    ORG_STARTS,
+    looks_like_designation,
+)
 from kg.extract.spans import Span, span_at, span_len
 
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
@@ -23,7 +30,7 @@ _LOWER_GENERIC_ORG = re.compile(
     r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
     r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
     r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
-_TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.I)
+_TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.IGNORECASE)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
 

@@ -63,9 +63,9 @@ def pair(ctx: Context, left: Span, right: Span, between: str, s: int, e: int) ->
         b = _ASIDE.sub("", b)
     if lp and ro and (command.person_heads(ctx, left, right, b, s, e) or right.kind != "Post"):
         return
-    if lo and rp:
-        if command.which_person_leads(ctx, left, right, b, s, e) or command.led_by(ctx, left, right, b, whole, s, e):
-            return
+    if lo and rp and (command.which_person_leads(ctx, left, right, b, s, e)
+                      or command.led_by(ctx, left, right, b, whole, s, e)):
+        return
     if lp and (rp or right.kind == "Post"):
         reporting.reports_to(ctx, left, right, b, s, e)
         return

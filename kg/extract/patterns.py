@@ -35,8 +35,8 @@ CAP_RUN = re.compile(rf"{CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:
 
 MODIFIERS = (r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|overall|regional|theater|"
              r"theatre|field|de\s+facto)\s+)*")
-PAST_MODIFIERS = re.compile(r"\b(?:former|ex-|then-|outgoing|previous|late|erstwhile|onetime)\s*$", re.I)
-PLANNED_MODIFIERS = re.compile(r"\b(?:incoming|designate|nominee|nominated|would-be|future)\s*$", re.I)
+PAST_MODIFIERS = re.compile(r"\b(?:former|ex-|then-|outgoing|previous|late|erstwhile|onetime)\s*$", re.IGNORECASE)
+PLANNED_MODIFIERS = re.compile(r"\b(?:incoming|designate|nominee|nominated|would-be|future)\s*$", re.IGNORECASE)
 
 TROOP_NOUNS = alternation("troop_nouns.txt")
 HEDGES = alternation("hedges.txt")

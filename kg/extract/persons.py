@@ -12,7 +12,14 @@ from kg.extract.context import Context
 from kg.extract.gazetteer import UPPER
 from kg.extract.ner import NerSpan
 from kg.extract.organisations import org_at
-from kg.extract.patterns import NAME_RE, NAME_TOKEN, NOT_NAME, ORG_HEADS, SUFFIX, SUFFIX_RE
+from kg.extract.patterns import (
+    NAME_RE,
+    NAME_TOKEN,
+    NOT_NAME,
+    ORG_HEADS,
+    SUFFIX,
+    SUFFIX_RE,
+)
 from kg.extract.spans import Span, span_at
 
 #: A title chain: (kind "rank" | "post" | "hon", form as written, start, end) per element.

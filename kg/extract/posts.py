@@ -9,7 +9,12 @@ import re
 from kg.extract.context import Context
 from kg.extract.gazetteer import PostTitle, canonical_rank, fold
 from kg.extract.organisations import org_at
-from kg.extract.patterns import MODIFIERS, PAST_MODIFIERS, PLANNED_MODIFIERS, blank_time_phrases
+from kg.extract.patterns import (
+    MODIFIERS,
+    PAST_MODIFIERS,
+    PLANNED_MODIFIERS,
+    blank_time_phrases,
+)
 from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
@@ -35,12 +40,12 @@ RULES = register(
          ("The president named General Tomas Reyner as defence minister.",),
          ("The president praised General Tomas Reyner as a leader.",), flags=0),
     Rule("predicate-post", "posts", "holds",
-         (r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
+         ((r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
           r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|took\s+office\s+as|takes\s+office\s+as|"
           r"became|becomes|become|was\s+named(?:\s+as)?|"
           r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
           r"was\s+confirmed\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
-          r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?",),
+          r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?"),),
          0.8, "verb+clause",
          ("Admiral Kerstin Vale became chairman of the Joint Chiefs of Staff in May.",
           "General Tomas Reyner took over as commander of Task Force Lantern."),
@@ -93,7 +98,7 @@ def _title_modality(text: str, span: Span, c_start: int, a_start: int) -> Modali
     if PAST_MODIFIERS.search(text[max(0, c_start - 40):c_start]) or PAST_MODIFIERS.search(before):
         return "past"
     if PLANNED_MODIFIERS.search(text[span.end:span.end + 20]) or \
-            re.search(r"\b(?:incoming|nominee for|designate)\s*$", text[max(0, c_start - 40):c_start], re.I):
+            re.search(r"\b(?:incoming|nominee for|designate)\s*$", text[max(0, c_start - 40):c_start], re.IGNORECASE):
         return "planned"
     return "asserted"
 
@@ -115,7 +120,7 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         pre_org = None
         unit = re.match(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission)['’]s\s+", text[pos:end])
         pos += unit.end() if unit else 0  # "the brigade's deputy commanding general": a unit the sentence does not name
-    mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.I)
+    mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.IGNORECASE)
     past = bool(mods and mods.group("past")) or past
     pos += mods.end() if mods else 0
     # an organisation between modifiers and the title: "the top US commander"
@@ -166,7 +171,7 @@ def title_at(ctx: Context, pos: int, end: int, spans: list[Span], *, modifiers: 
         unknown = re.match(r"[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?['’]s\s+", text[pos:end])
         pos += unknown.end() if unknown else 0  # "the Army's chief of staff": an owner kg does not know
     if modifiers:
-        pos += len(re.match(MODIFIERS, text[pos:end], re.I).group())  # type: ignore[union-attr]  # it matches ""
+        pos += len(re.match(MODIFIERS, text[pos:end], re.IGNORECASE).group())  # type: ignore[union-attr]  # it matches ""
     title_m = ctx.gazetteer.post_re.match(text, pos, end)
     if not title_m:
         return None
@@ -197,9 +202,9 @@ def predicate_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> 
     verb = m.group("verb").lower()
     if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and not placed:
         return  # "X is head" without anything else is rarely a post statement
-    modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.I) \
+    modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.IGNORECASE) \
         and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
-    if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.I):
+    if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE):
         modality = "planned"
     person.posts.append((make_post(title, org), _PREDICATE.confidence, _PREDICATE.id, modality))
 

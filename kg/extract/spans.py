@@ -57,7 +57,7 @@ def span_at(spans: list[Span], pos: int) -> Span | None:
     return None
 
 
-_BEFORE_TITLE = re.compile(rf"(?:['’]s)?\s+{MODIFIERS}$", re.I)
+_BEFORE_TITLE = re.compile(rf"(?:['’]s)?\s+{MODIFIERS}$", re.IGNORECASE)
 _WINDOW = 256
 
 

@@ -15,8 +15,8 @@ from kg.model import Mention, Post
 
 RULES = register(
     Rule("succession", "succession", "holds", (
-        r"\b(?:succeed(?:s|ed|ing)?|replac(?:es|ed|ing)|took\s+over\s+from|takes\s+over\s+from|"
-        r"taking\s+over\s+from|relieved|relieving)\s+",), 0.7, "past",
+        (r"\b(?:succeed(?:s|ed|ing)?|replac(?:es|ed|ing)|took\s+over\s+from|takes\s+over\s+from|"
+        r"taking\s+over\s+from|relieved|relieving)\s+"),), 0.7, "past",
         ("Colonel Anna Wexford replaced Colonel Piet Halloran as commander of Task Force Lantern.",
          "General Marta Quillon took command of Task Force Lantern, succeeding General Tomas Reyner."),
         ("Colonel Anna Wexford met Colonel Piet Halloran at Task Force Lantern.",)),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 _ABBREVIATIONS = {
     "gen", "lt", "col", "brig", "maj", "adm", "capt", "sgt", "cpl", "pvt", "cmdr", "cdr", "mr", "mrs",
     "ms", "dr", "st", "jr", "sr", "no", "vs", "etc", "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co",
-    "rep", "sen", "gov", "gen", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
+    "rep", "sen", "gov", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
     "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c",
 }
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|\n")
@@ -75,7 +75,7 @@ def parse_number(text: str) -> int | None:
     if match:
         value = float(match.group(1).replace(",", ""))
         scale = {"million": 1_000_000, "thousand": 1000, "hundred": 100, "k": 1000}.get(match.group(2) or "", 1)
-        return int(round(value * scale))
+        return round(value * scale)
     words = [w for w in re.split(r"[\s\-]+", text) if w and w != "and"]
     if not words or words[0] in _SCALES or words == ["a"] or words == ["an"]:
         return None  # "thousands", "several thousand": no count

@@ -69,7 +69,7 @@ _SHARE_AFTER = re.compile(r"\s*(?:%|per\s*cent|percent)")
 _TOWN = re.compile(r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+")
 _SENDS = re.compile(r"\b(?:keeps?|kept|has|had|have|maintains?|maintained|sent|sends?|send|deployed|deploys?|deploy|"
                     r"stations?|stationed|bases?|contributes?|contributed|will\s+send|pledged|dispatched|"
-                    r"moved|rotates?|withdr[ae]w|pull|pulled|cut|reduce|reduced|plans?\s+to|would|announced)\b", re.I)
+                    r"moved|rotates?|withdr[ae]w|pull|pulled|cut|reduce|reduced|plans?\s+to|would|announced)\b", re.IGNORECASE)
 
 
 def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Span]) -> None:
@@ -172,7 +172,7 @@ def _host_in_clause(text: str, m: re.Match[str], after: str, countries: list[Spa
     if subject:
         verb = text[subject[-1].end:m.start()]
         if _HOSTS.compiled[0].search(verb) or \
-                (re.search(r"^\s+(?:has|had|now\s+has)\b", verb, re.I) and re.match(r"[^.]*?\bon\s+(?:its|their)\s+(?:soil|territory)", after)):
+                (re.search(r"^\s+(?:has|had|now\s+has)\b", verb, re.IGNORECASE) and re.match(r"[^.]*?\bon\s+(?:its|their)\s+(?:soil|territory)", after)):
             return subject[-1], _HOSTS.id
     if re.match(r"\s+(?:are|were|is)?\s*(?:deployed|based|stationed)", after) and re.search(r",?\s*where\s+$", clause):
         region = [c for c in countries if c.end <= m.start()]
