@@ -5,7 +5,13 @@ lists in ``data/``; the rules are values (:mod:`kg.extract.rule`) in families, o
 Other extractors plug in by returning the same :class:`kg.model.Extraction`.
 """
 
-from kg.extract.engine import EXTRACTOR_NAME, MAX_CHARS, DocumentTooLarge, extract
+from kg.extract.engine import (
+    EXTRACTOR_NAME,
+    MAX_CHARS,
+    DocumentTooLarge,
+    extract,
+    too_large,
+)
 from kg.extract.ner import NerModel, load_ner
 
-__all__ = ["EXTRACTOR_NAME", "MAX_CHARS", "DocumentTooLarge", "NerModel", "extract", "load_ner"]
+__all__ = ["EXTRACTOR_NAME", "MAX_CHARS", "DocumentTooLarge", "NerModel", "extract", "load_ner", "too_large"]

@@ -35,13 +35,13 @@ RULES = register(
         r"has\s+been\s+appointed|appointed|named|became|becomes|become|serves|served|serving|remains|installed|"
         r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
         r"(?P<title>[\w\- ]+?)\s+(?:of|for|at)\s+(?:the\s+)?"),), 0.8, "verb+clause",
-        ("Kerstin Vale, a Norwegian officer, was appointed as commander of Task Force Lantern.",),
-        ("Kerstin Vale, a Norwegian officer, was seen near Task Force Lantern.",)),
+        ("General Kerstin Vale was appointed as commander of Task Force Lantern.",),
+        ("General Kerstin Vale was seen near Task Force Lantern.",)),
     Rule("which-x-leads", "command", "headOf", (
         r",?\s*(?:which|that)\s+",
         (r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
         r"has\s+led|has\s+commanded|has\s+headed)\b")), 0.8, "verb+clause",
-        ("Task Force Lantern, which Wexford leads, moved north. Colonel Anna Wexford spoke.",
+        ("Colonel Anna Wexford arrived. The Harbour Command, which Wexford now leads, grew.",
          "Colonel Anna Wexford spoke. Task Force Lantern, which Wexford commands, moved north."),
         ("Colonel Anna Wexford spoke. Task Force Lantern, which Wexford visited, moved north.",)),
     Rule("passive-led-by", "command", "headOf", (

@@ -68,9 +68,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     [('holds', 'Frank McKenzie', 'Commander of US Central Command'), ('headOf', 'Frank McKenzie', 'US Central Command')]
     """
     if len(document.text) > max_chars:
-        raise DocumentTooLarge(f"article {document.id!r} has {len(document.text):,} characters, more than the "
-                               f"{max_chars:,} the extractor reads", source=document.source,
-                               hint="split it into articles, or raise max_chars")
+        raise too_large(document, max_chars)
     ctx = Context.new(document, gazetteer or load_gazetteer())
     statistical = ner.spans(document.text) if ner is not None else []
     starts = [span.start for span in statistical]
@@ -80,6 +78,17 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
                       relations=[discourse.rekey(mapping, r) for r in ctx.relations])
+
+
+def too_large(document: Document, max_chars: int) -> DocumentTooLarge:
+    """The error for an article longer than ``max_chars``: one line naming it and its size.
+
+    >>> print(too_large(Document(id="a1", text="x" * 12, source="big.txt"), 10))
+    big.txt: article 'a1' has 12 characters, more than the 10 kg extracts from one article (split it into smaller articles)
+    """
+    return DocumentTooLarge(f"article {document.id!r} has {len(document.text):,} characters, more than the "
+                            f"{max_chars:,} kg extracts from one article", source=document.source,
+                            hint="split it into smaller articles")
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
