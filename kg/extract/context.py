@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
+from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
@@ -24,14 +25,19 @@ class Context:
     memory: Memory
     mentions: list[Mention] = field(default_factory=list)
     relations: list[RelationMention] = field(default_factory=list)
+    statistical: list[NerSpan] = field(default_factory=list)  # the optional NER model's names, in order
+    statistical_starts: list[int] = field(default_factory=list)
     _scans: dict[str, tuple[list[re.Match[str]], list[int]]] = field(default_factory=dict)
     _leading_titles: frozenset[str] = frozenset()
 
     @classmethod
-    def new(cls, document: Document, gazetteer: Gazetteer) -> Context:
+    def new(cls, document: Document, gazetteer: Gazetteer, statistical: list[NerSpan] | None = None) -> Context:
+        """A fresh context for ``document``; ``statistical`` are an NER model's spans of its text."""
         memory = Memory(Persons(gazetteer.family_first), Organisations(lambda org: country_in_name(gazetteer, org)))
         leading = frozenset(p.title for p in gazetteer.posts.values() if p.leads)
-        return cls(document, gazetteer, memory, _leading_titles=leading)
+        found = statistical or []
+        return cls(document, gazetteer, memory, statistical=found, statistical_starts=[s.start for s in found],
+                   _leading_titles=leading)
 
     @property
     def text(self) -> str:

@@ -11,7 +11,8 @@ per-document state lives in one :class:`kg.extract.context.Context`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from kg.errors import InputError
 from kg.extract import (
@@ -26,7 +27,7 @@ from kg.extract import (
 )
 from kg.extract.context import Context
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
-from kg.extract.ner import NerModel, NerSpan
+from kg.extract.ner import NerModel
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import split_sentences
 from kg.model import Document, Extraction
@@ -69,11 +70,11 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     """
     if len(document.text) > max_chars:
         raise too_large(document, max_chars)
-    ctx = Context.new(document, gazetteer or load_gazetteer())
-    statistical = ner.spans(document.text) if ner is not None else []
-    starts = [span.start for span in statistical]
-    for s_start, s_end in sentences(document.text):
-        _sentence(ctx, s_start, s_end, statistical, starts)
+    ctx = Context.new(document, gazetteer or load_gazetteer(), ner.spans(document.text) if ner is not None else [])
+    for start, end in sentences(document.text):
+        sentence = Sentence(start, end)
+        for _name, step in STEPS:
+            step(ctx, sentence)
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
@@ -104,54 +105,129 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _mentions(ctx: Context, s_start: int, s_end: int, statistical: list[NerSpan],
-              starts: list[int]) -> tuple[list[Span], list[Span], list[Span]]:
-    """The sentence's (known, non-person, person) spans, each family blocked by the ones before."""
-    known = organisations.known_spans(ctx, s_start, s_end)
-    orgs = organisations.pattern_orgs(ctx, s_start, s_end, known)
-    orgs += organisations.generic_orgs(ctx, s_start, s_end, known, orgs)
-    nonperson = organisations.merge(orgs, known)
-    found: list[Span] = []
-    for span, chain, of_org in persons.titled_persons(ctx, s_start, s_end, nonperson):
-        posts.title_posts(ctx, span, chain, of_org, span.head_start if span.head_start is not None else span.start,
-                          nonperson)
-        found.append(span)
-    found += persons.apposition_persons(ctx, s_start, s_end, nonperson + found)
-    found += persons.untitled_persons(ctx, s_start, s_end, nonperson + found)
-    if statistical:
-        added = persons.ner_spans(ctx, statistical, starts, s_start, s_end, nonperson + found)
-        nonperson = sorted(nonperson + [a for a in added if a.kind != "Person"], key=lambda x: x.start)
-        found += [a for a in added if a.kind == "Person"]
-    nonperson = sorted(nonperson + discourse.known_as_orgs(ctx, s_start, s_end, nonperson + found), key=lambda x: x.start)
-    nonperson = sorted(nonperson + discourse.coreferent_orgs(ctx, s_start, s_end, nonperson + found), key=lambda x: x.start)
-    return known, nonperson, found
+@dataclass
+class Sentence:
+    """What the steps have found in one sentence so far (offsets are the document's)."""
+
+    start: int
+    end: int
+    known: list[Span] = field(default_factory=list)  # the gazetteer's names
+    nonperson: list[Span] = field(default_factory=list)  # organisations and countries, in text order
+    persons: list[Span] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)  # every mention, in text order, once all are found
+    first: int = 0  # index in ``ctx.relations`` of the sentence's first relation
+
+    @property
+    def taken(self) -> list[Span]:
+        """The spans that block later ones (the overlap policy: what an earlier step found wins)."""
+        return self.nonperson + self.persons
 
 
-def _sentence(ctx: Context, s_start: int, s_end: int, statistical: list[NerSpan], starts: list[int]) -> None:
-    """Run every family over one sentence, in order."""
-    known, nonperson, found = _mentions(ctx, s_start, s_end, statistical, starts)
-    lead = _LEAD_THE.match(ctx.text[s_start:s_end])
-    ctx.memory.organisations.add([o for o in nonperson if o.kind not in ("Country", "Person")],
-                                 s_start + (lead.end() if lead else 0))
-    for person in found:
-        posts.apposition_posts(ctx, person, s_end, nonperson + found)
+Step = Callable[[Context, Sentence], None]
+
+
+def _by_start(spans: list[Span]) -> list[Span]:
+    return sorted(spans, key=lambda x: x.start)
+
+
+def _organisations(ctx: Context, s: Sentence) -> None:
+    s.known = organisations.known_spans(ctx, s.start, s.end)
+    orgs = organisations.pattern_orgs(ctx, s.start, s.end, s.known)
+    orgs += organisations.generic_orgs(ctx, s.start, s.end, s.known, orgs)
+    s.nonperson = organisations.merge(orgs, s.known)
+
+
+def _titled_persons(ctx: Context, s: Sentence) -> None:
+    for span, chain, of_org in persons.titled_persons(ctx, s.start, s.end, s.nonperson):
+        anchor = span.head_start if span.head_start is not None else span.start
+        posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        s.persons.append(span)
+
+
+def _untitled_persons(ctx: Context, s: Sentence) -> None:
+    s.persons += persons.apposition_persons(ctx, s.start, s.end, s.taken)
+    s.persons += persons.untitled_persons(ctx, s.start, s.end, s.taken)
+
+
+def _statistical(ctx: Context, s: Sentence) -> None:
+    if not ctx.statistical:
+        return
+    added = persons.ner_spans(ctx, ctx.statistical, ctx.statistical_starts, s.start, s.end, s.taken)
+    s.nonperson = _by_start(s.nonperson + [a for a in added if a.kind != "Person"])
+    s.persons += [a for a in added if a.kind == "Person"]
+
+
+def _definite_units(ctx: Context, s: Sentence) -> None:
+    s.nonperson = _by_start(s.nonperson + discourse.known_as_orgs(ctx, s.start, s.end, s.taken))
+    s.nonperson = _by_start(s.nonperson + discourse.coreferent_orgs(ctx, s.start, s.end, s.taken))
+    lead = _LEAD_THE.match(ctx.text[s.start:s.end])
+    ctx.memory.organisations.add([o for o in s.nonperson if o.kind not in ("Country", "Person")],
+                                 s.start + (lead.end() if lead else 0))
+
+
+def _apposed_posts(ctx: Context, s: Sentence) -> None:
+    for person in s.persons:
+        posts.apposition_posts(ctx, person, s.end, s.taken)
         ctx.memory.persons.remember(person)
-    found += discourse.coreferent_spans(ctx, s_start, s_end, nonperson + found)
-    for person in found:
-        posts.predicate_posts(ctx, person, s_end, nonperson + found)
-    spans = sorted(nonperson + found, key=lambda s: s.start)
-    ctx.mentions.extend(mention_of(span) for span in spans)
-    first = len(ctx.relations)
-    for person in found:
+
+
+def _later_persons(ctx: Context, s: Sentence) -> None:
+    s.persons += discourse.coreferent_spans(ctx, s.start, s.end, s.taken)
+
+
+def _predicate_posts(ctx: Context, s: Sentence) -> None:
+    for person in s.persons:
+        posts.predicate_posts(ctx, person, s.end, s.taken)
+
+
+def _emit(ctx: Context, s: Sentence) -> None:
+    s.spans = _by_start(s.taken)
+    ctx.mentions.extend(mention_of(span) for span in s.spans)
+    s.first = len(ctx.relations)
+    for person in s.persons:
         for post, conf, rule, modality in person.posts:
             # A title is the article's own description of the person: the clause's negation or
             # plan ("has no plans", "will visit") does not reach it.
-            ctx.holds(person, post, s_start, s_end, conf, modality, rule)
-    pairs.verb_relations(ctx, s_start, s_end, spans)
-    troops.troop_relations(ctx, s_start, s_end, spans)
-    hosts.remember_bases(ctx, s_start, s_end, spans)
-    first_person = min(found, key=lambda p: p.start) if found else None
-    ctx.memory.last_subject = ctx.memory.persons.named(first_person.refers_to or first_person.name) \
-        if first_person else None
-    succession.succession(ctx, s_start, s_end, found, first, spans)
-    ctx.memory.count_countries(known)
+            ctx.holds(person, post, s.start, s.end, conf, modality, rule)
+
+
+def _pairs(ctx: Context, s: Sentence) -> None:
+    pairs.verb_relations(ctx, s.start, s.end, s.spans)
+
+
+def _troops(ctx: Context, s: Sentence) -> None:
+    troops.troop_relations(ctx, s.start, s.end, s.spans)
+    hosts.remember_bases(ctx, s.start, s.end, s.spans)
+
+
+def _subject(ctx: Context, s: Sentence) -> None:
+    first = min(s.persons, key=lambda p: p.start) if s.persons else None
+    ctx.memory.last_subject = ctx.memory.persons.named(first.refers_to or first.name) if first else None
+
+
+def _succession(ctx: Context, s: Sentence) -> None:
+    succession.succession(ctx, s.start, s.end, s.persons, s.first, s.spans)
+
+
+def _countries(ctx: Context, s: Sentence) -> None:
+    ctx.memory.count_countries(s.known)
+
+
+#: The steps run over every sentence, in this order: mentions first (each family blocked by what
+#: the ones before it found), then posts and later mentions, then the relation families.
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("organisations", _organisations),  # gazetteer names, head-word phrases, national bodies
+    ("titled-persons", _titled_persons),  # a rank, title or honorific before a name (posts: title-before-name)
+    ("untitled-persons", _untitled_persons),  # apposition, reporting verb, known given name
+    ("statistical", _statistical),  # the optional NER model's names, where the rules found none
+    ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
+    ("apposed-posts", _apposed_posts),  # posts: apposition; the persons are remembered
+    ("later-persons", _later_persons),  # "Esper", "he", "the general"
+    ("predicate-posts", _predicate_posts),  # posts: named-as, predicate-post
+    ("emit", _emit),  # mentions and post relations
+    ("pairs", _pairs),  # command, reporting, hierarchy
+    ("troops", _troops),
+    ("subject", _subject),  # the sentence's subject, for "he" in the next one
+    ("succession", _succession),
+    ("countries", _countries),  # which countries the article is about
+)
