@@ -1,6 +1,7 @@
 """Freeze what the extractor does: dump ``extract()`` over every text the project holds, as JSON.
 
     python bench/extract_freeze.py OUT.json [--no-ner]
+    python bench/extract_freeze.py --diff BEFORE.json AFTER.json
 
 The texts: ``examples/``, every ``tests/data/*/articles.jsonl``, every sentence-like string literal
 of ``tests/*.py`` (the test sentences), the synthetic benchmark corpus, and, when ``../shared`` is
@@ -10,6 +11,8 @@ installed, the examples and test sets are also extracted with it (the ``--ner`` 
 The dump holds every Mention and RelationMention with all their fields (``rule`` included), in the
 order ``extract()`` returns them, documents sorted by (set, id). It holds real-article text: write it
 outside the repository (``/work/notes/freeze-before.json``) and compare two dumps with ``cmp``.
+``--diff`` lists what changed between two dumps, relation by relation (for a change meant to alter
+behaviour: what it gained and lost, per set).
 """
 
 from __future__ import annotations
@@ -79,9 +82,40 @@ def dump(documents: list[Document], ner: Any = None) -> list[dict[str, Any]]:
     return out
 
 
+def _relation_line(relation: dict[str, Any]) -> str:
+    obj = relation["object"]["name"] if relation["object"] else (relation["post"] or {}).get("title", "")
+    extra = f" {relation['count']}" if relation["count"] else ""
+    return (f"{relation['kind']}({relation['subject']['name']}, {obj}{extra}) {relation['modality']} "
+            f"[{relation['rule']}]")
+
+
+def diff(before_path: str, after_path: str) -> int:
+    """Print the relations each document gained (+) or lost (-) between two dumps; their number."""
+    before = json.loads(Path(before_path).read_text(encoding="utf-8"))
+    after = json.loads(Path(after_path).read_text(encoding="utf-8"))
+    changes = 0
+    for name in sorted(set(before) | set(after)):
+        old = {d["id"]: d for d in before.get(name, [])}
+        new = {d["id"]: d for d in after.get(name, [])}
+        for doc_id in sorted(set(old) | set(new)):
+            lost = sorted(set(map(_relation_line, old.get(doc_id, {}).get("relations", [])))
+                          - set(map(_relation_line, new.get(doc_id, {}).get("relations", []))))
+            gained = sorted(set(map(_relation_line, new.get(doc_id, {}).get("relations", [])))
+                            - set(map(_relation_line, old.get(doc_id, {}).get("relations", []))))
+            for sign, lines in (("-", lost), ("+", gained)):
+                for line in lines:
+                    print(f"{name} {doc_id} {sign} {line}")
+            changes += len(lost) + len(gained)
+    print(f"{changes} relations changed")
+    return changes
+
+
 def main(argv: list[str]) -> None:
     if not argv:
-        raise SystemExit("usage: python bench/extract_freeze.py OUT.json [--no-ner]")
+        raise SystemExit("usage: python bench/extract_freeze.py OUT.json [--no-ner] | --diff BEFORE.json AFTER.json")
+    if argv[0] == "--diff":
+        diff(argv[1], argv[2])
+        return
     result: dict[str, Any] = {}
     sets = list(corpora())
     for name, documents in sets:
