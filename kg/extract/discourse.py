@@ -5,23 +5,41 @@ Panzerbrigade 45"; and, at the end, every short form of a person keyed to the fu
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from kg.extract.context import Context
 from kg.extract.patterns import CAP_WORD
+from kg.extract.rule import Rule, register
 from kg.extract.spans import Span
 from kg.extract.text import normalise_name
 from kg.model import Mention, RelationMention
 
-_PRONOUN = re.compile(r"(?<![\w’'])(?:[Hh]e|[Ss]he)(?![\w’'])")
-_THE_ROLE = re.compile(r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
-                       r"prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))")
-_KNOWN_AS = re.compile(r"\b[Tt]he\s+(?:new\s+)?(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|"
-                       r"mission|task\s+force|unit)\s*,?\s+(?:known|called|named)\s+(?:as\s+)?(?:the\s+)?"
-                       rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,5}})")
-_DEFINITE_ORG = re.compile(r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
-                           r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))")
+RULES = register(
+    Rule("coref-name", "discourse", "Person", (), 1.0, "none",
+         ("Gen. Anna Berg arrived on Monday. [Berg] inspected the troops.",),
+         ("Gen. Anna Berg arrived on Monday. [Bergen] was quiet.",)),
+    Rule("coref-pronoun", "discourse", "Person", (r"(?<![\w’'])(?:[Hh]e|[Ss]he)(?![\w’'])",), 1.0, "none",
+         ("Gen. Anna Berg arrived on Monday. [She] inspected the troops.",),
+         ("The ship arrived on Monday. [She] was repainted.",), flags=0),
+    Rule("coref-role", "discourse", "Person", (
+        (r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
+        r"prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))"),), 1.0, "none",
+         ("Gen. Anna Berg arrived on Monday. [The general] inspected the troops.",),
+         ("Gen. Anna Berg arrived on Monday. [The admiral] was absent.",), flags=0),
+    Rule("unit-known-as", "discourse", "Organization", (
+        (r"\b[Tt]he\s+(?:new\s+)?(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|"
+        r"mission|task\s+force|unit)\s*,?\s+(?:known|called|named)\s+(?:as\s+)?(?:the\s+)?"
+        rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,5}})"),), 1.0, "none",
+         ("The new brigade, known as [Granite Lance], moved north.",),
+         ("The new brigade moved north past [Granite Lance].",), flags=0),
+    Rule("unit-definite", "discourse", "Organization", (
+        (r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
+        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))"),), 1.0, "none",
+         ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",),
+         ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
+)
+_PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG = (RULES[k].compiled[0] for k in ("coref-pronoun", "coref-role",
+                                                                                "unit-known-as", "unit-definite"))
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:

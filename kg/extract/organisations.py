@@ -18,18 +18,32 @@ from kg.extract.patterns import (
     ORG_STARTS,
     looks_like_designation,
 )
+from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, span_at, span_len
 
+RULES = register(
+    Rule("org-known", "organisations", "Organization", (), 1.0, "none",
+         ("A spokesman for [US Central Command] declined to comment.", "[CENTCOM] declined to comment."),
+         ("The [central command post] was quiet.",)),
+    Rule("org-head-word", "organisations", "Organization", (CAP_RUN.pattern,), 1.0, "none",
+         ("The [Harbour Defence Command] issued a statement.", "Soldiers from [Task Force Lantern] left."),
+         ("The [Harbour] was quiet.",), flags=0),
+    Rule("org-national-body", "organisations", "Organization", (
+        (r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
+        r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
+        r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
+        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])"),),
+         1.0, "none",
+         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise."),
+         ("NATO's [military] structure was discussed.",), flags=0),
+)
+_HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
 _OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
-_LOWER_GENERIC_ORG = re.compile(
-    r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
-    r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
-    r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
-    r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])")
+_LOWER_GENERIC_ORG = RULES["org-national-body"].compiled[0]
 _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.IGNORECASE)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
@@ -150,7 +164,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Capitalised runs, split where "and" joins two bodies ("the Ministry of Defence and GCHQ",
     "the United Nations Command and the Combined Forces Command")."""
     text = ctx.text
-    for run in CAP_RUN.finditer(text, start, end):
+    for run in _HEAD_WORD_RUN.finditer(text, start, end):
         a, b = run.start(), run.end()
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)

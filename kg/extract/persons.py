@@ -20,12 +20,34 @@ from kg.extract.patterns import (
     SUFFIX,
     SUFFIX_RE,
 )
+from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, span_at
 
 #: A title chain: (kind "rank" | "post" | "hon", form as written, start, end) per element.
 Chain = list[tuple[str, str, int, int]]
 
-_UNTITLED_NAME = re.compile(rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])")
+RULES = register(
+    Rule("person-titled", "persons", "Person", (NAME_RE.pattern,), 1.0, "none",
+         ("Defence Minister [Ilse Brandvold] met the delegation.",
+          "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived."),
+         ("The [Defence Ministry] met the delegation.",), flags=0),
+    Rule("person-apposed", "persons", "Person", (
+        (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
+         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:<POSTS>)"
+         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)"),
+        (rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
+         rf"(?:<POSTS>)(?![\w\-]))")), 1.0, "none",
+        ("[Orla Fenwick], the defence minister, arrived.", "[Orla Fenwick] told reporters it was over.",
+         "[Fenwick], the defence minister, arrived."),
+        ("[Orla Fenwick] arrived with the defence minister.",), flags=0),
+    Rule("person-given-name", "persons", "Person",
+         (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",), 1.0, "none",
+         ("Yesterday [Kathleen Morrow] visited the port.",),
+         ("Flights left [Kathleen Morrow International Airport] late.",), flags=0),
+)
+_TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
+_UNTITLED_NAME = _GIVEN.compiled[0]
+_TITLED_NAME = _TITLED.compiled[0]
 _LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general")
 _SUCCESSOR_BEFORE = re.compile(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
                                r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
@@ -49,7 +71,7 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
-        name_match = NAME_RE.match(text, pos)
+        name_match = _TITLED_NAME.match(text, pos)
         if not name_match or name_match.start() != pos:
             continue
         name = clean_name(ctx, name_match.group(), blocked, pos)
@@ -149,11 +171,8 @@ def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | N
 @lru_cache(maxsize=4)
 def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
-    full = re.compile(rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
-                      rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:{posts})"
-                      rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)")
-    lone = re.compile(rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
-                      rf"(?:{posts})(?![\w\-]))")
+    full = re.compile(_APPOSED.pattern(0, POSTS=posts), _APPOSED.flags)
+    lone = re.compile(_APPOSED.pattern(1, POSTS=posts), _APPOSED.flags)
     return full, lone
 
 

@@ -1,5 +1,6 @@
 """A rule is a value: an id (recorded as the provenance of what it finds), the relation kind it
-states, its pattern, confidence, modality policy and the example sentences that show it working.
+states (or, for a mention rule, the kind of name it finds), its patterns, confidence, modality
+policy and the example sentences that show it working.
 
 Rules are built once, when their family module is imported, and checked then: the pattern compiles,
 there is at least one example, the id is not taken. :func:`all_rules` lists every family's rules
@@ -15,11 +16,14 @@ from functools import cached_property
 from kg.errors import KgError
 
 #: What a rule's modality follows: the words of the title itself ("former", "incoming"), the verb
-#: and the cue words of the clause, the troop phrase and its clause, or always past (a predecessor).
-MODALITY_POLICIES = ("title", "verb+clause", "clause", "troops", "past")
+#: and the cue words of the clause, the troop phrase and its clause, or always past (a predecessor);
+#: "none" for mention rules.
+MODALITY_POLICIES = ("title", "verb+clause", "clause", "troops", "past", "none")
 RELATION_KINDS = ("holds", "headOf", "reportsTo", "subOrganizationOf", "memberOf", "troops")
+#: What mention rules find: persons, organisations of any kind, countries.
+MENTION_KINDS = ("Person", "Organization", "Country")
 #: Placeholders a pattern may hold, filled from the gazetteer when the rule runs.
-PLACEHOLDERS = {"<RANK_GAP>": r"(?:the\s+)?"}
+PLACEHOLDERS = {"<RANK_GAP>": r"(?:the\s+)?", "<POSTS>": r"(?:commander)"}
 
 
 class RuleError(KgError):
@@ -33,14 +37,18 @@ class Rule:
     Args:
         id: stable name, written into ``RelationMention.rule`` (a family may add a suffix after
             ``:``, e.g. ``verb:commands``, or ``+and`` for a second object joined by "and").
-        family: the module that runs it ("command", "troops", ...).
-        kind: the relation kind it states.
-        patterns: regular expressions tried in order (one is usual); ``<RANK_GAP>`` stands for
-            "a rank or honorific or two", filled from the gazetteer.
-        confidence: the confidence of what it finds.
+        family: the module that runs it ("command", "troops", "persons", ...).
+        kind: the relation kind it states (:data:`RELATION_KINDS`), or for a mention rule the kind
+            of name it finds (:data:`MENTION_KINDS`).
+        patterns: regular expressions tried in order (one is usual; none when a gazetteer table
+            or the article's own names are the pattern); ``<RANK_GAP>`` stands for "a rank or
+            honorific or two" and ``<POSTS>`` for any post title, filled from the gazetteer.
+        confidence: the confidence of what it finds (1.0 for mention rules).
         modality: one of :data:`MODALITY_POLICIES`.
-        examples: sentences (ours) in which the rule must find its relation.
-        not_examples: sentences in which it must not.
+        examples: sentences (ours) in which the rule must find its relation; a mention rule's
+            examples mark the name it must find in brackets: "Defense Secretary [Mark Esper] spoke."
+        not_examples: sentences in which it must not (for a mention rule: no name of its kind
+            overlapping the bracketed words).
         flags: ``re`` flags of the patterns.
 
     >>> rule = Rule("demo", "command", "headOf", (r"leads\\s+",), 0.8, "clause", ("X leads Y.",))
@@ -62,19 +70,26 @@ class Rule:
         where = f"rule {self.id!r} ({self.family})"
         if not re.fullmatch(r"[a-z][a-z0-9\-]*", self.id):
             raise RuleError(f"{where}: an id is lower-case words joined by '-'")
-        if self.kind not in RELATION_KINDS:
-            raise RuleError(f"{where}: unknown relation kind {self.kind!r}", hint=", ".join(RELATION_KINDS))
+        if self.kind not in RELATION_KINDS + MENTION_KINDS:
+            raise RuleError(f"{where}: unknown relation kind {self.kind!r}", hint=", ".join(RELATION_KINDS + MENTION_KINDS))
         if self.modality not in MODALITY_POLICIES:
             raise RuleError(f"{where}: unknown modality policy {self.modality!r}", hint=", ".join(MODALITY_POLICIES))
         if not 0 < self.confidence <= 1:
             raise RuleError(f"{where}: confidence must be in (0, 1]")
         if not self.examples:
             raise RuleError(f"{where}: no example sentence", hint="add one written by us")
+        if self.is_mention and not all(_bracketed(e) for e in self.examples + self.not_examples):
+            raise RuleError(f"{where}: a mention rule's sentences mark the name in [brackets]")
         for pattern in self.patterns:
             try:
                 re.compile(_filled(pattern, PLACEHOLDERS), self.flags)
             except re.error as error:
                 raise RuleError(f"{where}: pattern does not compile: {error}") from None
+
+    @property
+    def is_mention(self) -> bool:
+        """Whether the rule finds names (a mention rule) rather than relations."""
+        return self.kind in MENTION_KINDS
 
     @cached_property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
@@ -84,6 +99,10 @@ class Rule:
     def pattern(self, index: int = 0, **fill: str) -> str:
         """Pattern ``index`` with its placeholders filled (``RANK_GAP=...``)."""
         return _filled(self.patterns[index], {f"<{k}>": v for k, v in fill.items()})
+
+
+def _bracketed(sentence: str) -> bool:
+    return re.fullmatch(r"[^\[\]]*\[[^\[\]]+\][^\[\]]*", sentence) is not None
 
 
 def _filled(pattern: str, fill: dict[str, str]) -> str:
