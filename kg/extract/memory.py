@@ -132,9 +132,7 @@ class Persons:
 
     def _add_run(self, token: str) -> None:
         run = _WORD_RUN.match(token)
-        forms = self._runs.setdefault(run.group() if run else "", [])
-        forms.append(token)
-        forms.sort(key=len, reverse=True)
+        insort(self._runs.setdefault(run.group() if run else "", []), token, key=lambda form: -len(form))
 
     def _forms(self) -> dict[str, Person]:
         if self._tokens is None:
