@@ -41,6 +41,7 @@ class Context:
 
     @property
     def text(self) -> str:
+        """The document's text: every offset is into it."""
         return self.document.text
 
     def matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:

@@ -35,6 +35,7 @@ class Span:
 
     @property
     def canonical(self) -> str:
+        """The gazetteer's name, else the qualified name ("Russian General Staff"), else the name."""
         return self.known.name if self.known else (self.qualified or self.name)
 
 
