@@ -39,7 +39,12 @@ def verb_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Spa
             if len(between) > 90 or "." in ABBREVIATION.sub("", between):
                 continue
             pair(ctx, left, right, between, sent_start, sent_end)
-    # "leads the United Nations Command and the Combined Forces Command": both are led
+    _joined_objects(ctx, first, ordered, sent_end)
+
+
+def _joined_objects(ctx: Context, first: int, ordered: list[Span], sent_end: int) -> None:
+    """"leads the United Nations Command and the Combined Forces Command": both are led."""
+    text = ctx.text
     for relation in ctx.relations[first:]:
         if relation.kind in ("headOf", "subOrganizationOf") and relation.object is not None:
             joined = _JOINED.match(text[relation.object.end:sent_end])
