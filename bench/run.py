@@ -125,7 +125,8 @@ def step_queries(folder: Path) -> dict[str, Any]:
                 started = time.perf_counter()
                 select(store, sparql, bindings=bindings)
                 runs.append(time.perf_counter() - started)
-            latencies[f"{name} --param " + " ".join(f"{k}=..." for k in sorted(bindings or {}))] = statistics.median(runs)
+            label = f"{name} --param " + " ".join(f"{k}=..." for k in sorted(bindings or {}))
+            latencies[label] = statistics.median(runs)
         for name in LISTINGS:
             started = time.perf_counter()
             select(store, page(named_queries()[name], 50, 0))
@@ -158,7 +159,8 @@ def measure(size: int) -> dict[str, Any]:
         result["articles_per_s"] = size / result["build_s"]
         result["floor_articles_per_s"] = size / result["floor_s"]
         result["ratio"] = result["build_s"] / result["floor_s"]
-        result["store_mb"] = round(sum(f.stat().st_size for f in (folder / "store").rglob("*") if f.is_file()) / 2**20)
+        files = [f for f in (folder / "store").rglob("*") if f.is_file()]
+        result["store_mb"] = round(sum(f.stat().st_size for f in files) / 2**20)
         return result
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -166,8 +168,9 @@ def measure(size: int) -> dict[str, Any]:
 
 def show(r: dict[str, Any]) -> None:
     print(f"{r['size']:>7,} articles, {r['quads']:,} quads, {r['workers']} workers: build {r['build_s']:.1f} s = "
-          f"{r['articles_per_s']:.0f} articles/s; floor {r['floor_s']:.1f} s = {r['floor_articles_per_s']:.0f} articles/s "
-          f"(read {r['read_s']:.1f} s + bulk load {r['load_s']:.1f} s); ratio {r['ratio']:.2f}", flush=True)
+          f"{r['articles_per_s']:.0f} articles/s; floor {r['floor_s']:.1f} s = "
+          f"{r['floor_articles_per_s']:.0f} articles/s (read {r['read_s']:.1f} s + bulk load {r['load_s']:.1f} s); "
+          f"ratio {r['ratio']:.2f}", flush=True)
     print(f"         peak RSS {r['peak_rss_mb']} MB (writer) + {r['worker_peak_rss_mb']} MB (largest worker); "
           f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
           f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), remove one {r['remove_one_s'] * 1000:.0f} ms")

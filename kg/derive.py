@@ -125,8 +125,8 @@ def holds_statements(quads: Iterable[Quad]) -> list[HoldsStatement]:
     fields: dict[str, dict[str, str]] = {}
     for quad in quads:
         name = _ASSERTION_FIELDS.get(quad.predicate.value)
-        if name:
-            fields.setdefault(quad.subject.value, {})[name] = quad.object.value  # type: ignore[union-attr]
+        if name and isinstance(quad.subject, NamedNode) and isinstance(quad.object, (NamedNode, Literal)):
+            fields.setdefault(quad.subject.value, {})[name] = quad.object.value
     return [HoldsStatement(f["post"], f["person"], f["date"], f["modality"]) for f in fields.values()
             if f.get("predicate") == _HOLDS and {"post", "person", "date", "modality"} <= f.keys()]
 
@@ -140,7 +140,8 @@ def touched(quads: Sequence[Quad]) -> Touched:
     {'http://x/e'}
     """
     result = Touched()
-    result.entities = {q.subject.value for q in quads if q.predicate.value == _ALT_LABEL}
+    result.entities = {q.subject.value for q in quads
+                       if q.predicate.value == _ALT_LABEL and isinstance(q.subject, NamedNode)}
     result.posts = {s.post for s in holds_statements(quads)}
     return result
 
@@ -211,7 +212,7 @@ def aliases(store: GraphStore, entities: Iterable[str]) -> dict[str, set[str]]:
             GRAPH ?g {{ ?e skos:altLabel ?alt . ?g a kgo:Article }} }}""")
         assert isinstance(rows, QuerySolutions)
         for row in rows:
-            names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[union-attr]
+            names.setdefault(row["e"].value, set()).add(row["alt"].value)
     return names
 
 
@@ -223,8 +224,8 @@ def holds(store: GraphStore, posts: Iterable[str]) -> list[HoldsStatement]:
             GRAPH ?g {{ ?a rdf:object ?post ; rdf:predicate org:holds ; rdf:subject ?person ; kgo:asOf ?date ;
                        kgo:modality ?modality }} }}""")
         assert isinstance(rows, QuerySolutions)
-        found += [HoldsStatement(r["post"].value, r["person"].value, r["date"].value,  # type: ignore[union-attr]
-                                 r["modality"].value) for r in rows]  # type: ignore[union-attr]
+        found += [HoldsStatement(r["post"].value, r["person"].value, r["date"].value,
+                                 r["modality"].value) for r in rows]
     return found
 
 
@@ -247,11 +248,11 @@ def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
         rows = store.query(f"""SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {_values(chunk)} }}
             GRAPH ?g {{ ?e skos:altLabel ?alt }} }}""")
         assert isinstance(rows, QuerySolutions)
-        result.entities |= {r["e"].value for r in rows}  # type: ignore[union-attr]
+        result.entities |= {r["e"].value for r in rows}
         rows = store.query(f"""SELECT DISTINCT ?post WHERE {{ VALUES ?g {{ {_values(chunk)} }}
             GRAPH ?g {{ ?a rdf:predicate org:holds ; rdf:object ?post }} }}""")
         assert isinstance(rows, QuerySolutions)
-        result.posts |= {r["post"].value for r in rows}  # type: ignore[union-attr]
+        result.posts |= {r["post"].value for r in rows}
     return result
 
 
@@ -260,10 +261,10 @@ def everything(store: GraphStore) -> Touched:
     result = Touched()
     rows = store.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }")
     assert isinstance(rows, QuerySolutions)
-    result.entities = {r["e"].value for r in rows}  # type: ignore[union-attr]
+    result.entities = {r["e"].value for r in rows}
     rows = store.query("SELECT DISTINCT ?post WHERE { GRAPH ?g { ?a rdf:predicate org:holds ; rdf:object ?post } }")
     assert isinstance(rows, QuerySolutions)
-    result.posts = {r["post"].value for r in rows}  # type: ignore[union-attr]
+    result.posts = {r["post"].value for r in rows}
     return result
 
 

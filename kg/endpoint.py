@@ -22,7 +22,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import Literal, QueryResultsFormat, QuerySolutions, Quad, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    parse,
+    parse_query_results,
+    serialize,
+)
 from pyoxigraph import Store as MemoryStore
 
 from kg import derive
@@ -234,12 +244,12 @@ class RemoteStore:
         (Virtuoso's system graphs, say) are not kg's."""
         rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         for row in rows:
-            if row["g"].value != ONTOLOGY_IRI:  # type: ignore[union-attr]
-                yield Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+            if row["g"].value != ONTOLOGY_IRI:
+                yield Quad(row["s"], row["p"], row["o"], row["g"])
 
     def __len__(self) -> int:
         rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
-        return int(next(iter(rows))[0].value)  # type: ignore[union-attr]
+        return int(next(iter(rows))[0].value)
 
     def document_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
         """Id -> text hash of the stored articles (only those among ``ids`` when given)."""
@@ -253,7 +263,7 @@ class RemoteStore:
                        + " } " + body for start in range(0, len(wanted), derive.CHUNK)]
         found: dict[str, str] = {}
         for text in queries:
-            found.update({row["id"].value: row["hash"].value for row in self._select(text)})  # type: ignore[union-attr]
+            found.update({row["id"].value: row["hash"].value for row in self._select(text)})
         return found
 
     def write(self, graphs: Sequence[ArticleGraph], *, drop: Iterable[str] = ()) -> None:
@@ -266,7 +276,7 @@ class RemoteStore:
         if not bool(self.query(f"ASK {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}")):
             # the ontology in its own graph, as in a local store (its class hierarchy serves the queries)
             self._put(ONTOLOGY_IRI, serialize(parse(path=str(ontology_path()), format=RdfFormat.TURTLE),
-                                              format=RdfFormat.N_TRIPLES))
+                                              format=RdfFormat.N_TRIPLES) or b"")
         drop = list(drop)
         names = [document_iri(self.base, g.doc_id).value for g in graphs]
         dropped = [document_iri(self.base, d).value for d in drop]
@@ -279,7 +289,7 @@ class RemoteStore:
         def put(graph: ArticleGraph) -> None:
             quads = parse(graph.nquads, format=RdfFormat.N_QUADS)
             self._put(document_iri(self.base, graph.doc_id).value,
-                      serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES))
+                      serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b"")
 
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             list(pool.map(put, graphs))
@@ -293,7 +303,8 @@ class RemoteStore:
         iris = change.iris()
         for start in range(0, max(len(iris), 1), derive.CHUNK):
             chunk = " ".join(f"<{iri}>" for iri in iris[start:start + derive.CHUNK])
-            inserts = [q for q in quads if q.subject.value in set(iris[start:start + derive.CHUNK])]
+            wanted = set(iris[start:start + derive.CHUNK])
+            inserts = [q for q in quads if isinstance(q.subject, NamedNode) and q.subject.value in wanted]
             update = (f"DELETE {{ GRAPH {entities} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {chunk} }} "
                       f"GRAPH {entities} {{ ?s ?p ?o }} }}")
             if inserts:

@@ -167,7 +167,7 @@ def article_graph(document: Document, base: str, ner: str | None = None, parse: 
     """
     doc_id, quads, relations, rejected = checked_graph(document, base, ner, parse)
     change = derive.touched(quads)
-    return ArticleGraph(doc_id, serialize(quads, format=RdfFormat.N_QUADS), len(quads), relations,
+    return ArticleGraph(doc_id, serialize(quads, format=RdfFormat.N_QUADS) or b"", len(quads), relations,
                         tuple(rejected), frozenset(change.entities), frozenset(change.posts))
 
 
@@ -438,7 +438,7 @@ def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: 
 # -- a Dask cluster ---------------------------------------------------------------------------------
 
 class _DaskResult:
-    def __init__(self, client: object, futures: list[object]) -> None:
+    def __init__(self, client: object, futures: Sequence[object]) -> None:
         self._client, self._futures = client, futures
 
     def result(self) -> list[ArticleGraph]:
@@ -459,11 +459,11 @@ class DaskEngine:
             raise StoreError("--cluster needs Dask's distributed package, which is not installed",
                              hint="pip install 'kg-news[cluster]' (or dask[distributed])") from None
         try:
-            self._client = Client(address, timeout=float(os.environ.get("KG_CLUSTER_TIMEOUT", 10)))
+            self._client = Client(address, timeout=float(os.environ.get("KG_CLUSTER_TIMEOUT", "10")))  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as error:
             raise StoreError(f"cannot reach the Dask scheduler: {' '.join(str(error).split())[:200]}",
                              source=address, hint="start one with `dask scheduler` and `dask worker`") from None
-        threads = sum(self._client.nthreads().values()) or 1
+        threads = sum(self._client.nthreads().values()) or 1  # type: ignore[no-untyped-call]
         self.partitions = max(1, threads)
 
     def submit(self, documents: list[Document], base: str, ner: str | None, parse: str | None) -> Pending:
@@ -473,11 +473,11 @@ class DaskEngine:
         return _DaskResult(self._client, futures)
 
     def close(self) -> None:
-        self._client.close()
+        self._client.close()  # type: ignore[no-untyped-call]
 
 
 def _clock(seconds: float) -> str:
     """``1:05:09`` or ``5:09``."""
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -29,7 +29,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store as OxStore
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import Store as OxStore
 
 from kg import derive
 from kg.derive import ArticleGraph, QueryResult, Touched
@@ -193,7 +194,8 @@ class Store:
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), derive.CHUNK):
             graphs = " ".join(str(document_iri(self.base, i)) for i in wanted[start:start + derive.CHUNK])
-            found.update(_hash_rows(self.oxigraph.query(sparql_prefixes() + head + f"VALUES ?g {{ {graphs} }} " + body)))
+            query = sparql_prefixes() + head + f"VALUES ?g {{ {graphs} }} " + body
+            found.update(_hash_rows(self.oxigraph.query(query)))
         return found
 
     def write(self, graphs: Sequence[ArticleGraph], *, drop: Iterable[str] = ()) -> None:
@@ -310,7 +312,7 @@ class Store:
 
 def _hash_rows(rows: object) -> dict[str, str]:
     assert isinstance(rows, QuerySolutions)
-    return {row["id"].value: row["hash"].value for row in rows}  # type: ignore[union-attr]
+    return {row["id"].value: row["hash"].value for row in rows}
 
 
 def _read_pending(path: Path) -> Touched:

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from kg.export import export
+from kg.ontology import DEFAULT_BASE
 from kg.pipeline import build
 from kg.rdfmap import entities_graph
-from kg.ontology import DEFAULT_BASE
 from kg.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLES
 
 from kg.cli import main
 from kg.export import export
 from kg.pipeline import build
 from kg.store import Store
-
-from conftest import EXAMPLES
 
 distributed = pytest.importorskip("distributed", reason="Dask distributed is in the test extra")
 

@@ -8,18 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 
 from kg import derive
 from kg.derive import GraphStore
 from kg.endpoint import RemoteStore
 from kg.export import export
-from kg.pipeline import article_graph, build
 from kg.model import Document
+from kg.pipeline import article_graph, build
 from kg.rdfmap import entities_graph
 from kg.sources import read_documents
 from kg.store import PENDING_FILE, Store
-
-from conftest import EXAMPLES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from corpus import write_corpus  # noqa: E402

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.query import named_query, named_queries, page, parameterise, select
 from kg.errors import QueryError
+from kg.query import named_queries, named_query, page, parameterise, select
 from kg.store import Store
 
 

@@ -12,16 +12,14 @@ import time
 import urllib.parse
 import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLES
 
 from kg.cli import main
 from kg.endpoint import RemoteStore
 from kg.pipeline import build
-
-from conftest import EXAMPLES
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")
