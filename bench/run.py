@@ -9,8 +9,8 @@ fresh process so that its peak memory is its own:
   produced into a fresh on-disk store (Oxigraph's bulk loader), in one process;
 - ``upkeep``: add one new article to the built store, then remove it (in process, and ``kg build`` as a
   command, start-up included);
-- ``queries``: every named query with ``--param`` (median of 5, in process), and the first page of
-  each full listing (``--limit 50``).
+- ``queries``: every named query with ``--param`` (median of up to 5 runs, fewer past 3 s, in
+  process), and the first page of each full listing (``--limit 50``) up to 10 k articles.
 
 Results go to ``bench/out/results.json``.
 """
@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 
 SIZES = [int(s) for s in os.environ.get("KG_BENCH_SIZES", "1000,10000,100000").split(",")]
 LISTINGS = ("entities", "evidence", "posts", "troops-by-country", "who-commands")
+LISTING_LIMIT = 10_000  # above it, the first page of a sorted full listing still sorts everything: not run
 
 
 def _peak_mb(who: int) -> int:
@@ -88,6 +89,10 @@ def step_upkeep(folder: Path) -> dict[str, Any]:
     record["text"] = record["text"].replace("spoke to reporters", "briefed reporters")
     one = folder / "one.jsonl"
     one.write_text(json.dumps(record) + "\n")
+    from kg.model import Document
+    from kg.pipeline import article_graph
+
+    article_graph(Document(id="warm-up", text="Gen. Mark Milley spoke."), "http://x/")  # start-up: word lists
     with Store(folder / "store") as store:
         started = time.perf_counter()
         build([one], store, workers=1)
@@ -120,14 +125,14 @@ def step_queries(folder: Path) -> dict[str, Any]:
     with Store(folder / "store", read_only=True) as store:
         for name, sparql in named_queries().items():
             bindings = subject.get(name)
-            runs = []
-            for _ in range(5):
+            runs: list[float] = []
+            while len(runs) < 5 and sum(runs) < 3.0:  # a slow query is timed fewer times
                 started = time.perf_counter()
                 select(store, sparql, bindings=bindings)
                 runs.append(time.perf_counter() - started)
             label = f"{name} --param " + " ".join(f"{k}=..." for k in sorted(bindings or {}))
             latencies[label] = statistics.median(runs)
-        for name in LISTINGS:
+        for name in LISTINGS if len(store.document_hashes()) <= LISTING_LIMIT else ():
             started = time.perf_counter()
             select(store, page(named_queries()[name], 50, 0))
             latencies[f"{name} --limit 50"] = time.perf_counter() - started

@@ -7,6 +7,7 @@ exit 2 (click). Nothing here does work the library does not expose.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import webbrowser
 from collections.abc import Callable
@@ -92,7 +93,8 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int | None,
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
     from kg.pipeline import ProgressPrinter, build as build_graph
 
-    printer = None if quiet else ProgressPrinter(sys.stderr)
+    interval = float(os.environ.get("KG_PROGRESS_INTERVAL", "5"))
+    printer = None if quiet else ProgressPrinter(sys.stderr, interval=interval)
     with _open(store_path, write=True, base=base) as store:
         try:
             report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner, parse=parse,

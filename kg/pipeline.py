@@ -101,32 +101,34 @@ class Progress:
 
 
 class ProgressPrinter:
-    """Progress on a stream: rewritten in place on a terminal, else one log line every ``interval``
-    seconds (and a last one at the end)."""
+    """Progress on a stream: rewritten in place on a terminal; otherwise a log line every ``interval``
+    seconds of a build, and a last one at the end if any was written (a short build says nothing)."""
 
     def __init__(self, stream: IO[str] | None = None, *, interval: float = 5.0, tty: bool | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
         self.interval = interval if not self.tty else 0.2
-        self._last = 0.0
-        self._shown = False
+        self._last = 0.0  # build time of the last line written
+        self._shown: tuple[int, int | None] | None = None
 
     def __call__(self, progress: Progress) -> None:
-        now = time.monotonic()
         final = progress.total is not None and progress.done >= progress.total
-        if not final and (now - self._last < self.interval or progress.done == 0):
+        if (progress.done, progress.total) == self._shown:
             return
-        self._last = now
+        due = progress.elapsed - self._last >= self.interval and progress.done > 0
+        if not due and not (final and (self.tty or self._shown is not None)):
+            return
+        self._last = progress.elapsed
+        self._shown = (progress.done, progress.total)
         if self.tty:
             self.stream.write("\r\x1b[K" + progress.line())
         else:
             self.stream.write(f"kg build: {progress.line()}\n")
-        self._shown = True
         self.stream.flush()
 
     def finish(self) -> None:
         """End the line on a terminal."""
-        if self.tty and self._shown:
+        if self.tty and self._shown is not None:
             self.stream.write("\n")
             self.stream.flush()
 

@@ -154,14 +154,20 @@ def test_store_build_progress_lines_and_quiet(tmp_path):
     records = [{"id": f"p{i}", "text": f"Gen. Mark Milley spoke on day {i}. About {i + 2},000 US troops are in Iraq."}
                for i in range(30)]
     articles = write_jsonl(tmp_path / "a.jsonl", records)
+    import os
+
+    short = subprocess.run([sys.executable, "-m", "kg", "build", str(articles), "--store", str(tmp_path / "s0")],
+                           capture_output=True, text=True, timeout=120)
+    assert short.returncode == 0 and short.stderr == "", short.stderr  # a short build says nothing
+    environment = dict(os.environ, KG_PROGRESS_INTERVAL="0")  # as if each batch took longer than a log period
     loud = subprocess.run([sys.executable, "-m", "kg", "build", str(articles), "--store", str(tmp_path / "s1")],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=environment)
     assert loud.returncode == 0, loud.stderr
-    # not a terminal: log lines, the last one with the count and the rate
-    assert "kg build: 30/30 articles (100%)" in loud.stderr and "articles/s" in loud.stderr
+    # not a terminal: log lines, the last one with the count and the rate, once
+    assert loud.stderr.count("kg build: 30/30 articles (100%)") == 1 and "articles/s" in loud.stderr
     assert "30 added" in loud.stdout
     quiet = subprocess.run([sys.executable, "-m", "kg", "build", str(articles), "--store", str(tmp_path / "s2"),
-                            "--quiet"], capture_output=True, text=True, timeout=120)
+                            "--quiet"], capture_output=True, text=True, timeout=120, env=environment)
     assert quiet.returncode == 0 and quiet.stderr == "" and "30 added" in quiet.stdout
 
 
@@ -170,3 +176,21 @@ def test_store_progress_line_has_rate_and_eta():
 
     line = Progress(done=1200, total=10000, written=1200, quads=148800, elapsed=5.0).line()
     assert line == "1,200/10,000 articles (12%), 240 articles/s, 148,800 quads, ETA 0:37"
+
+
+def test_store_progress_printer_log_lines_every_interval():
+    import io
+
+    from kg.pipeline import Progress, ProgressPrinter
+
+    out = io.StringIO()
+    printer = ProgressPrinter(out, interval=5.0, tty=False)
+    for done, elapsed in ((400, 2.0), (800, 5.5), (1200, 7.0), (1600, 11.0), (2000, 12.0), (2000, 12.1)):
+        printer(Progress(done, 2000, done, done * 120, elapsed))
+    lines = out.getvalue().splitlines()
+    assert [line.split("/")[0] for line in lines] == ["kg build: 800", "kg build: 1,600", "kg build: 2,000"]
+    terminal = io.StringIO()
+    live = ProgressPrinter(terminal, tty=True)
+    live(Progress(10, 10, 10, 1200, 0.1))
+    live.finish()
+    assert terminal.getvalue().startswith("\r") and terminal.getvalue().endswith("(100%), 100 articles/s, 1,200 quads\n")
