@@ -41,7 +41,8 @@ def _store_option(function: F) -> F:
         return function(*args, **kwargs)
 
     wrapper = click.option("--graph-store", "graph_store", metavar="URL", envvar="KG_GRAPH_STORE",
-                           help="Graph Store Protocol URL of the remote store [default: the endpoint's /store].")(wrapper)
+                           help="Graph Store Protocol URL of the remote store "
+                                "[default: the endpoint's /store].")(wrapper)
     wrapper = click.option("--endpoint", "endpoint", metavar="URL", envvar="KG_ENDPOINT",
                            help="Use a remote SPARQL store (its query URL) instead of --store.")(wrapper)
     return click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
@@ -222,7 +223,8 @@ def view(store_path: Path | None, focus: str | None, hops: int, construct_file: 
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf"]),
               required=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write [default: stdout].")
 @_errors
 def export(store_path: Path | None, fmt: str, output: Path | None) -> None:
     """Export the graph (RDF formats keep the evidence; graphml/gexf are for Gephi)."""
@@ -270,7 +272,8 @@ def evaluate(gold: Path, store_path: Path | None, details: bool, fmt: str) -> No
     """Score the store against a GOLD annotation file: precision, recall and F1 per kind."""
     import json
 
-    from kg.evaluate import evaluate as score, format_scores
+    from kg.evaluate import evaluate as score
+    from kg.evaluate import format_scores
 
     with _open(store_path) as store:
         scores = score(store, gold)

@@ -40,11 +40,11 @@ def export(store: Any, fmt: str, output: BinaryIO | str | Path) -> None:
     if fmt == "nq":
         data = "".join(sorted(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" for q in quads)).encode()
     elif rdf_format.supports_datasets:
-        data = serialize(quads, format=rdf_format, prefixes=PREFIXES if fmt == "trig" else None) \
-            if fmt == "trig" else serialize(quads, format=rdf_format)
+        data = serialize(quads, format=rdf_format, prefixes=PREFIXES if fmt == "trig" else None) or b""
     else:
         triples = sorted({q.triple for q in quads}, key=str)
-        data = serialize(triples, format=rdf_format, prefixes=PREFIXES) if fmt == "ttl" else serialize(triples, format=rdf_format)
+        prefixes = PREFIXES if fmt == "ttl" else None
+        data = serialize(triples, format=rdf_format, prefixes=prefixes) or b""
     if isinstance(output, (str, Path)):
         Path(output).write_bytes(data)
     else:

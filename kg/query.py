@@ -18,8 +18,17 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
-                        QueryTriples, RdfFormat, serialize)
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    serialize,
+)
 
 from kg.errors import QueryError
 from kg.ontology import PREFIXES
@@ -73,7 +82,7 @@ class Table:
 
 def to_table(result: Any) -> Table:
     """Turn pyoxigraph solutions (or a boolean) into a :class:`Table` of display strings."""
-    if isinstance(result, QueryBoolean) or isinstance(result, bool):
+    if isinstance(result, (QueryBoolean, bool)):
         return Table(["result"], [["true" if bool(result) else "false"]])
     if isinstance(result, QueryTriples):
         return Table(["subject", "predicate", "object"],
@@ -115,16 +124,20 @@ def format_result(result: Any, fmt: str) -> str:
             raise QueryError(f"format {fmt!r} is for SELECT/ASK results", hint="use ttl, nt or jsonld for CONSTRUCT")
         rdf_format = _RDF_FORMATS.get(fmt, RdfFormat.N_TRIPLES)
         if rdf_format == RdfFormat.TURTLE:
-            return serialize(list(result), format=rdf_format, prefixes=PREFIXES).decode("utf-8")
-        return result.serialize(format=rdf_format).decode("utf-8")
+            return _text(serialize(list(result), format=rdf_format, prefixes=PREFIXES))
+        return _text(result.serialize(format=rdf_format))
     if fmt not in SELECT_FORMATS:
         raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results", hint="use table, csv, tsv, json or xml")
     if fmt == "table":
         return render_table(to_table(result))
     if isinstance(result, QueryBoolean):
-        return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+        return _text(result.serialize(format=_RESULT_FORMATS[fmt]))
     assert isinstance(result, QuerySolutions)
-    return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+    return _text(result.serialize(format=_RESULT_FORMATS[fmt]))
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8")
 
 
 def render_table(table: Table, max_width: int = 60) -> str:
@@ -218,14 +231,48 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
 def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
     """Run a named query (``kg query --name``). ``chain-of-command`` with a ``date`` parameter walks
     the dated reporting lines of ``reporting-lines-on-date`` up from the person
-    (:func:`kg.analysis.chain_of_command`): SPARQL paths cannot follow only the lines valid on a date.
+    (:func:`chain_of_command`): SPARQL paths cannot follow only the lines valid on a date.
     """
     if name == "chain-of-command" and bindings and "date" in bindings:
-        from kg.analysis import chain_of_command
-
         table = chain_of_command(store, bindings.get("name", ""), bindings["date"])
         return format_result(_as_solutions(table), fmt)
     return run_query(store, named_query(name), fmt=fmt, bindings=bindings)
+
+
+def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
+    """Everyone above a person on a date (today without one), from the dated evidence.
+
+    Walks the one-step lines of the named query ``reporting-lines-on-date`` upwards, one query per
+    level for the people reached so far: a stated reporting line counts while no later statement
+    says it ended, a unit's head reports to the head of the unit above it as they were on that date.
+
+    Returns:
+        Rows of (person, level, superior, since, via), nearest superiors first.
+    """
+    steps = named_query("reporting-lines-on-date")
+    bindings = {"date": on} if on else None
+    rows: list[list[str | None]] = []
+    for start in sorted(find_entities(store, name)):
+        seen = {start}
+        frontier = [start]
+        first_label: str | None = None
+        level = 0
+        while frontier:
+            level += 1
+            values = " ".join(f"<{iri}>" for iri in sorted(frontier))
+            found = select(store, steps.replace("#@name ?p", f"VALUES ?p {{ {values} }}"), bindings=bindings)
+            frontier = []
+            for row in sorted(found.as_dicts(), key=lambda r: (r["superior"] or "", r["since"] or "", r["via"] or "")):
+                person, superior, iri = row["person"], row["superior"], row["s"] or ""
+                if level == 1:
+                    first_label = first_label or person
+                if iri in seen:
+                    continue
+                seen.add(iri)
+                frontier.append(iri)
+                via = row["via"] if level == 1 else f"{row['via']} (above {person})"
+                rows.append([first_label or person, str(level), superior, row["since"], via])
+    return Table(["person", "level", "superior", "since", "via"], rows)
 
 
 def _as_solutions(table: Table) -> Any:

@@ -126,7 +126,8 @@ def _evidence(store: Any) -> dict[tuple[str, str, str], list[dict[str, str]]]:
 
 def _edges(store: Any, wanted: set[str]) -> list[dict[str, Any]]:
     evidence = _evidence(store)
-    predicates = {k: PREFIXES["org"] + k for k in ("headOf", "reportsTo", "subOrganizationOf", "holds", "postIn", "memberOf")}
+    kinds = ("headOf", "reportsTo", "subOrganizationOf", "holds", "postIn", "memberOf")
+    predicates = {k: PREFIXES["org"] + k for k in kinds}
     edges: list[dict[str, Any]] = []
     chosen = [p for k, p in predicates.items() if k in wanted]
     if chosen:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.view import save_html, to_view
-
 from conftest import HOSTILE_TITLE
+from kg.view import save_html, to_view
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-
 from conftest import EXAMPLES
+from kg.cli import main
 
 
 @pytest.fixture(scope="module")

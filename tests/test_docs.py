@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kg.cli import main
-
 from conftest import ROOT
+from kg.cli import main
 
 
 def test_docs_every_command_is_in_the_readme():

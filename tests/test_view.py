@@ -7,10 +7,10 @@ import re
 import networkx as nx
 import pytest
 
+from conftest import HOSTILE_TITLE
 from kg.errors import KgError
 from kg.view import render_html, to_networkx, to_view
 
-from conftest import HOSTILE_TITLE
 
 def test_view_dict_has_nodes_edges_and_evidence(examples_store):
     view = to_view(examples_store)
