@@ -1,6 +1,6 @@
 """Evaluation: precision, recall and F1 of a store's facts against a gold annotation file.
 
-The gold format is DESIGN.md section 7 (``../shared/dev/seed-gold.json`` is an example): ``aliases``
+The gold format (README, "Gold files"; ``examples/gold.json`` is an example): ``aliases``
 (canonical name -> other names), ``persons``, pairs for ``headOf``, ``reportsTo`` and ``partOf``,
 ``[sender, host, count]`` for ``troops``, ``[person, [[keyword, ...], ...]]`` for ``posts`` (a keyword
 may be ``a|b``), and ``*_optional`` lists that count neither for nor against. A predicted entity
@@ -21,6 +21,7 @@ from kg.extract.text import normalise_name
 from kg.rdfmap import document_iri
 
 KINDS = ("persons", "posts", "headOf", "reportsTo", "partOf", "troops")
+_GOLD_HINT = "see the README section Gold files; examples/gold.json is one"
 
 
 @dataclass
@@ -71,7 +72,10 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise GoldError(f"malformed JSON: {error.msg}", source=str(path), line=error.lineno) from None
     if not isinstance(gold, dict):
-        raise GoldError("a gold file is a JSON object", source=str(path), hint="see DESIGN.md section 7")
+        raise GoldError("a gold file is a JSON object", source=str(path), hint=_GOLD_HINT)
+    if not any(key in gold for key in KINDS):
+        raise GoldError("no annotations: none of " + ", ".join(KINDS) + " is given", source=str(path),
+                        hint=_GOLD_HINT)
     for key in ("persons", "headOf", "reportsTo", "partOf", "troops", "posts"):
         if key in gold and not isinstance(gold[key], list):
             raise GoldError(f'"{key}" must be a list', source=str(path))

@@ -11,6 +11,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from kg.errors import KgError
 from kg.ontology import PREFIXES
+from kg.storedir import output_file
 
 RDF_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "nq": RdfFormat.N_QUADS,
                "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD}
@@ -27,6 +28,8 @@ def export(store: Any, fmt: str, output: BinaryIO | str | Path) -> None:
     Raises:
         KgError: an unknown format.
     """
+    if isinstance(output, (str, Path)):
+        output = output_file(output)  # before the work: a missing folder is not created
     if fmt in NETWORK_FORMATS:
         from kg.view import to_networkx
         graph = to_networkx(store)

@@ -1,6 +1,6 @@
 """Mapping to RDF: a resolved article becomes the quads of its own named graph.
 
-Layout (DESIGN.md section 4): the article's IRI names its graph and is described in it; every entity
+Layout (README, "The graph"): the article's IRI names its graph and is described in it; every entity
 it mentions is typed there with the aliases it was seen under; every relation gets an assertion node
 (the evidence) and, when asserted as a present fact, the plain triple too. Canonical labels are not
 written here: they depend on every article, so :mod:`kg.store` derives them into the entities graph.

@@ -27,6 +27,7 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDFS, SKOS, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
 from kg.resolve import choose_label
+from kg.storedir import prepare_store_folder
 
 DEFAULT_STORE = "kg-store"
 LOCK_FILE = "kg.lock"
@@ -62,7 +63,7 @@ class Store:
         if self.path is not None:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
-            self.path.mkdir(parents=True, exist_ok=True)
+            prepare_store_folder(self.path, write=not read_only)  # never among a user's own files
             self._lock = take_lock(self.path, shared=read_only)
         try:
             if self.path is None:

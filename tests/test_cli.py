@@ -121,4 +121,4 @@ def test_cli_remove(tmp_path):
     result = runner.invoke(main, ["remove", "nato-cavoli-2022-07-01", "--store", store], catch_exceptions=False)
     assert result.exit_code == 0 and "1 removed" in result.output
     again = runner.invoke(main, ["remove", "nato-cavoli-2022-07-01", "--store", store])
-    assert again.exit_code == 1 and "no article with id nato-cavoli-2022-07-01" in again.output
+    assert again.exit_code == 1 and "not in the store: nato-cavoli-2022-07-01; nothing removed" in again.stderr
