@@ -48,7 +48,7 @@ def named_queries() -> dict[str, str]:
     """Every named query: name -> its SPARQL text.
 
     >>> sorted(named_queries())[:3]
-    ['chain-of-command', 'commander-on-date', 'entities']
+    ['articles', 'chain-of-command', 'commander-on-date']
     """
     folder = resources.files("kg").joinpath("queries")
     return {entry.name[:-3]: entry.read_text(encoding="utf-8")
