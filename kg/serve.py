@@ -119,7 +119,7 @@ class Server:
         """
         check_host(self.host, public=self.public)
         if not is_kg_store(self.store_path):
-            raise StoreError("no kg store here", source=str(self.store_path),
+            raise StoreError("no store here", source=str(self.store_path),
                              hint="run `kg build` first or pass --store")
         program = oxigraph_server()
         check_port(self.host, self.port)
