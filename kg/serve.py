@@ -18,6 +18,7 @@ import ipaddress
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -156,7 +157,8 @@ class Server:
         return StoreError(f"the Oxigraph server stopped: {text[:200] or 'no message'}", source=str(self.store_path))
 
     def wait(self) -> None:
-        """Block until Ctrl-C or SIGTERM, then stop the server.
+        """Block until Ctrl-C (KeyboardInterrupt), then stop the server; :func:`serve` turns SIGTERM
+        into the same.
 
         Raises:
             StoreError: the server stopped by itself.
@@ -164,23 +166,17 @@ class Server:
         process = self._process
         if process is None:
             raise StoreError("the server is not running", source=self.url)
-        stopping: list[int] = []
-
-        def stop_requested(number: int, _frame: FrameType | None) -> None:
-            stopping.append(number)
-
-        previous = {sig: signal.signal(sig, stop_requested) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            while not stopping:
+            while True:
                 try:
-                    process.wait(timeout=0.2)
+                    process.wait(timeout=0.5)
                 except subprocess.TimeoutExpired:
                     continue
                 raise self._failed()
+        except KeyboardInterrupt:
+            pass
         finally:
             self.stop()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
     def stop(self) -> None:
         """Stop the server (if it runs) and release the store."""
@@ -222,14 +218,21 @@ def serve(store_path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAUL
             whenever the failure is known by then.
     """
     server = Server(store_path, host=host, port=port, allow_update=allow_update, public=public)
+    # SIGTERM is a requested stop as Ctrl-C is, from the moment kg starts the server
+    previous = signal.signal(signal.SIGTERM, _interrupt) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         server.start()
-    except KeyboardInterrupt:  # Ctrl-C while starting: a requested stop
-        server.stop()
-        return
-    try:
         if ready is not None:
             ready(server)
         server.wait()
-    except KeyboardInterrupt:  # Ctrl-C before wait() took over the signal
+    except KeyboardInterrupt:  # before wait() was reached
+        pass
+    finally:
         server.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_number: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
