@@ -399,22 +399,13 @@ def hierarchy_layout(view: dict[str, Any], dx: float = 220.0, dy: float = 150.0)
     row_width = dx * max(6.0, 1.8 * math.sqrt(below.number_of_nodes()))
     for members in components:
         part = below.subgraph(members)
-        level: dict[str, int] = {}
-        roots = sorted((n for n in members if part.in_degree(n) == 0), key=lambda n: (labels[n], n)) or [members[0]]
-        # breadth-first from the roots; a cycle (sources disagree) is cut where it is met
-        frontier = list(roots)
-        for node in frontier:
-            level[node] = 0
-        while frontier:
-            following = []
-            for node in frontier:
-                for child in sorted(part.successors(node)):
-                    if child not in level:
-                        level[child] = level[node] + 1
-                        following.append(child)
-            frontier = following
-        for node in members:
-            level.setdefault(node, 0)
+        # longest-path layering: each node one row below its lowest superior; a cycle (the sources
+        # disagree) is one strongly connected group and shares a row
+        groups = nx.condensation(part)
+        depth_of: dict[int, int] = {}
+        for group in nx.topological_sort(groups):
+            depth_of[group] = max((depth_of[g] + 1 for g in groups.predecessors(group)), default=0)
+        level = {node: depth_of[groups.graph["mapping"][node]] for node in members}
         rows: dict[int, list[str]] = {}
         for node in members:
             rows.setdefault(level[node], []).append(node)
@@ -540,7 +531,7 @@ def _header(view: dict[str, Any]) -> str:
   #kg-details .kg-tip {{ max-width: none; }}
   #kg-details-close {{ float: right; border: none; background: none; font-size: 16px; cursor: pointer; }}
   #kg-chart {{ display: none; padding: 12px 16px; }}
-  #kg-chart svg {{ max-width: 100%; height: auto; }}
+  #kg-chart svg {{ width: 100%; max-width: 1200px; height: auto; }}
 </style>
 <div id="kg-bar">
   <h1 id="kg-title">{html.escape(view['title'])}</h1>
@@ -656,7 +647,14 @@ _SCRIPT = """<script type="text/javascript">
     network.setOptions({nodes: {font: {size: size}}, edges: {font: {size: edgeSize}}});
     document.body.setAttribute("data-kg-label-size", String(size));
   }
-  network.on("zoom", function () { if (!large) window.requestAnimationFrame(scaleLabels); });
+  // after every frame, not only on the zoom event: fit(), moveTo() and focus zoom without one
+  var lastScale = 0;
+  network.on("afterDrawing", function () {
+    var scale = network.getScale();
+    if (large || Math.abs(scale - lastScale) <= 0.01 * scale) return;
+    lastScale = scale;
+    window.requestAnimationFrame(scaleLabels);
+  });
   // Physics stops once the layout has settled, so thousands of nodes do not keep the page busy.
   // Small graphs can settle before this script runs: check the engine's flag as well as the events.
   window.kgStabilized = false;
