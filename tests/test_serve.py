@@ -119,3 +119,15 @@ def test_serve_public_host_needs_public(store):
                                        "--port", str(free_port())])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: 192.0.2.1:") and "cannot listen there" in result.stderr
+
+
+def test_serve_the_oxigraph_server_is_a_core_dependency():
+    import configparser
+
+    from conftest import ROOT
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    required = config["options"]["install_requires"].split()
+    assert any(r.startswith("oxigraph") for r in required)
+    assert "server" not in config["options.extras_require"]
