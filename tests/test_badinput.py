@@ -166,3 +166,24 @@ def test_badinput_build_summary_counts_what_kg_stats_counts(tmp_path):
     stats = CliRunner().invoke(main, ["stats", "--store", str(store)], catch_exceptions=False)
     assertions = int(next(line.split()[-1] for line in stats.stdout.splitlines() if line.startswith("assertions")))
     assert f"; {assertions} relations," in built.stdout, (built.stdout, assertions)
+
+
+def test_badinput_a_store_made_before_the_marker_is_still_a_store(tmp_path):
+    from kg.errors import StoreError
+    from kg.store import Store
+    from kg.storedir import MARKER, is_kg_store
+
+    path = tmp_path / "old"
+    Store(path).close()
+    (path / MARKER).unlink()  # as every store was before the marker
+    assert is_kg_store(path)
+    Store(path, read_only=True).close()
+    assert not (path / MARKER).exists()  # readers change nothing
+    Store(path).close()
+    assert (path / MARKER).is_file()  # the next write marks it
+    lookalike = tmp_path / "lookalike"
+    lookalike.mkdir()
+    (lookalike / "CURRENT").write_text("someone else's database\n")
+    with pytest.raises(StoreError, match="not a kg store, and not empty"):
+        Store(lookalike)
+    assert sorted(p.name for p in lookalike.iterdir()) == ["CURRENT"]
