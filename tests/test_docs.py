@@ -5,8 +5,8 @@ needs (the Makefile, the package metadata, examples/, and the already-made ``.ve
 README's ``console`` blocks run one after another in one bash session (so ``. .venv/bin/activate``
 holds for the rest), starting with the Quick start's ``make demo``. Each ``$ command``'s output is
 compared with the lines under it; ``...`` alone on a line stands for any lines, and within a line
-for any text. Two liberties, both about the shared test machine rather than the README: port 7878
-becomes a free port, and after a ``kg serve ... &`` line the script waits until the server answers.
+for any text. Two liberties, both about the shared test machine rather than the README: ports 7878
+and 7879 become free ports, and after a server's ``... &`` line the script waits until it answers.
 The ``python`` block then runs in the same folder, and the ``sparql`` block through ``kg query`` and
 at a real ``kg serve`` endpoint.
 """
@@ -81,15 +81,17 @@ def clean_env() -> dict[str, str]:
 
 @pytest.mark.slow
 def test_docs_readme_runs_verbatim(clone: Path):
-    port = str(free_port())
+    ports = {"7878": str(free_port()), "7879": str(free_port())}
     script = ["set -u"]
     steps = [(command, expected) for block in blocks("console") for command, expected in commands(block)]
     assert steps[0][0] == "make demo", "the README's first command is the Quick start's"
     for index, (command, _expected) in enumerate(steps):
-        command = command.replace("7878", port)
+        for readme_port, port in ports.items():
+            command = command.replace(readme_port, port)
         script.append(f"echo '@@{index}'")
         script.append(command)
-        if command.startswith("kg serve") and command.endswith("&"):
+        if command.endswith("&"):  # a server: wait until it answers
+            port = next((p for p in ports.values() if p in command), ports["7878"])
             script.append(f"for i in $(seq 200); do curl -s -o /dev/null 'http://127.0.0.1:{port}/query?query=ASK%7B%7D'"
                           " && break; sleep 0.1; done")
     script.append(f"echo '@@{len(steps)}'")
@@ -100,6 +102,8 @@ def test_docs_readme_runs_verbatim(clone: Path):
     assert len(steps) in outputs, result.stdout[-3000:]
     for index, (command, expected) in enumerate(steps):
         actual = outputs.get(index, "")
+        for readme_port, port in ports.items():
+            expected = expected.replace(readme_port, port)
         if expected:
             assert matches(expected, actual), f"$ {command}\n--- README says:\n{expected}--- it printed:\n{actual}"
     # stderr: only kg serve's banner and kg export's "-> FILE" (progress is quiet off a terminal)
