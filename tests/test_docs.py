@@ -106,9 +106,9 @@ def test_docs_readme_runs_verbatim(clone: Path):
             expected = expected.replace(readme_port, port)
         if expected:
             assert matches(expected, actual), f"$ {command}\n--- README says:\n{expected}--- it printed:\n{actual}"
-    # stderr: only kg serve's banner and kg export's "-> FILE" (progress is quiet off a terminal)
+    # stderr: only the servers' banners and kg export's "-> FILE" (progress is quiet off a terminal)
     noise = [line for line in result.stderr.splitlines()
-             if not line.startswith(("SPARQL endpoint (read-only)", "-> out/"))]
+             if not line.startswith(("SPARQL endpoint (read-only)", "Listening for requests at", "-> out/"))]
     assert noise == [], result.stderr[-3000:]
     # what the Quick start promises it leaves behind
     assert (clone / "kg-store" / "kg-store.txt").is_file()
