@@ -18,6 +18,7 @@ import ipaddress
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -131,7 +132,7 @@ class Server:
                    str(self.store_path), "--bind", f"{self.url.split('//', 1)[1]}", "--union-default-graph"]
         # its own session: the terminal's Ctrl-C goes to kg, which then stops the server cleanly
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         start_new_session=True)
+                                         start_new_session=True, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -232,6 +233,16 @@ def serve(store_path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAUL
         server.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it starts: on Linux, stop when kg dies, even by SIGKILL, so no
+    server is left holding the port (elsewhere kg's own stop() is all there is)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _interrupt(_number: int, _frame: FrameType | None) -> None:

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -131,3 +132,20 @@ def test_serve_the_oxigraph_server_is_a_core_dependency():
     required = config["options"]["install_requires"].split()
     assert any(r.startswith("oxigraph") for r in required)
     assert "server" not in config["options.extras_require"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_serve_no_server_outlives_a_killed_kg(store):
+    port = free_port()
+    process = start(store, port)
+    assert process.stderr is not None and process.stderr.readline().startswith("SPARQL endpoint")
+    process.kill()  # SIGKILL: kg cannot stop the server itself
+    process.wait(timeout=10)
+    for _ in range(100):
+        try:
+            ask(port, "ASK {}")
+        except OSError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the Oxigraph server still answers after kg was killed")
