@@ -134,9 +134,12 @@ def main() -> None:
     explore it as a network.
 
     \b
-    kg build examples/            build ./kg-store from a folder of articles
-    kg query --name who-commands  run a named query
-    kg view -o graph.html         write the interactive network view
+    kg build examples/               build ./kg-store from a folder of articles
+    kg query --name who-commands     run a named query (kg query --list shows them all)
+    kg view -o graph.html            write the interactive network view
+    kg view --layout hierarchy       ... or the chain of command as an org chart
+    kg chart troops -o troops.svg    troop counts over time
+    kg serve                         a SPARQL endpoint on 127.0.0.1:7878
     """
 
 
