@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg.extract import extract, load_ner
+from kg.extract import MAX_CHARS, extract, load_ner, too_large
 from kg.extract.parse import load_parser, parse_relations
 from kg.model import Document
 from kg.ontology import KGO, RDF
@@ -36,6 +36,7 @@ class BuildReport:
     quads: int = 0
     relations: int = 0
     rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
+    skipped: list[str] = field(default_factory=list)  # articles not read (too large), with why
 
     @property
     def articles(self) -> int:
@@ -43,7 +44,8 @@ class BuildReport:
 
     def summary(self) -> str:
         rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
-        return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged{skipped}; "
                 f"{self.relations} relations{rejected}, {self.quads} quads written")
 
 
@@ -126,6 +128,9 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     todo: list[Document] = []
     for doc_id in sorted(documents):
         document = documents[doc_id]
+        if len(document.text) > MAX_CHARS:  # refused before any work; what is stored under its id stays
+            report.skipped.append(str(too_large(document, MAX_CHARS)))
+            continue
         if stored.get(doc_id) == text_hash(document.text):
             report.unchanged.append(doc_id)
         else:
