@@ -225,7 +225,7 @@ class RemoteStore:
         data, content_type = self._request("POST", self.query_url, body,
                                            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                                            error=QueryError)
-        if content_type.startswith("application/sparql-results+json") or content_type.startswith("application/json"):
+        if content_type.startswith(("application/sparql-results+json", "application/json")):
             return parse_query_results(data, format=QueryResultsFormat.JSON)
         if content_type.startswith("application/sparql-results+xml"):
             return parse_query_results(data, format=QueryResultsFormat.XML)

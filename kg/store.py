@@ -37,6 +37,7 @@ from kg.derive import ArticleGraph, QueryResult, Touched
 from kg.errors import QueryError, StoreError
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
+from kg.storedir import prepare_store_folder
 
 DEFAULT_STORE = "kg-store"
 LOCK_FILE = "kg.lock"
@@ -87,7 +88,7 @@ class Store:
         if self.path is not None:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
-            self.path.mkdir(parents=True, exist_ok=True)
+            prepare_store_folder(self.path, write=not read_only)  # never among a user's own files
             if not read_only:
                 self._writer = take_lock(self.path, shared=False, name=WRITER_LOCK_FILE)
             wait = float(os.environ.get("KG_LOCK_WAIT", READER_WAIT)) if read_only else 0.0
@@ -345,7 +346,7 @@ def take_lock(path: Path, *, shared: bool, wait: float = 0.0, name: str = LOCK_F
     writing is undefined behaviour in Oxigraph, so kg's readers and writers all go through this lock.
     ``wait`` is how many seconds to keep trying (a build holds the lock only while it commits a batch).
     """
-    handle = open(path / name, "a+b")
+    handle = open(path / name, "a+b")  # noqa: SIM115 (held until release_lock)
     deadline = time.monotonic() + wait
     waiting: Path | None = None
     try:

@@ -22,7 +22,7 @@ from kg.rdfmap import entities_graph
 from kg.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 pytestmark = pytest.mark.slow
 ENTITIES = str(entities_graph(DEFAULT_BASE))
