@@ -56,7 +56,8 @@ def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
 
 
 def step_floor(folder: Path) -> dict[str, Any]:
-    from pyoxigraph import RdfFormat, Store as OxStore
+    from pyoxigraph import RdfFormat
+    from pyoxigraph import Store as OxStore
 
     from kg.sources import read_documents
     from kg.store import Store
@@ -181,7 +182,8 @@ def show(r: dict[str, Any]) -> None:
           f"ratio {r['ratio']:.2f}", flush=True)
     print(f"         peak RSS {r['peak_rss_mb']} MB (writer) + {r['worker_peak_rss_mb']} MB (largest worker); "
           f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
-          f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), remove one {r['remove_one_s'] * 1000:.0f} ms")
+          f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), "
+          f"remove one {r['remove_one_s'] * 1000:.0f} ms")
     for name, ms in r["query_ms"].items():
         print(f"         {name:<52} {ms:>9.1f} ms")
 

@@ -19,9 +19,9 @@ sys.path.insert(0, str(HERE))
 
 
 def main(argv: list[str]) -> dict[str, float]:
+    from corpus import write_corpus
     from pyoxigraph import RdfFormat, serialize
 
-    from corpus import write_corpus
     from kg import derive
     from kg.derive import ArticleGraph
     from kg.extract import extract

@@ -172,7 +172,8 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int | None,
           quiet: bool, base: str, replace: bool, ner: str | None, parse: str | None) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
     .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
-    from kg.pipeline import ProgressPrinter, build as build_graph
+    from kg.pipeline import ProgressPrinter
+    from kg.pipeline import build as build_graph
 
     interval = float(os.environ.get("KG_PROGRESS_INTERVAL", "5"))
     printer = None if quiet else ProgressPrinter(sys.stderr, interval=interval)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol, Union, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
 
@@ -25,7 +25,7 @@ from kg.ontology import PREFIXES, RDFS, SKOS
 from kg.resolve import choose_label
 
 #: What a SPARQL query gives back, from either store.
-QueryResult = Union[QuerySolutions, QueryBoolean, QueryTriples]
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
 _RDF = PREFIXES["rdf"]
 _HOLDS = PREFIXES["org"] + "holds"

@@ -178,8 +178,9 @@ class RemoteStore:
         parallel: Graph Store requests in flight at once while a batch is written.
 
     Queries see the union of the named graphs only if the server is set up so (Oxigraph:
-    ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default). Each article's graph is written with
-    one HTTP PUT, so a remote build is idempotent per article but not one transaction.
+    ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default). Each
+    article's graph is written with one HTTP PUT, so a remote build is idempotent per article but not
+    one transaction.
     """
 
     def __init__(self, query_url: str, graph_store_url: str | None = None, *, base: str = DEFAULT_BASE,

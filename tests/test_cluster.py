@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from kg.cli import main
 from kg.export import export
 from kg.pipeline import build

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from kg import derive
 from kg.derive import GraphStore
 from kg.endpoint import RemoteStore
@@ -21,7 +21,7 @@ from kg.sources import read_documents
 from kg.store import PENDING_FILE, Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 
 def nq(store: Store) -> bytes:

@@ -140,7 +140,7 @@ def test_store_readers_get_in_between_batches_of_a_build(tmp_path):
                 counts.append((int(next(iter(rows))[0].value), alive))
             time.sleep(0.3)
     finally:
-        out, err = process.communicate(timeout=300)
+        _out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     seen_while_building = sorted({n for n, alive in counts if alive})
     assert len(seen_while_building) >= 2, counts  # articles arrived batch by batch, readers saw them

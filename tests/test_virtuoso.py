@@ -15,8 +15,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES
 
+from conftest import EXAMPLES
 from kg.cli import main
 from kg.endpoint import RemoteStore
 from kg.pipeline import build
