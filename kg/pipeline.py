@@ -17,9 +17,10 @@ from pyoxigraph import Quad
 
 from kg.extract import extract, load_ner
 from kg.model import Document
-from kg.rdfmap import document_quads, text_hash
+from kg.language import is_kept
+from kg.rdfmap import copy_quads, document_quads, text_hash
 from kg.resolve import resolve_entities
-from kg.sources import read_documents
+from kg.sources import ReadLog, ReadOptions, read_documents
 from kg.store import Store
 from kg.validate import check_relations
 
@@ -34,6 +35,9 @@ class BuildReport:
     quads: int = 0
     relations: int = 0
     rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
+    reading: ReadLog = field(default_factory=ReadLog)  # records and pages skipped while reading
+    languages: dict[str, int] = field(default_factory=dict)  # articles skipped, per language
+    duplicates: int = 0  # near copies linked to their original instead of extracted
 
     @property
     def articles(self) -> int:
@@ -41,8 +45,23 @@ class BuildReport:
 
     def summary(self) -> str:
         rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
-        return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
+        text = (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
                 f"{self.relations} relations{rejected}, {self.quads} quads written")
+        return text + self.input_summary()
+
+    def input_summary(self) -> str:
+        """What reading skipped or linked, as "; ..." clauses (empty when nothing was)."""
+        parts = []
+        if self.duplicates:
+            parts.append(f"{self.duplicates} near-duplicate{'s' * (self.duplicates != 1)} linked to their original")
+        if self.languages:
+            by_language = ", ".join(f"{code} {count}" for code, count in sorted(self.languages.items()))
+            parts.append(f"{sum(self.languages.values())} not in English skipped ({by_language})")
+        if self.reading.no_body:
+            parts.append(f"{self.reading.no_body} without article text skipped")
+        if self.reading.invalid:
+            parts.append(f"{len(self.reading.invalid)} invalid record{'s' * (len(self.reading.invalid) != 1)} skipped")
+        return "".join(f"; {part}" for part in parts)
 
 
 def document_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int]:
@@ -55,7 +74,13 @@ def document_graph(document: Document, base: str, ner: str | None = None) -> tup
 
 
 def checked_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
-    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections."""
+    """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections.
+
+    A near copy of another article (``duplicate_of``) is not extracted: its graph only describes it
+    and links it to the original, so evidence does not grow with copies.
+    """
+    if document.duplicate_of:
+        return document.id, copy_quads(document, base), 0, []
     model = load_ner(ner) if ner else None
     resolved, rejected = check_relations(resolve_entities(extract(document, ner=model)))
     quads = document_quads(resolved, base, ner=model.label if model else None)
@@ -67,7 +92,8 @@ def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int,
 
 
 def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, replace: bool = False,
-          ner: str | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+          ner: str | None = None, progress: Callable[[int, int], None] | None = None,
+          reading: ReadOptions | None = None, any_language: bool = False) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
@@ -79,6 +105,9 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
             add recall; the rules still decide every relation. Articles already stored with the
             same text are not extracted again (use ``replace`` to redo them with the model).
         progress: called with (articles done, articles to do) as extraction goes.
+        reading: how to read (skip malformed records, near-duplicate threshold); see
+            :class:`kg.sources.ReadOptions`.
+        any_language: keep articles not identified as English (they are skipped by default).
 
     Returns:
         A :class:`BuildReport`. An article already stored with the same text is left as it is; one
@@ -92,17 +121,20 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("About 5,000 US troops are in Iraq.")
     >>> build([folder], store).summary()
-    '1 added, 0 replaced, 0 unchanged; 1 relations, 33 quads written'
+    '1 added, 0 replaced, 0 unchanged; 1 relations, 34 quads written'
     """
     if ner:
         load_ner(ner)  # fail before reading anything; forked workers share the loaded model
     documents: dict[str, Document] = {}
-    for document in read_documents(inputs):
+    report = BuildReport()
+    for document in read_documents(inputs, options=reading, log=report.reading):
+        if not any_language and not is_kept(document.language):
+            report.languages[document.language] = report.languages.get(document.language, 0) + 1
+            continue
         previous = documents.get(document.id)
         # the same id twice in one build: keep one, chosen by content, not by input order
         if previous is None or text_hash(document.text) < text_hash(previous.text):
             documents[document.id] = document
-    report = BuildReport()
     stored = {} if replace else store.document_hashes()
     todo: list[Document] = []
     for doc_id in sorted(documents):
@@ -112,6 +144,7 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         else:
             (report.replaced if doc_id in stored else report.added).append(doc_id)
             todo.append(document)
+        report.duplicates += document.duplicate_of is not None
     jobs = [(document, store.base, ner) for document in todo]
     gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
 

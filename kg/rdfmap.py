@@ -74,15 +74,7 @@ def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None
     def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         quads.add(Quad(s, p, o, graph))
 
-    add(graph, RDF.type, KGO.Article)
-    add(graph, DCTERMS.identifier, Literal(doc.id))
-    add(graph, KGO.textHash, Literal(text_hash(doc.text)))
-    if doc.title:
-        add(graph, DCTERMS.title, Literal(doc.title))
-    if doc.published:
-        add(graph, DCTERMS.date, Literal(doc.published, datatype=XSD.date))
-    if doc.url:
-        add(graph, DCTERMS.source, NamedNode(doc.url) if _is_iri(doc.url) else Literal(doc.url))
+    _describe(doc, graph, add)
     agent = extractor_iri(base, ner)
     add(agent, RDF.type, KGO.Extractor)
     add(agent, RDF.type, PROV.SoftwareAgent)
@@ -122,6 +114,42 @@ def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None
     for relation, s, p, o in strongest.values():
         _assertion(relation, s, p, o, doc, graph, base, agent, add)
     return sorted(quads, key=str)
+
+
+def copy_quads(document: Document, base: str) -> list[Quad]:
+    """The graph of a near copy of another article: its own description, linked to the original
+    with ``dcterms:isVersionOf``, and nothing extracted from it (see :mod:`kg.dedup`).
+
+    >>> doc = Document(id="copy", text="Same story.", duplicate_of="first", url="https://example.org/b")
+    >>> [q.object.value for q in copy_quads(doc, "http://example.org/")
+    ...  if q.predicate.value.endswith("isVersionOf")]
+    ['http://example.org/doc/first']
+    """
+    graph = document_iri(base, document.id)
+    quads: set[Quad] = set()
+
+    def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        quads.add(Quad(s, p, o, graph))
+
+    _describe(document, graph, add)
+    if document.duplicate_of:
+        add(graph, DCTERMS.isVersionOf, document_iri(base, document.duplicate_of))
+    return sorted(quads, key=str)
+
+
+def _describe(doc: Document, graph: NamedNode, add) -> None:
+    """The article's own description: identifier, text hash, title, date, source URL, language."""
+    add(graph, RDF.type, KGO.Article)
+    add(graph, DCTERMS.identifier, Literal(doc.id))
+    add(graph, KGO.textHash, Literal(text_hash(doc.text)))
+    if doc.title:
+        add(graph, DCTERMS.title, Literal(doc.title))
+    if doc.published:
+        add(graph, DCTERMS.date, Literal(doc.published, datatype=XSD.date))
+    if doc.url:
+        add(graph, DCTERMS.source, NamedNode(doc.url) if _is_iri(doc.url) else Literal(doc.url))
+    if doc.language:
+        add(graph, DCTERMS.language, Literal(doc.language))
 
 
 def _relation_triples(relation: RelationMention, doc: Document, base: str, add):
