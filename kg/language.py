@@ -14,8 +14,9 @@ ENGLISH = "en"
 UNDETERMINED = "und"  # ISO 639-2: too little text to tell (a headline, a one-line record)
 # below this, langid's guesses on a few words are noise ("Gen. Mark Milley spoke." is not Pidgin)
 _CONFIDENT = 0.5
-# langid's features are byte n-grams: a few thousand characters decide as well as a whole article
-_SAMPLE = 4000
+# langid scores byte n-grams in a Python loop: the first 1,500 characters decide as well as a whole
+# article, at a fraction of the cost
+_SAMPLE = 1500
 
 
 @functools.lru_cache(maxsize=1)

@@ -54,6 +54,8 @@ def feed_entries(content: bytes) -> Iterator[Entry | str]:
         if not text:
             yield f"entry {number} ({title or 'untitled'}) has no text"
             continue
+        if title and not text.startswith(title):
+            text = f"{title}\n\n{text}"  # the headline first, as in a page or a .txt article
         link = entry.get("link") or None
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = time.strftime("%Y-%m-%d", stamp) if stamp else None
