@@ -35,6 +35,7 @@ test: $(BIN)/kg
 
 bench: $(BIN)/kg
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/warc.py
 
 clean:
 	rm -rf $(OUT) kg-store kg-view.html test-artifacts .pytest_cache

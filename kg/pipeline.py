@@ -16,8 +16,8 @@ from pathlib import Path
 from pyoxigraph import Quad
 
 from kg.extract import extract, load_ner
-from kg.model import Document
 from kg.language import is_kept
+from kg.model import Document
 from kg.rdfmap import copy_quads, document_quads, text_hash
 from kg.resolve import resolve_entities
 from kg.sources import ReadLog, ReadOptions, read_documents
@@ -129,7 +129,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     report = BuildReport()
     for document in read_documents(inputs, options=reading, log=report.reading):
         if not any_language and not is_kept(document.language):
-            report.languages[document.language] = report.languages.get(document.language, 0) + 1
+            language = document.language or ""
+            report.languages[language] = report.languages.get(language, 0) + 1
             continue
         previous = documents.get(document.id)
         # the same id twice in one build: keep one, chosen by content, not by input order

@@ -11,6 +11,7 @@ deterministic.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -137,7 +138,7 @@ def copy_quads(document: Document, base: str) -> list[Quad]:
     return sorted(quads, key=str)
 
 
-def _describe(doc: Document, graph: NamedNode, add) -> None:
+def _describe(doc: Document, graph: NamedNode, add: Callable[[NamedNode, NamedNode, NamedNode | Literal], None]) -> None:
     """The article's own description: identifier, text hash, title, date, source URL, language."""
     add(graph, RDF.type, KGO.Article)
     add(graph, DCTERMS.identifier, Literal(doc.id))

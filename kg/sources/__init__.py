@@ -67,7 +67,7 @@ class ReadLog:
             raise error
         self.invalid.append(error.message)
 
-    def warn(self, message: str) -> None:
+    def warning(self, message: str) -> None:
         """Note a problem that skips one page or value but is not the user's error."""
         self.warnings.append(" ".join(message.split()))
 
@@ -100,7 +100,7 @@ def read_documents(inputs: Iterable[str | Path], stdin: TextIO | None = None, *,
     if log is None:
         log = ReadLog()
     log.skip_invalid = options.skip_invalid
-    documents = (_finish(document, log) for document in _read_inputs(inputs, stdin, log))
+    documents: Iterator[Document] = (_finish(document, log) for document in _read_inputs(inputs, stdin, log))
     if options.dedup_threshold is not None:
         documents = NearDuplicates(options.dedup_threshold).mark(documents)
     yield from documents
@@ -129,7 +129,7 @@ def _finish(document: Document, log: ReadLog) -> Document:
     if url is not None:
         url = url.strip()
         if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
-            log.warn(f"{document.source or document.id}: URL {url[:80]!r} dropped: only http(s) URLs are stored")
+            log.warning(f"{document.source or document.id}: URL {url[:80]!r} dropped: only http(s) URLs are stored")
             url = None
     return replace(document, url=url, language=language_of(f"{document.title}\n{document.text}"))
 
@@ -264,7 +264,7 @@ def _read_html(data: bytes, path: Path, log: ReadLog) -> Document | None:
     page = extract_page(data)
     if page is None:
         log.no_body += 1
-        log.warn(f"{path}: no article text found in the page, skipped")
+        log.warning(f"{path}: no article text found in the page, skipped")
         return None
     return Document(id=_safe_id(path.stem), text=normalise_text(page.text), title=page.title,
                     published=page.published, url=page.url, source=str(path))
@@ -277,7 +277,7 @@ def _read_feed(data: bytes, path: Path, log: ReadLog) -> Iterator[Document]:
         for number, entry in enumerate(feed_entries(data), 1):
             if not isinstance(entry, Entry):
                 log.no_body += 1
-                log.warn(f"{path}: {entry}, skipped")
+                log.warning(f"{path}: {entry}, skipped")
                 continue
             yield Document(id=text_id(entry.key), text=normalise_text(entry.text), title=entry.title,
                            published=entry.published, url=entry.url, source=f"{path}#entry-{number}")
@@ -293,14 +293,14 @@ def _read_warc(path: Path, log: ReadLog) -> Iterator[Document]:
         for capture in captures(path):
             if isinstance(capture, Broken):
                 if capture.final:
-                    log.warn(f"{path}: record at offset {capture.offset} is truncated or corrupt "
+                    log.warning(f"{path}: record at offset {capture.offset} is truncated or corrupt "
                              f"({capture.reason}); the rest of the file is skipped")
                 else:
-                    log.warn(f"{path}: record at offset {capture.offset} skipped: {capture.reason}")
+                    log.warning(f"{path}: record at offset {capture.offset} skipped: {capture.reason}")
                 continue
             if capture.page is None:
                 log.no_body += 1
-                log.warn(f"{path}: record at offset {capture.offset} ({capture.uri[:100]}): "
+                log.warning(f"{path}: record at offset {capture.offset} ({capture.uri[:100]}): "
                          "no article text found in the page, skipped")
                 continue
             page = capture.page

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+import trafilatura.settings
 
 # An article body states something: a page whose "body" is a few words of menu is not one.
 _MIN_WORDS = 12
@@ -49,8 +50,8 @@ def extract_page(content: str | bytes, url: str | None = None) -> Page | None:
     result = trafilatura.bare_extraction(
         content, url=url, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, favor_precision=True, deduplicate=False)
-    if result is None:
-        return None
+    if not isinstance(result, trafilatura.settings.Document):
+        return None  # None: nothing found (a dict only comes back when asked for with as_dict)
     body = result.text or ""
     paragraphs = [" ".join(line.split()) for line in body.splitlines()]
     paragraphs = [p for p in paragraphs if p]
