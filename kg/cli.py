@@ -98,8 +98,8 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
           ner: str | None, skip_invalid: bool, any_language: bool, dedup_threshold: float | None,
           no_dedup: bool) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
-    .txt/.md/.html/.json/.jsonl, web archives .warc[.gz]/.arc[.gz], feeds .rss/.atom/.xml, or - for
-    JSONL on stdin) and load them into the store."""
+    .txt/.md/.html/.json/.jsonl, web archives .warc[.gz]/.arc[.gz], feeds .rss/.atom/.xml, http(s)
+    URLs of pages and feeds, or - for JSONL on stdin) and load them into the store."""
     from kg.dedup import DEFAULT_THRESHOLD
     from kg.pipeline import build as build_graph
     from kg.sources import ReadOptions

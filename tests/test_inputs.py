@@ -317,3 +317,86 @@ def test_inputs_only_http_urls_are_stored(tmp_path):
     assert sources == ["https://example.org/ok"]
     assert len(report.reading.warnings) == 4
     assert report.reading.warnings[0] == f"{path}:1: URL 'javascript:alert(1)' dropped: only http(s) URLs are stored"
+
+
+@pytest.fixture()
+def local_site():
+    """A web server on 127.0.0.1 serving our page and feed, and a few faults; yields (base URL, agents seen)."""
+    import threading
+    import time as clock
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    agents: list[str] = []
+    routes = {"/navy/sixth-fleet": ("text/html; charset=utf-8", (PAGES / "sixth-fleet-change-of-command.html").read_bytes()),
+              "/feed": ("application/rss+xml", (FEEDS / "ministry-news.rss").read_bytes()),
+              "/front": ("text/html", (PAGES / "section-front-page.html").read_bytes()),
+              "/logo.png": ("image/png", b"\x89PNG\r\n\x1a\n" + bytes(32))}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            agents.append(self.headers.get("User-Agent", ""))
+            if self.path == "/slow":
+                clock.sleep(1.5)
+            if self.path == "/elsewhere":
+                self.send_response(302)
+                self.send_header("Location", "ftp://files.example.org/page")
+                self.end_headers()
+                return
+            if self.path not in routes:
+                self.send_error(404, "Not Found")
+                return
+            kind, body = routes[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", agents
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_inputs_build_fetches_pages_and_feeds_from_urls(tmp_path, local_site):
+    base, agents = local_site
+    store = Store(tmp_path / "store")
+    report = build([f"{base}/navy/sixth-fleet", f"{base}/feed", f"{base}/front"], store)
+    assert len(report.added) == 3  # the page and the feed's two entries with text
+    assert report.reading.no_body == 2  # the section front and the empty feed entry
+    sources = {row[0] for row in values(store, "SELECT ?s WHERE { GRAPH ?g { ?g dcterms:source ?s } }")}
+    assert f"{base}/navy/sixth-fleet" in sources
+    assert "https://mod.example.gov/news/2024/05/chief-of-joint-operations" in sources
+    assert agents and all(agent.startswith("kg-news/") for agent in agents)
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/missing", "HTTP 404 Not Found"),
+    ("/logo.png", "neither a web page nor a feed (image/png)"),
+    ("/elsewhere", "redirected to a non-http(s) URL"),
+])
+def test_inputs_url_faults_are_one_line(tmp_path, local_site, path, message):
+    base, _ = local_site
+    result = CliRunner().invoke(main, ["build", base + path, "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"Error: {base}{path}: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_inputs_fetch_timeout_and_size_limit(local_site):
+    from kg.sources.fetch import FetchError, fetch
+
+    base, _ = local_site
+    with pytest.raises(FetchError, match="no answer within 0.3 s"):
+        fetch(base + "/slow", timeout=0.3)
+    with pytest.raises(FetchError, match="larger than"):
+        fetch(base + "/navy/sixth-fleet", max_bytes=1024 * 1024 // 1024)
+    assert fetch(base + "/feed").kind == "feed"

@@ -8,7 +8,8 @@ Accepted inputs:
 - ``.rss``/``.atom``/``.xml``: every entry of an RSS or Atom feed (:mod:`kg.sources.feeds`);
 - ``.jsonl`` (one article per line), ``.json`` (one article or a list of them);
 - folders of those (recursively, in sorted order, skipping hidden files and ``gold*.json``);
-- ``-`` for JSONL on standard input.
+- ``-`` for JSONL on standard input;
+- ``http://`` and ``https://`` URLs of pages and feeds, fetched once (:mod:`kg.sources.fetch`).
 
 Every article gets its language (:mod:`kg.language`) and, when it republishes an earlier one, the id
 of that one (:mod:`kg.dedup`). What was skipped, and why, is written to a :class:`ReadLog`.
@@ -111,6 +112,9 @@ def _read_inputs(inputs: Iterable[str | Path], stdin: TextIO | None, log: ReadLo
         if str(item) == "-":
             yield from _read_jsonl_stream(stdin or sys.stdin, "<stdin>", log)
             continue
+        if isinstance(item, str) and item.lower().startswith(("http://", "https://")):
+            yield from _read_url(item, log)
+            continue
         path = Path(item)
         if not path.exists():
             raise InputError("no such file or folder", source=str(path), hint="check the path")
@@ -166,7 +170,7 @@ def read_file(path: Path, log: ReadLog | None = None) -> Iterator[Document]:
                 yield document
             return
         if suffix in (".rss", ".atom", ".xml"):
-            yield from _read_feed(data, path, log)
+            yield from _read_feed(data, str(path), log)
             return
         raw = _decode(data, path)
     except InputError as error:
@@ -270,20 +274,41 @@ def _read_html(data: bytes, path: Path, log: ReadLog) -> Document | None:
                     published=page.published, url=page.url, source=str(path))
 
 
-def _read_feed(data: bytes, path: Path, log: ReadLog) -> Iterator[Document]:
+def _read_feed(data: bytes, source: str, log: ReadLog) -> Iterator[Document]:
     from kg.sources.feeds import Entry, NotAFeed, feed_entries
 
     try:
         for number, entry in enumerate(feed_entries(data), 1):
             if not isinstance(entry, Entry):
                 log.no_body += 1
-                log.warning(f"{path}: {entry}, skipped")
+                log.warning(f"{source}: {entry}, skipped")
                 continue
             yield Document(id=text_id(entry.key), text=normalise_text(entry.text), title=entry.title,
-                           published=entry.published, url=entry.url, source=f"{path}#entry-{number}")
+                           published=entry.published, url=entry.url, source=f"{source}#entry-{number}")
     except NotAFeed as error:
-        log.reject(InputError(f"not an RSS or Atom feed: {error}", source=str(path),
+        log.reject(InputError(f"not an RSS or Atom feed: {error}", source=source,
                               hint="kg reads RSS 0.9x/1.0/2.0 and Atom feeds from .rss, .atom and .xml files"))
+
+
+def _read_url(url: str, log: ReadLog) -> Iterator[Document]:
+    from kg.sources.fetch import FetchError, fetch
+    from kg.sources.html import extract_page
+
+    try:
+        response = fetch(url)
+    except FetchError as error:
+        log.reject(InputError(str(error), source=url, hint="check the URL, or save the page and build the file"))
+        return
+    if response.kind == "feed":
+        yield from _read_feed(response.body, url, log)
+        return
+    page = extract_page(response.body, url=response.url)
+    if page is None:
+        log.no_body += 1
+        log.warning(f"{url}: no article text found in the page, skipped")
+        return
+    yield Document(id=text_id(response.url), text=normalise_text(page.text), title=page.title,
+                   published=page.published, url=response.url, source=url)
 
 
 def _read_warc(path: Path, log: ReadLog) -> Iterator[Document]:
