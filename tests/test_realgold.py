@@ -1,0 +1,51 @@
+"""Quality floors on the real-article gold (tests/data/real/, articles read from ../shared/corpora).
+
+The figures come from ``bench/real.py``; the floors keep them from sliding and may only go up.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import ROOT, SHARED
+
+# first run (before any rule changed for this set): persons 0.803, posts 0.660, headOf 0.333,
+# reportsTo 0.000, partOf 0.024, troops 1.000; mean 0.470
+F1_FLOORS = {"persons": 0.78, "posts": 0.64, "headOf": 0.31, "reportsTo": 0.0, "partOf": 0.02, "troops": 0.99}
+MEAN_FLOOR = 0.45
+
+
+@pytest.fixture(scope="module")
+def real_scores():
+    if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
+        pytest.skip("../shared/corpora is not beside the checkout")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from real import score_real
+
+    return score_real()
+
+
+def test_realgold_covers_at_least_sixty_articles():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from real import GOLD
+
+    from kg.evaluate import load_gold
+
+    ids = {d["id"] for path in GOLD.glob("*.gold.json") for d in load_gold(path)["documents"]}
+    assert len(ids) >= 60
+
+
+@pytest.mark.parametrize("kind", sorted(F1_FLOORS))
+def test_realgold_f1_floor(real_scores, kind):
+    from kg.evaluate import combine
+
+    score = combine(real_scores.values())[kind]
+    assert score.f1 >= F1_FLOORS[kind], (score.false_positives, score.false_negatives)
+
+
+def test_realgold_mean_f1_floor(real_scores):
+    from kg.evaluate import combine, mean_f1
+
+    assert mean_f1(combine(real_scores.values())) >= MEAN_FLOOR
