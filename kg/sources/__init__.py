@@ -129,10 +129,15 @@ def _read_inputs(inputs: Iterable[str | Path], stdin: TextIO | None, log: ReadLo
 
 
 def _finish(document: Document, log: ReadLog) -> Document:
-    url = document.url
+    url: Any = document.url
     if url is not None:
-        url = url.strip()
-        if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        url = str(url).strip()
+        try:
+            parts = urlsplit(url)
+            usable = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+        except ValueError:  # "http://[::1" and other unparseable hosts
+            usable = False
+        if not usable:
             log.warning(f"{document.source or document.id}: URL {url[:80]!r} dropped: only http(s) URLs are stored")
             url = None
     return replace(document, url=url, language=language_of(f"{document.title}\n{document.text}"))
