@@ -80,7 +80,7 @@ class NearDuplicates:
 
     Args:
         threshold: the estimated Jaccard similarity of shingles from which two articles are copies.
-        capacity: how many recent articles the index remembers (bounds memory, about 3 KB each).
+        capacity: how many recent articles the index remembers (bounds memory: about 2.3 KB each).
 
     >>> finder = NearDuplicates(0.5)
     >>> text = "The ministry said on Monday that 300 soldiers would leave the base by June, " * 3
@@ -90,7 +90,7 @@ class NearDuplicates:
     'a'
     """
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, capacity: int = 200_000) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, capacity: int = 100_000) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("the threshold is a similarity between 0 and 1")
         self.threshold = threshold

@@ -400,3 +400,21 @@ def test_inputs_fetch_timeout_and_size_limit(local_site):
     with pytest.raises(FetchError, match="larger than"):
         fetch(base + "/navy/sixth-fleet", max_bytes=1024 * 1024 // 1024)
     assert fetch(base + "/feed").kind == "feed"
+
+
+def test_inputs_same_quads_whatever_the_order_or_workers(tmp_path):
+    from kg.export import export
+
+    def nquads(store: Store) -> bytes:
+        buffer = io.BytesIO()
+        export(store, "nq", buffer)
+        return buffer.getvalue()
+
+    archive = tmp_path / "crawl.warc.gz"
+    write_warc(archive, archive_records())
+    inputs = [PAGES, FEEDS, DEDUP / "articles.jsonl", LANGUAGES, archive]
+    forward, backward = Store(tmp_path / "forward"), Store(tmp_path / "backward")
+    build(inputs, forward)
+    build(list(reversed(inputs)), backward, workers=2)
+    assert nquads(forward) == nquads(backward)
+    assert b"isVersionOf" in nquads(forward) and b'"en"' in nquads(forward)
