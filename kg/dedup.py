@@ -4,9 +4,10 @@ Each article's word shingles are hashed into a MinHash signature (datasketch); a
 earlier articles whose estimated Jaccard similarity reaches the threshold. A periodic release from
 one template (a monthly troop report, this year's notice) shares most of its words with the last
 one but not its figures, so a copy must also state no figure (three digits or more: counts, sums,
-years) that the other lacks, in one direction or the other: a trimmed copy states fewer. The first copy read is
-the original and is extracted; later copies carry ``duplicate_of`` and are only linked to it, so
-evidence does not grow with the number of outlets that ran a story. Memory is bounded: the index
+years) that the other lacks, in one direction or the other: a trimmed copy states fewer. The first
+copy seen is the original (the pipeline shows them earliest published first, so the original does
+not depend on the order of the inputs) and is extracted; later copies carry ``duplicate_of`` and are
+only linked to it, so evidence does not grow with the number of outlets that ran a story. Memory is bounded: the index
 keeps the signatures of the last ``capacity`` articles (wire copies appear close together).
 """
 

@@ -7,6 +7,7 @@ not depend on the order of the inputs or the number of workers.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
@@ -17,9 +18,10 @@ from pyoxigraph import Quad
 
 from kg.extract import extract, load_ner
 from kg.extract.parse import load_parser, parse_relations
+from kg.dedup import NearDuplicates
 from kg.language import is_kept
 from kg.model import Document
-from kg.rdfmap import copy_quads, document_quads, text_hash
+from kg.rdfmap import content_hash, copy_quads, document_quads, text_hash
 from kg.resolve import resolve_entities
 from kg.sources import ReadLog, ReadOptions, read_documents
 from kg.store import Store
@@ -142,7 +144,10 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         load_parser(parse)
     documents: dict[str, Document] = {}
     report = BuildReport()
-    for document in read_documents(inputs, options=reading, log=report.reading):
+    reading = reading or ReadOptions()
+    # copies are found over the whole build in a fixed order (below), not in the order read
+    unmarked = dataclasses.replace(reading, dedup_threshold=None)
+    for document in read_documents(inputs, options=unmarked, log=report.reading):
         if not any_language and not is_kept(document.language):
             language = document.language or ""
             report.languages[language] = report.languages.get(language, 0) + 1
@@ -151,11 +156,16 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         # the same id twice in one build: keep one, chosen by content, not by input order
         if previous is None or text_hash(document.text) < text_hash(previous.text):
             documents[document.id] = document
+    if reading.dedup_threshold is not None:
+        # earliest first (then by id): the original of a republished story is its first publication,
+        # whatever the order of the inputs
+        earliest = sorted(documents.values(), key=lambda d: (d.published or "9999-99-99", d.id))
+        documents = {d.id: d for d in NearDuplicates(reading.dedup_threshold).mark(earliest)}
     stored = {} if replace else store.document_hashes()
     todo: list[Document] = []
     for doc_id in sorted(documents):
         document = documents[doc_id]
-        if stored.get(doc_id) == text_hash(document.text):
+        if stored.get(doc_id) == content_hash(document):
             report.unchanged.append(doc_id)
         else:
             (report.replaced if doc_id in stored else report.added).append(doc_id)

@@ -52,6 +52,18 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def content_hash(document: Document) -> str:
+    """What ``kgo:textHash`` records: the text's SHA-256, and for a near copy the text together with
+    the id of its original, so that a build which links it elsewhere (or no longer) rebuilds it.
+
+    >>> content_hash(Document(id="a", text="T")) == text_hash("T")
+    True
+    """
+    if document.duplicate_of is None:
+        return text_hash(document.text)
+    return text_hash(f"{document.text}\n\x00copy of {document.duplicate_of}")
+
+
 def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None) -> list[Quad]:
     """All quads of one article's graph, sorted, without duplicates.
 
@@ -142,7 +154,7 @@ def _describe(doc: Document, graph: NamedNode, add: Callable[[NamedNode, NamedNo
     """The article's own description: identifier, text hash, title, date, source URL, language."""
     add(graph, RDF.type, KGO.Article)
     add(graph, DCTERMS.identifier, Literal(doc.id))
-    add(graph, KGO.textHash, Literal(text_hash(doc.text)))
+    add(graph, KGO.textHash, Literal(content_hash(doc)))
     if doc.title:
         add(graph, DCTERMS.title, Literal(doc.title))
     if doc.published:

@@ -402,14 +402,16 @@ def test_inputs_fetch_timeout_and_size_limit(local_site):
     assert fetch(base + "/feed").kind == "feed"
 
 
-def test_inputs_same_quads_whatever_the_order_or_workers(tmp_path):
+def nquads(store: Store) -> bytes:
+    """The store's sorted N-Quads, as ``kg export --format nq`` writes them."""
     from kg.export import export
 
-    def nquads(store: Store) -> bytes:
-        buffer = io.BytesIO()
-        export(store, "nq", buffer)
-        return buffer.getvalue()
+    buffer = io.BytesIO()
+    export(store, "nq", buffer)
+    return buffer.getvalue()
 
+
+def test_inputs_same_quads_whatever_the_order_or_workers(tmp_path):
     archive = tmp_path / "crawl.warc.gz"
     write_warc(archive, archive_records())
     inputs = [PAGES, FEEDS, DEDUP / "articles.jsonl", LANGUAGES, archive]
@@ -418,3 +420,20 @@ def test_inputs_same_quads_whatever_the_order_or_workers(tmp_path):
     build(list(reversed(inputs)), backward, workers=2)
     assert nquads(forward) == nquads(backward)
     assert b"isVersionOf" in nquads(forward) and b'"en"' in nquads(forward)
+
+
+def test_inputs_the_original_is_the_earliest_whatever_the_builds(tmp_path):
+    lines = (DEDUP / "articles.jsonl").read_text().splitlines()
+    late, early = tmp_path / "late.jsonl", tmp_path / "early.jsonl"
+    late.write_text("".join(line + "\n" for line in lines if json.loads(line)["id"] == "wire-a-copy-2"))
+    early.write_text("".join(line + "\n" for line in lines if json.loads(line)["id"] == "wire-a"))
+    query = "SELECT ?copy WHERE { GRAPH ?g { ?g dcterms:isVersionOf ?o ; dcterms:identifier ?copy } }"
+    alone = Store(tmp_path / "alone")
+    build([late], alone)
+    assert values(alone, query) == []  # alone, the later copy is an article of its own
+    report = build([late, early], alone)
+    assert report.replaced == ["wire-a-copy-2"] and report.added == ["wire-a"]
+    assert values(alone, query) == [("wire-a-copy-2",)]  # the 13 September story is the original
+    fresh = Store(tmp_path / "fresh")
+    build([early, late], fresh)
+    assert nquads(fresh) == nquads(alone)
