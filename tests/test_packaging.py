@@ -22,7 +22,9 @@ def test_packaging_plain_install_finds_its_data(tmp_path):
               "assert kg.ontology.ontology_path().is_file() and kg.ontology.shapes_path().is_file();"
               "assert 'who-commands' in kg.query.named_queries();"
               "assert g.load_gazetteer().lookup('CENTCOM')[0].name == 'US Central Command';"
-              "print('ok')") % str(target)
+              "import kg.sources.html, kg.sources.warc, kg.sources.feeds, kg.sources.fetch;"
+              "assert kg.sources.warc.__file__.startswith(%r);"
+              "print('ok')") % (str(target), str(target))
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
