@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pyoxigraph import Quad
 
+from kg.dedup import NearDuplicates
 from kg.extract import extract, load_ner
 from kg.extract.parse import load_parser, parse_relations
-from kg.dedup import NearDuplicates
 from kg.language import is_kept
 from kg.model import Document
 from kg.rdfmap import content_hash, copy_quads, document_quads, text_hash

@@ -333,7 +333,7 @@ def local_site():
               "/logo.png": ("image/png", b"\x89PNG\r\n\x1a\n" + bytes(32))}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             agents.append(self.headers.get("User-Agent", ""))
             if self.path == "/slow":
                 clock.sleep(1.5)
