@@ -437,3 +437,37 @@ def test_inputs_the_original_is_the_earliest_whatever_the_builds(tmp_path):
     fresh = Store(tmp_path / "fresh")
     build([early, late], fresh)
     assert nquads(fresh) == nquads(alone)
+
+
+def write_arc(path: Path, records: list[tuple[str, bytes]], date: str = "20240309060000") -> None:
+    """An ARC (version 1) file of (uri, HTML body) responses; gzipped per record for .arc.gz."""
+    import gzip
+
+    description = b"1 0 kg tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    parts = [f"filedesc://{path.name} 0.0.0.0 {date} text/plain {len(description)}\n".encode() + description + b"\n"]
+    for uri, body in records:
+        http = (b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + str(len(body)).encode()
+                + b"\r\n\r\n" + body)
+        parts.append(f"{uri} 127.0.0.1 {date} text/html {len(http)}\n".encode() + http + b"\n")
+    zipped = path.name.endswith(".gz")
+    path.write_bytes(b"".join(gzip.compress(part) if zipped else part for part in parts))
+
+
+@pytest.mark.parametrize("name", ["old-crawl.arc", "old-crawl.arc.gz"])
+def test_inputs_arc_files_are_read_like_warc(tmp_path, name):
+    records = archive_records()
+    path = tmp_path / name
+    write_arc(path, [(records[0][0], records[0][3]), (records[3][0], records[3][3])], date="20240310120000")
+    documents = list(read_documents([path]))
+    assert [d.url for d in documents] == [records[0][0], records[3][0]]
+    assert [d.published for d in documents] == ["2024-03-08", "2024-03-10"]
+
+
+def test_inputs_page_in_another_encoding(tmp_path):
+    page = (PAGES / "baltic-battlegroup-rotation.html").read_text(encoding="utf-8")
+    page = page.replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    page = page.replace("Lieutenant Colonel Owen Pritchard", "Lieutenant Colonel Owen Prítchard")
+    path = tmp_path / "cp1252.html"
+    path.write_bytes(page.encode("cp1252"))
+    [document] = read_documents([path])
+    assert "Owen Prítchard commands" in document.text
