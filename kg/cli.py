@@ -92,8 +92,8 @@ def _progress(done: int, total: int) -> None:
 @click.option("--any-language", is_flag=True, help="Also extract articles not identified as English "
               "(skipped and counted by default).")
 @click.option("--dedup-threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
-              metavar="J", help="Shingle similarity from which an article is a near copy of an earlier "
-              "one, linked instead of extracted [default: 0.5].")
+              metavar="J", help="Shingle similarity from which two articles are copies of one story: the "
+              "earliest is extracted, the others linked to it [default: 0.5].")
 @click.option("--no-dedup", is_flag=True, help="Extract near copies as independent articles.")
 @_errors
 def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool,

@@ -471,3 +471,19 @@ def test_inputs_page_in_another_encoding(tmp_path):
     path.write_bytes(page.encode("cp1252"))
     [document] = read_documents([path])
     assert "Owen Prítchard commands" in document.text
+
+
+@pytest.mark.parametrize("options", [["--no-dedup", "--dedup-threshold", "0.6"], ["--dedup-threshold", "1.5"],
+                                     ["--dedup-threshold", "0"]])
+def test_inputs_dedup_options_are_checked(tmp_path, options):
+    result = CliRunner().invoke(main, ["build", str(DEDUP / "articles.jsonl"), "--store", str(tmp_path / "s"), *options])
+    assert result.exit_code == 2
+    assert not (tmp_path / "s").exists()
+
+
+def test_inputs_dedup_threshold_option_changes_what_is_a_copy(tmp_path):
+    strict = CliRunner().invoke(main, ["build", str(DEDUP / "articles.jsonl"), "--store", str(tmp_path / "a"),
+                                       "--dedup-threshold", "0.7"])
+    assert strict.exit_code == 0 and "3 near-duplicates linked" in strict.stdout  # the trimmed copy is not one
+    off = CliRunner().invoke(main, ["build", str(DEDUP / "articles.jsonl"), "--store", str(tmp_path / "b"), "--no-dedup"])
+    assert off.exit_code == 0 and "near-duplicate" not in off.stdout
