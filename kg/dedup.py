@@ -18,11 +18,14 @@ import functools
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from kg.model import Document
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 # Measured on tests/data/inputs/dedup (exact Jaccard of 3-shingles): copies with an edited headline,
 # a credit line or a cut last paragraph score 0.57-0.85, two stories from one template 0.29; 0.5
@@ -50,6 +53,8 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 @functools.lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     # datasketch draws these from the seed for every MinHash; drawing them once is much faster
+    from datasketch import MinHash
+
     return MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32").permutations  # type: ignore[no-any-return]
 
 
@@ -65,6 +70,9 @@ def figures(text: str) -> frozenset[str]:
 
 def signature(text: str) -> MinHash:
     """The MinHash of an article's text (title and body)."""
+    # imported here: datasketch pulls in scipy, which commands that never read articles need not load
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=PERMUTATIONS, seed=1, permutations=_permutations(), scheme="affine32")
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
     return minhash
@@ -96,6 +104,8 @@ class NearDuplicates:
             raise ValueError("the threshold is a similarity between 0 and 1")
         self.threshold = threshold
         self.capacity = capacity
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
         self._signatures: dict[str, tuple[int, np.ndarray, frozenset[str]]] = {}
         self._order: deque[str] = deque()
