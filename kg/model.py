@@ -23,6 +23,8 @@ class Document:
     source: str | None = None  # where it came from: a file path, "file.jsonl:12" or "<stdin>"
     language: str | None = None  # ISO 639-1 code identified by kg.language
     duplicate_of: str | None = None  # id of the earlier article this one republishes (kg.dedup)
+    author: str | None = None  # as the page or feed names it
+    publisher: str | None = None  # the site or feed it was published on
 
 
 @dataclass(frozen=True)

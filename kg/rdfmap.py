@@ -151,7 +151,8 @@ def copy_quads(document: Document, base: str) -> list[Quad]:
 
 
 def _describe(doc: Document, graph: NamedNode, add: Callable[[NamedNode, NamedNode, NamedNode | Literal], None]) -> None:
-    """The article's own description: identifier, text hash, title, date, source URL, language."""
+    """The article's own description: identifier, text hash, title, date, source URL, language, and
+    the author and publisher when the page or feed names them."""
     add(graph, RDF.type, KGO.Article)
     add(graph, DCTERMS.identifier, Literal(doc.id))
     add(graph, KGO.textHash, Literal(content_hash(doc)))
@@ -163,6 +164,10 @@ def _describe(doc: Document, graph: NamedNode, add: Callable[[NamedNode, NamedNo
         add(graph, DCTERMS.source, NamedNode(doc.url) if _is_iri(doc.url) else Literal(doc.url))
     if doc.language:
         add(graph, DCTERMS.language, Literal(doc.language))
+    if doc.author:
+        add(graph, DCTERMS.creator, Literal(doc.author))
+    if doc.publisher:
+        add(graph, DCTERMS.publisher, Literal(doc.publisher))
 
 
 def _relation_triples(relation: RelationMention, doc: Document, base: str, add):

@@ -90,6 +90,7 @@ def test_inputs_page_metadata_through_trafilatura():
     assert fleet.published == "2024-03-08"
     assert fleet.url == "https://news.example.org/navy/2024/03/sixth-fleet-change-of-command"
     assert fleet.language == "en"
+    assert (fleet.author, fleet.publisher) == ("Dana Whitcombe", "Harbour Defence Daily")
     assert fleet.text.startswith(fleet.title + "\n\nVice Admiral Karen Holt took command")
     for noise in ("cookies", "Sign up", "Trending", "Related stories", "seadog1988", "All rights reserved"):
         assert noise not in fleet.text
@@ -203,6 +204,7 @@ def test_inputs_feeds_rss_atom_and_rss1_as_one_corpus():
     rowley = by_title["Air Marshal Kate Rowley appointed Chief of Joint Operations"]
     assert rowley.url == "https://mod.example.gov/news/2024/05/chief-of-joint-operations"
     assert rowley.published == "2024-05-02"
+    assert (rowley.author, rowley.publisher) == ("Press Office", "Ministry of Defence (example) - News")
     assert "Permanent Joint Headquarters" in rowley.text  # content:encoded, not the one-line description
     japan = by_title["New commander for US Forces Japan"]
     assert japan.published == "2024-06-19" and "Share" not in japan.text and "<p>" not in japan.text

@@ -276,7 +276,8 @@ def _read_html(data: bytes, path: Path, log: ReadLog) -> Document | None:
         log.warning(f"{path}: no article text found in the page, skipped")
         return None
     return Document(id=document_id(path.stem), text=normalise_text(page.text), title=page.title,
-                    published=page.published, url=page.url, source=str(path))
+                    published=page.published, url=page.url, source=str(path), author=page.author,
+                    publisher=page.sitename)
 
 
 def _read_feed(data: bytes, source: str, log: ReadLog) -> Iterator[Document]:
@@ -289,7 +290,8 @@ def _read_feed(data: bytes, source: str, log: ReadLog) -> Iterator[Document]:
                 log.warning(f"{source}: {entry}, skipped")
                 continue
             yield Document(id=text_id(entry.key), text=normalise_text(entry.text), title=entry.title,
-                           published=entry.published, url=entry.url, source=f"{source}#entry-{number}")
+                           published=entry.published, url=entry.url, source=f"{source}#entry-{number}",
+                           author=entry.author, publisher=entry.publisher)
     except NotAFeed as error:
         log.reject(InputError(f"not an RSS or Atom feed: {error}", source=source,
                               hint="kg reads RSS 0.9x/1.0/2.0 and Atom feeds from .rss, .atom and .xml files"))
@@ -313,7 +315,8 @@ def _read_url(url: str, log: ReadLog) -> Iterator[Document]:
         log.warning(f"{url}: no article text found in the page, skipped")
         return
     yield Document(id=text_id(response.url), text=normalise_text(page.text), title=page.title,
-                   published=page.published, url=response.url, source=url)
+                   published=page.published, url=response.url, source=url, author=page.author,
+                   publisher=page.sitename)
 
 
 def _read_warc(path: Path, log: ReadLog) -> Iterator[Document]:
@@ -337,7 +340,7 @@ def _read_warc(path: Path, log: ReadLog) -> Iterator[Document]:
             yield Document(id=text_id(capture.uri or f"{path}@{capture.offset}"),
                            text=normalise_text(page.text), title=page.title,
                            published=page.published or capture.date, url=capture.uri or page.url,
-                           source=f"{path}@{capture.offset}")
+                           source=f"{path}@{capture.offset}", author=page.author, publisher=page.sitename)
     except OSError as error:
         log.reject(InputError(f"cannot read file: {error.strerror}", source=str(path)))
 

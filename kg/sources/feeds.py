@@ -26,6 +26,8 @@ class Entry:
     text: str
     url: str | None
     published: str | None
+    author: str | None
+    publisher: str | None  # the feed's title
 
 
 class NotAFeed(ValueError):
@@ -42,6 +44,7 @@ def feed_entries(content: bytes) -> Iterator[Entry | str]:
     if not parsed.version and not parsed.entries:
         reason = parsed.get("bozo_exception")
         raise NotAFeed(str(reason).split("\n")[0] if reason else "no feed found")
+    publisher = " ".join(str(parsed.feed.get("title", "")).split()) or None
     for number, entry in enumerate(parsed.entries, 1):
         html = ""
         for content_item in entry.get("content") or []:
@@ -60,7 +63,9 @@ def feed_entries(content: bytes) -> Iterator[Entry | str]:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = time.strftime("%Y-%m-%d", stamp) if stamp else None
         key = str(entry.get("id") or link or f"{title}\n{text}")
-        yield Entry(key=key, title=title, text=text, url=link, published=published)
+        author = " ".join(str(entry.get("author", "")).split()) or None
+        yield Entry(key=key, title=title, text=text, url=link, published=published, author=author,
+                    publisher=publisher)
 
 
 def _clean(html: str) -> str:
