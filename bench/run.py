@@ -97,6 +97,8 @@ def main() -> None:
                 print(f"         {name:<42} {ms:>9.1f} ms (median of {5 if r['size'] <= 1000 else 3})")
     from view import main as view_bench
     view_bench([5000])
+    from extract import main as extract_bench
+    extract_bench([])
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "results.json").write_text(json.dumps(results, indent=2))
 

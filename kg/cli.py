@@ -121,6 +121,8 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
         click.echo(f"{report.summary()} -> {store.path or store.url}")
         for reason in report.rejected:
             click.echo(f"rejected: {reason}", err=True)
+        for reason in report.skipped:
+            click.echo(f"skipped: {reason}", err=True)
     if report.reading.invalid:
         for skipped in report.reading.invalid:
             click.echo(f"skipped: {skipped}", err=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from pyoxigraph import Quad
 
 from kg.dedup import NearDuplicates
-from kg.extract import extract, load_ner
+from kg.extract import MAX_CHARS, extract, load_ner, too_large
 from kg.extract.parse import load_parser, parse_relations
 from kg.language import is_kept
 from kg.model import Document
@@ -38,6 +38,7 @@ class BuildReport:
     quads: int = 0
     relations: int = 0
     rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
+    skipped: list[str] = field(default_factory=list)  # articles not read (too large), with why
     reading: ReadLog = field(default_factory=ReadLog)  # records and pages skipped while reading
     languages: dict[str, int] = field(default_factory=dict)  # articles skipped, per language
     duplicates: int = 0  # near copies linked to their original instead of extracted
@@ -48,7 +49,8 @@ class BuildReport:
 
     def summary(self) -> str:
         rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
-        text = (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged; "
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        text = (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged{skipped}; "
                 f"{self.relations} relations{rejected}, {self.quads} quads written")
         return text + self.input_summary()
 
@@ -160,11 +162,15 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         # earliest first (then by id): the original of a republished story is its first publication,
         # whatever the order of the inputs
         earliest = sorted(documents.values(), key=lambda d: (d.published or "9999-99-99", d.id))
-        documents = {d.id: d for d in NearDuplicates(reading.dedup_threshold).mark(earliest)}
+        readable = (d for d in earliest if len(d.text) <= MAX_CHARS)  # one too large is no one's original
+        documents.update((d.id, d) for d in NearDuplicates(reading.dedup_threshold).mark(readable))
     stored = {} if replace else store.document_hashes()
     todo: list[Document] = []
     for doc_id in sorted(documents):
         document = documents[doc_id]
+        if len(document.text) > MAX_CHARS:  # refused before any work; what is stored under its id stays
+            report.skipped.append(str(too_large(document, MAX_CHARS)))
+            continue
         if stored.get(doc_id) == content_hash(document):
             report.unchanged.append(doc_id)
         else:

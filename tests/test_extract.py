@@ -1,4 +1,4 @@
-"""Stage 2: extraction rules, one construction per case (the sentences are ours)."""
+"""Stage 2: extraction, one construction per case (the sentences are ours); each rule's own examples run in test_rules.py."""
 
 from __future__ import annotations
 
@@ -365,7 +365,7 @@ def test_extract_known_as_names_the_unit_and_the_definite_noun_follows_it():
      ("troops", "spain", "latvia", 600, "asserted")),
     ("About 80 Danish personnel serve with NATO Mission Iraq.", ("troops", "denmark", "iraq", 80, "asserted")),
 ])
-def test_extract_sixth_blind_round_constructions(text, expected):
+def test_extract_apposed_posts_national_bodies_and_hosts_named_by_a_mission(text, expected):
     assert expected in facts(text)
 
 
@@ -377,7 +377,7 @@ def test_extract_sixth_blind_round_constructions(text, expected):
     ("The Israeli military is led by its chief of staff, Lieutenant General Omar Haddad.",
      ("headOf", "omar-haddad", "israel-defense-forces", "asserted")),
 ])
-def test_extract_seventh_blind_round_constructions(text, expected):
+def test_extract_commander_in_chief_and_led_by_its_chief_of_staff(text, expected):
     if expected[2] is None:
         assert expected[1].replace("-", " ").title() in persons(text) or "Valerii Tkachuk" in persons(text)
     else:
@@ -403,7 +403,7 @@ def test_extract_a_body_owned_by_an_alliance_is_not_a_national_one():
     ("France has about 1,000 troops in Chad and about 350 in neighbouring Niger.",
      ("troops", "france", "niger", 350, "asserted")),
 ])
-def test_extract_eighth_blind_round_constructions(text, expected):
+def test_extract_part_of_after_and_more_than_and_neighbouring_hosts(text, expected):
     assert expected in facts(text)
 
 
@@ -418,7 +418,7 @@ def test_extract_eighth_blind_round_constructions(text, expected):
     ("Djibouti hosts several foreign bases. France keeps about 1,500 troops in the country.",
      ("troops", "france", "djibouti", 1500, "asserted")),
 ])
-def test_extract_ninth_blind_round_constructions(text, expected):
+def test_extract_initials_unnamed_units_spokesmen_and_hosts_in_the_country(text, expected):
     if expected is None:
         assert "JP McGee" in persons(text)
     else:
@@ -433,7 +433,7 @@ def test_extract_ninth_blind_round_constructions(text, expected):
     ("Lt. Gen. Omar Haddad, the director of operations for the Joint Staff, briefed reporters.",
      ("holds", "omar-haddad", "Director of Operations of Joint Staff", "asserted")),
 ])
-def test_extract_tenth_blind_round_constructions(text, expected):
+def test_extract_where_after_a_place_led_in_peacetime_and_director_of_operations(text, expected):
     assert expected in facts(text)
 
 
@@ -467,7 +467,7 @@ def test_extract_name_apposed_to_predecessor_or_successor():
      ("troops", "albania", "bulgaria", 30, "asserted")),
     ("About 18,000 U.S. Marines are stationed on Okinawa.", ("troops", "united-states", "japan", 18000, "asserted")),
 ])
-def test_extract_thirteenth_blind_round_troops(text, expected):
+def test_extract_troops_led_by_a_country_to_the_battlegroup_and_on_an_island(text, expected):
     assert expected in facts(text)
 
 
@@ -486,7 +486,7 @@ def test_extract_counterpart_apposition_and_military_leader():
      "The force is commanded by Col. Omar Haddad.",
      ("headOf", "omar-haddad", "multinational-force-kosovo", "asserted")),
 ])
-def test_extract_fourteenth_blind_round_constructions(text, expected):
+def test_extract_titles_inside_runs_owner_titles_and_subject_units_as_antecedents(text, expected):
     assert expected in facts(text)
 
 

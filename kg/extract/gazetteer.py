@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 UPPER = "A-ZÀ-ÖØ-ÞĀĆČĐĒĘĞİŁŃŌŐŒŘŚŞŠŢŪŰŹŻŽ"
 
@@ -90,7 +91,7 @@ def _alternation(forms: list[str], fold_case: bool = False) -> str:
     wins over "General"). The forms are merged into a trie, so the pattern shares prefixes: Python's
     regex engine then tries a few branches per position instead of hundreds.
     """
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     for form in set(forms):
         node = trie
         for char in (form.lower() if fold_case else form):
@@ -99,7 +100,7 @@ def _alternation(forms: list[str], fold_case: bool = False) -> str:
     return _trie_pattern(trie)
 
 
-def _trie_pattern(node: dict) -> str:
+def _trie_pattern(node: dict[str, Any]) -> str:
     ends = "" in node
     branches = []
     for char in sorted(k for k in node if k):
@@ -116,6 +117,14 @@ def _trie_pattern(node: dict) -> str:
 def load_gazetteer() -> Gazetteer:
     """Load the gazetteer tables shipped in ``kg/extract/data`` (cached: they are read once)."""
     gazetteer = Gazetteer()
+    _load_entities(gazetteer)
+    _load_surface(gazetteer)
+    _load_titles(gazetteer)
+    _compile(gazetteer)
+    return gazetteer
+
+
+def _load_entities(gazetteer: Gazetteer) -> None:
     for row in _rows("countries.tsv"):
         entity = KnownEntity(name=row[0], kind="Country", aliases=_split(_cell(row, 1)),
                              demonyms=_split(_cell(row, 2)), wikidata=_cell(row, 3) or None)
@@ -125,14 +134,22 @@ def load_gazetteer() -> Gazetteer:
                              aliases=_split(_cell(row, 1)), country=_cell(row, 3) or None,
                              part_of=_cell(row, 4) or None, wikidata=_cell(row, 5) or None)
         gazetteer.entities[entity.name] = entity
+
+
+def _load_surface(gazetteer: Gazetteer) -> None:
+    """Every written form of every entity: names, aliases (also folded), demonyms."""
     for entity in gazetteer.entities.values():
         for form in (entity.name, *entity.aliases):
-            form = re.sub(r"^the\s+", "", form, flags=re.I)
+            form = re.sub(r"^the\s+", "", form, flags=re.IGNORECASE)
             gazetteer.surface.setdefault(form, (entity, False))
             if not form.isupper() and "." not in form:
                 gazetteer.surface.setdefault(_fold(form), (entity, False))
         for form in entity.demonyms:
             gazetteer.surface.setdefault(form, (entity, True))
+
+
+def _load_titles(gazetteer: Gazetteer) -> None:
+    """Ranks, post titles, honorifics and given names."""
     for row in _rows("ranks.tsv"):
         gazetteer.ranks[_fold(row[0])] = row[1]
     for row in _rows("posts.tsv"):
@@ -142,6 +159,9 @@ def load_gazetteer() -> Gazetteer:
     gazetteer.given_names = {row[0] for row in _rows("given_names.tsv")}
     gazetteer.family_first = {row[0] for row in _rows("given_names.tsv") if _cell(row, 1) == "family"}
 
+
+def _compile(gazetteer: Gazetteer) -> None:
+    """The patterns that find the tables' forms in text."""
     # Names are matched case-sensitively (so "US" is a country and "us" is not); the folded
     # lower-case forms are matched when they are capitalised as written in the table.
     forms = [f for f in gazetteer.surface if f != _fold(f) or f[:1].isupper()]
@@ -153,7 +173,6 @@ def load_gazetteer() -> Gazetteer:
         re.IGNORECASE)
     gazetteer.honorific_re = re.compile(
         rf"(?<![\w.])(?:{_alternation([r[0] for r in _rows('honorifics.tsv')])})(?![\w\-])")
-    return gazetteer
 
 
 def _rank_forms() -> list[str]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 _ABBREVIATIONS = {
     "gen", "lt", "col", "brig", "maj", "adm", "capt", "sgt", "cpl", "pvt", "cmdr", "cdr", "mr", "mrs",
     "ms", "dr", "st", "jr", "sr", "no", "vs", "etc", "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co",
-    "rep", "sen", "gov", "gen", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
+    "rep", "sen", "gov", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
     "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c",
 }
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|\n")
@@ -75,12 +75,16 @@ def parse_number(text: str) -> int | None:
     if match:
         value = float(match.group(1).replace(",", ""))
         scale = {"million": 1_000_000, "thousand": 1000, "hundred": 100, "k": 1000}.get(match.group(2) or "", 1)
-        return int(round(value * scale))
+        return round(value * scale)
     words = [w for w in re.split(r"[\s\-]+", text) if w and w != "and"]
     if not words or words[0] in _SCALES or words == ["a"] or words == ["an"]:
         return None  # "thousands", "several thousand": no count
+    return _number_words(words)
+
+
+def _number_words(words: list[str]) -> int | None:
+    """The value of number words ("twenty five thousand"), or None when one is not a number word."""
     total = current = 0
-    seen = False
     for word in words:
         if word in _UNITS:
             current += _UNITS[word]
@@ -90,18 +94,15 @@ def parse_number(text: str) -> int | None:
             current = (current or 1) * 12
         elif word == "half":
             current += 0
+        elif word == "hundred":
+            current = (current or 1) * 100
         elif word in _SCALES:
-            scale = _SCALES[word]
-            if scale == 100:
-                current = (current or 1) * 100
-            else:
-                total += (current or 1) * scale
-                current = 0
+            total += (current or 1) * _SCALES[word]
+            current = 0
         else:
             return None
-        seen = True
     value = total + current
-    return value if seen and value > 0 else None
+    return value if value > 0 else None
 
 
 _LAST_WORD = re.compile(r"([\w.\-]+)$")

@@ -1,0 +1,143 @@
+"""Discourse: later mentions of what the article introduced. "Esper" or "Mark Esper" for the
+person introduced as "Defense Secretary Mark Esper", "he"/"she" for the previous sentence's subject,
+"the general" for the last general, "the division" for the last division, "the brigade, known as
+Panzerbrigade 45"; and, at the end, every short form of a person keyed to the fullest name."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.extract.context import Context
+from kg.extract.patterns import CAP_WORD
+from kg.extract.rule import Rule, register
+from kg.extract.spans import Span
+from kg.extract.text import normalise_name
+from kg.model import Mention, RelationMention
+
+RULES = register(
+    Rule("coref-name", "discourse", "Person", (), 1.0, "none",
+         ("Gen. Anna Berg arrived on Monday. [Berg] inspected the troops.",),
+         ("Gen. Anna Berg arrived on Monday. [Bergen] was quiet.",)),
+    Rule("coref-pronoun", "discourse", "Person", (r"(?<![\w’'])(?:[Hh]e|[Ss]he)(?![\w’'])",), 1.0, "none",
+         ("Gen. Anna Berg arrived on Monday. [She] inspected the troops.",),
+         ("The ship arrived on Monday. [She] was repainted.",), flags=0),
+    Rule("coref-role", "discourse", "Person", (
+        (r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
+        r"prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))"),), 1.0, "none",
+         ("Gen. Anna Berg arrived on Monday. [The general] inspected the troops.",),
+         ("Gen. Anna Berg arrived on Monday. [The admiral] was absent.",), flags=0),
+    Rule("unit-known-as", "discourse", "Organization", (
+        (r"\b[Tt]he\s+(?:new\s+)?(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|"
+        r"mission|task\s+force|unit)\s*,?\s+(?:known|called|named)\s+(?:as\s+)?(?:the\s+)?"
+        rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,5}})"),), 1.0, "none",
+         ("The new brigade, known as [Granite Lance], moved north.",),
+         ("The new brigade moved north past [Granite Lance].",), flags=0),
+    Rule("unit-definite", "discourse", "Organization", (
+        (r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
+        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))"),), 1.0, "none",
+         ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",),
+         ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
+)
+_PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG = (RULES[k].compiled[0] for k in ("coref-pronoun", "coref-role",
+                                                                                "unit-known-as", "unit-definite"))
+
+
+def _inside(pos: int, spans: list[Span]) -> bool:
+    return any(t.start <= pos < t.end for t in spans)
+
+
+def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """Later mentions of persons already introduced: "Esper", "Mark Esper", "he", "the general"."""
+    spans: list[Span] = []
+    persons = ctx.memory.persons
+    if not persons:
+        return spans
+    text = ctx.text
+    for a, b, person in persons.later_mentions(text, start, end):
+        if any(t.start <= a < t.end or a <= t.start < b for t in taken + spans):
+            continue
+        spans.append(Span("Person", text[a:b], a, b, rank=person.rank, refers_to=person.name))
+    subject = ctx.memory.last_subject
+    if subject is not None:
+        # "... He reports to ...": the subject of the sentence before
+        for m in _PRONOUN.finditer(text[start:end]):
+            a = start + m.start()
+            if not _inside(a, taken + spans):
+                spans.append(Span("Person", m.group(), a, start + m.end(), rank=subject.rank, refers_to=subject.name))
+    for m in _THE_ROLE.finditer(text[start:end]):
+        a = start + m.start()
+        holder = persons.last_with_role(m.group("role").lower())
+        if holder is not None and not _inside(a, taken + spans):
+            spans.append(Span("Person", holder.name, a, start + m.end(), rank=holder.rank))
+    return spans
+
+
+def known_as_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """"The brigade, known as Panzerbrigade 45, ...": the name is a unit's, and "the brigade"
+    names it from then on."""
+    spans: list[Span] = []
+    for m in _KNOWN_AS.finditer(ctx.text, start, end):
+        a, b = m.start("name"), m.end("name")
+        if any(t.start < b and a < t.end for t in taken):
+            continue
+        noun = m.group("noun").lower()
+        span = Span("GovernmentBody" if noun in ("ministry", "agency") else "MilitaryUnit", m.group("name"), a, b)
+        spans.append(span)
+        ctx.memory.named_nouns[noun] = span
+    return spans
+
+
+def coreferent_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """"The division is commanded by ...": a definite head noun names the last organisation
+    of the article with that head word ("82nd Airborne Division"), or the one the article said
+    it was "known as"; a unit that was a sentence's subject is the likelier antecedent than one
+    named in passing."""
+    spans: list[Span] = []
+    memory = ctx.memory
+    if not memory.organisations and not memory.named_nouns:
+        return spans
+    for m in _DEFINITE_ORG.finditer(ctx.text, start, end):
+        a, b = m.start("noun"), m.end("noun")
+        if any(t.start < b and a < t.end for t in taken):
+            continue
+        noun = m.group("noun").lower()
+        named = memory.named_nouns.get(noun)
+        if named is not None and named.start != a:
+            spans.append(replace(named, start=m.start(), end=b, posts=[]))
+            continue
+        antecedent = memory.organisations.antecedent(noun)
+        if antecedent is not None:
+            spans.append(replace(antecedent, start=m.start(), end=b, posts=[]))
+    return spans
+
+
+def person_key_map(ctx: Context) -> dict[str, str]:
+    """Surname-only and shorter keys -> the fullest name introduced anywhere in the document."""
+    mapping: dict[str, str] = {}
+    persons = ctx.memory.persons
+    for person in persons:
+        for variant in {person.key, person.name}:
+            mapping["person:" + normalise_name(variant)] = "person:" + normalise_name(person.name)
+    for person in persons:
+        if len(person.tokens) == 1:
+            longer = persons.by_last_token(person.tokens[0])
+            if len(longer) == 1:
+                mapping["person:" + normalise_name(person.name)] = "person:" + normalise_name(longer[0].name)
+    return mapping
+
+
+def rekey_mention(mapping: dict[str, str], mention: Mention) -> Mention:
+    """A person mention keyed to the fullest name of its person."""
+    if mention.kind != "Person":
+        return mention
+    key = mapping.get(mention.key, mention.key)
+    while key in mapping and mapping[key] != key:
+        key = mapping[key]
+    return replace(mention, key=key)
+
+
+def rekey(mapping: dict[str, str], relation: RelationMention) -> RelationMention:
+    """A relation whose person mentions are keyed to the fullest names."""
+    subject = rekey_mention(mapping, relation.subject)
+    obj = rekey_mention(mapping, relation.object) if relation.object else None
+    return replace(relation, subject=subject, object=obj)

@@ -1,0 +1,305 @@
+"""Mention family: organisations and countries. The gazetteer's known names, capitalised phrases
+ending in a head word ("Iraqi Counter Terrorism Service"), and lower-case national bodies ("the
+country's army") tied to their country."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from kg.extract.context import Context
+from kg.extract.gazetteer import KnownEntity
+from kg.extract.patterns import (
+    CAP_RUN,
+    DASH,
+    GENERIC_ORGS,
+    ORG_HEADS,
+    ORG_STARTS,
+    looks_like_designation,
+)
+from kg.extract.rule import Rule, register
+from kg.extract.spans import Span, span_at, span_len
+
+RULES = register(
+    Rule("org-known", "organisations", "Organization", (), 1.0, "none",
+         ("A spokesman for [US Central Command] declined to comment.", "[CENTCOM] declined to comment."),
+         ("The [central command post] was quiet.",)),
+    Rule("org-head-word", "organisations", "Organization", (CAP_RUN.pattern,), 1.0, "none",
+         ("The [Harbour Defence Command] issued a statement.", "Soldiers from [Task Force Lantern] left."),
+         ("The [Harbour] was quiet.",), flags=0),
+    Rule("org-national-body", "organisations", "Organization", (
+        (r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
+        r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
+        r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
+        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])"),),
+         1.0, "none",
+         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise."),
+         ("NATO's [military] structure was discussed.",), flags=0),
+)
+_HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
+_LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
+_CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
+_LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
+_LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
+_OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
+_LOWER_GENERIC_ORG = RULES["org-national-body"].compiled[0]
+_TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.IGNORECASE)
+_LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
+
+
+def known_spans(ctx: Context, start: int, end: int) -> list[Span]:
+    """The gazetteer's countries, demonyms and organisations in [start, end)."""
+    spans = []
+    for match in ctx.matches("surface", ctx.gazetteer.surface_re, start, end):
+        found = ctx.gazetteer.lookup(match.group())
+        if not found:
+            continue
+        entity, demonym = found
+        spans.append(Span(entity.kind, match.group(), match.start(), match.end(), known=entity,
+                          demonym=demonym, country=entity.name if entity.kind == "Country" else entity.country))
+    return spans
+
+
+def pattern_orgs(ctx: Context, start: int, end: int, known: list[Span]) -> list[Span]:
+    """Capitalised phrases ending in an organisation head word ("Iraqi Counter Terrorism Service")."""
+    spans = []
+    for a, b in _runs(ctx, start, end):
+        b = _cut_at_person(ctx, a, b)
+        a = _after_title(ctx, a, b)
+        found = _org_phrase(ctx, a, b)
+        if found is None:
+            continue
+        a, phrase, words, starts_like_org = found
+        b = a + span_len(ctx.text, a, phrase)
+        country = None
+        for k in known:
+            if k.start == a and k.known and k.known.kind == "Country":
+                country = k.known.name
+        if any(k.start <= a and b <= k.end for k in known if not k.demonym and k.known and k.known.kind != "Country"):
+            continue
+        span = Span(_org_kind(phrase, words, starts_like_org), phrase, a, b, country=country)
+        if phrase.lower() in GENERIC_ORGS:
+            qualify(ctx, span, known)
+        spans.append(span)
+    return spans
+
+
+def _cut_at_person(ctx: Context, a: int, b: int) -> int:
+    """A rank or title inside the run starts a person phrase: the run ends there."""
+    text = ctx.text
+    for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re):
+        for hit in anchor.finditer(text, a, b):
+            head = re.match(r"\s+([\w\-]+)", text[hit.end():b])
+            if head and head.group(1) in ORG_HEADS:
+                continue  # "the General Staff": a rank word naming a body, not a person
+            if hit.start() > a and text[hit.start()].isupper():
+                b = min(b, hit.start())
+    return b
+
+
+def _after_title(ctx: Context, a: int, b: int) -> int:
+    """"Chief of the Defence Staff", "Commander US Central Command": the body starts after the title."""
+    title = ctx.gazetteer.post_re.match(ctx.text, a, b)
+    if title:
+        rest = re.match(r"\s*(?:of\s+|for\s+)?(?:the\s+)?", ctx.text[title.end():b])
+        a = title.end() + (rest.end() if rest else 0)
+    return a
+
+
+def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool] | None:
+    """(start, phrase, words, starts like an organisation) of the organisation in a run, if any."""
+    phrase = ctx.text[a:b].rstrip(" -–")
+    if not phrase:
+        return None
+    a, phrase = _strip_owner(ctx, a, phrase)
+    words = phrase.split()
+    heads = [i for i, w in enumerate(words) if any(part in ORG_HEADS for part in DASH.split(w))]
+    starts_like_org = any(phrase.startswith(s + " ") for s in ORG_STARTS)
+    if not heads and not starts_like_org:
+        return None
+    exact = ctx.gazetteer.lookup(phrase)
+    if exact and not exact[1]:
+        return None  # the gazetteer already has it
+    if heads and not starts_like_org:
+        words = _trim_tail(ctx, words, heads[-1])
+    if len(words) < 2 and not starts_like_org:
+        return None
+    return a, " ".join(words), words, starts_like_org
+
+
+def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
+    """Keep "Ministry of Defence" and "Army Europe", drop "Command Sergeant" style trailing words."""
+    tail = words[last + 1:]
+    if tail and words[last + 1] not in ("of", "for") and (not looks_like_designation(tail)
+                                                         or tail[0] in ctx.gazetteer.given_names):
+        return words[: last + 1]  # "General Staff Valery Gerasimov": the staff, then a name
+    return words
+
+
+def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
+    """"The ...", "New ...", "Iran's Quds Force": the organisation starts after them."""
+    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase)
+    if lead:
+        a += lead.end()
+        phrase = phrase[lead.end():]
+    owner = _OWNER.match(phrase)
+    if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS):
+        # "Iran's Quds Force": the organisation is "Quds Force", of Iran
+        a += owner.end()
+        phrase = phrase[owner.end():]
+    return a, phrase
+
+
+def _org_kind(phrase: str, words: list[str], starts_like_org: bool) -> str:
+    head_parts = [p for w in words for p in DASH.split(w) if p in ORG_HEADS]
+    if phrase.startswith(("Ministry", "Department", "Office")):
+        return "GovernmentBody"
+    if starts_like_org and phrase.startswith(("Task Force", "Joint", "Combined", "Operation")):
+        return "MilitaryUnit"
+    return ORG_HEADS[head_parts[-1]] if head_parts else "GovernmentBody"
+
+
+def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Capitalised runs, split where "and" joins two bodies ("the Ministry of Defence and GCHQ",
+    "the United Nations Command and the Combined Forces Command")."""
+    text = ctx.text
+    for run in _HEAD_WORD_RUN.finditer(text, start, end):
+        a, b = run.start(), run.end()
+        count = _LEADING_COUNT.match(text, a, b)
+        if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
+            a = count.end()
+        # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
+        for title in ctx.gazetteer.post_re.finditer(text, a + 1, b):
+            of = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[title.end():b])
+            if of and text[title.start()].isupper() and title.end() + of.end() < b:
+                yield a, title.end()
+                a = title.end() + of.end()
+                break
+        conjunct = _CONJUNCT.search(text[a:b])
+        if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
+            yield a, a + conjunct.start()
+            yield a + conjunct.start(1), b
+        else:
+            yield a, b
+
+
+def _names_a_body(ctx: Context, phrase: str) -> bool:
+    """Whether a phrase is a whole organisation's name on its own ("Ministry of Defence", "GCHQ",
+    "the Combined Forces Command"), not the first half of one ("Training" and Doctrine Command)."""
+    phrase = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
+    words = phrase.split()
+    heads = [i for i, w in enumerate(words) if w in ORG_HEADS]
+    # a head word, perhaps with a designation after it: "Naval Forces Europe", "Task Force Iraq"
+    headed = bool(heads) and (heads[-1] == len(words) - 1 or looks_like_designation(words[heads[-1] + 1:]))
+    return bool(words) and (phrase.isupper() or headed or ctx.gazetteer.lookup(phrase) is not None
+                            or any(phrase.startswith(start + " ") for start in ORG_STARTS))
+
+
+def generic_orgs(ctx: Context, start: int, end: int, known: list[Span], orgs: list[Span]) -> list[Span]:
+    """Lower-case national bodies: "Ukraine's armed forces", "the country's army", "the general
+    staff", kept only when the country they belong to is known (from the owner, the sentence or
+    the article so far), so that two countries' armies never merge."""
+    spans: list[Span] = []
+    for m in _LOWER_GENERIC_ORG.finditer(ctx.text, start, end):
+        a, b = m.start("org"), m.end("org")
+        if any(t.start < b and a < t.end for t in known + orgs):
+            continue
+        span = Span(_LOWER_GENERIC_KIND.get(m.group("org").split()[-1].lower(), "ArmedForces"),
+                    " ".join(w.capitalize() for w in m.group("org").split()), a, b)
+        owner = _generic_owner(m, known)
+        if owner is None:
+            continue
+        qualify(ctx, span, owner or known)
+        if span.qualified is not None:
+            span.name = m.group("org")
+            spans.append(span)
+        elif _TITLE_OF.search(ctx.text, max(start, a - 60), a):
+            spans.append(span)  # "the chief of the general staff": it names the post; no headOf is drawn
+    return spans
+
+
+def _generic_owner(m: re.Match[str], known: list[Span]) -> list[Span] | None:
+    """The country that owns a lower-case body ([] when the phrase names none; None when what owns
+    it is not a country: "NATO's military structure")."""
+    owner: list[Span] = []
+    if m.group("owner"):
+        owner = [k for k in known if k.end == m.start("org") - len(m.group("owner") or "") and k.known
+                 and k.known.kind == "Country"]
+        if not owner:
+            return None
+    if m.group("demonym"):  # "the Iranian navy"
+        owner = [k for k in known if k.start == m.start("demonym") and k.known and k.known.kind == "Country"]
+        if not owner:
+            return None
+    return owner
+
+
+def qualify(ctx: Context, span: Span, known: list[Span]) -> None:
+    """"the General Staff" -> "Russian General Staff", from the country the sentence (or else the
+    article so far) is about, so that two countries' general staffs never merge.
+
+    The nearest country before it in the sentence wins, then the first after it ("... told
+    attaches in Moscow"), then the country the article has named most (the first on a tie)."""
+    country = _owner_country(ctx, span, known)
+    if country is None:
+        return
+    demonym = country.demonyms[0] if country.demonyms else country.name
+    qualified = f"{demonym} {span.name}"
+    # a known body under any of the country's names: "US Air Force", "Russian General Staff"
+    for owner in (demonym, country.name, *country.aliases):
+        found = ctx.gazetteer.lookup(f"{owner} {span.name}")
+        if found and not found[1]:
+            qualified = found[0].name
+            break
+    span.qualified = qualified
+    span.country = country.name
+
+
+def _owner_country(ctx: Context, span: Span, known: list[Span]) -> KnownEntity | None:
+    countries = [k for k in known if k.known and k.known.kind == "Country"]
+    before = [k.known for k in countries if k.known and k.end <= span.start]
+    force = _force_before(ctx, span, known, countries, bool(before))
+    if force is not None:
+        before.append(force)
+    after = [k.known for k in countries if k.known and k.start >= span.end]
+    return before[-1] if before else after[0] if after else ctx.memory.main_country()
+
+
+def _force_before(ctx: Context, span: Span, known: list[Span], countries: list[Span], any_before: bool
+                  ) -> KnownEntity | None:
+    """"U.S. Army and Air Force": a national force just before names the country too."""
+    forces = [k for k in known if k.known and k.known.kind != "Country" and k.country and k.end <= span.start]
+    if not forces or (any_before and forces[-1].end <= max(k.end for k in countries if k.end <= span.start)):
+        return None
+    found = ctx.gazetteer.lookup(forces[-1].country or "")
+    return found[0] if found else None
+
+
+def org_at(ctx: Context, spans: list[Span], pos: int) -> Span | None:
+    """The organisation (or country) named at ``pos``; "Iran's Quds Force" gives the Quds Force."""
+    target = span_at(spans, pos)
+    if target is None or target.kind != "Country":
+        return target
+    if target.demonym:
+        # "the Egyptian navy": the demonym qualifies the body after it
+        gap = re.match(r"\s+", ctx.text[target.end:target.end + 3])
+        owned = span_at(spans, target.end + gap.end()) if gap else None
+        if owned is not None and owned.kind not in ("Person", "Country"):
+            return owned
+    owner = re.match(r"['’]s\s+", ctx.text[target.end:target.end + 4])
+    owned = span_at(spans, target.end + owner.end()) if owner else None
+    if owned is None or owned.kind in ("Person", "Country"):
+        return target
+    country = target.known.name if target.known else None
+    if owned.known is not None and owned.known.country and country and owned.known.country != country:
+        # "South Korea's Joint Chiefs of Staff" is not the US one the gazetteer knows
+        demonym = target.known.demonyms[0] if target.known and target.known.demonyms else country
+        return replace(owned, known=None, qualified=f"{demonym} {owned.name}", country=country)
+    return owned
+
+
+def merge(orgs: list[Span], known: list[Span]) -> list[Span]:
+    """Pattern organisations win over the gazetteer spans they contain ("Iraqi Army" over "Iraqi")."""
+    kept = [k for k in known if not any(o.start <= k.start and k.end <= o.end for o in orgs)]
+    return sorted(kept + orgs, key=lambda s: s.start)

@@ -1,0 +1,272 @@
+"""Mention family: persons. A capitalised name introduced by a rank, a post title or an honorific
+("Defense Secretary Mark Esper"), by an apposition or a reporting verb ("Hicks, the deputy
+secretary,"), by a known given name ("Kathleen Hicks"), or proposed by an optional NER model."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import lru_cache
+
+from kg.extract.context import Context
+from kg.extract.gazetteer import UPPER
+from kg.extract.ner import NerSpan
+from kg.extract.organisations import org_at
+from kg.extract.patterns import (
+    NAME_RE,
+    NAME_TOKEN,
+    NOT_NAME,
+    ORG_HEADS,
+    SUFFIX,
+    SUFFIX_RE,
+)
+from kg.extract.rule import Rule, register
+from kg.extract.spans import Span, span_at
+
+#: A title chain: (kind "rank" | "post" | "hon", form as written, start, end) per element.
+Chain = list[tuple[str, str, int, int]]
+
+RULES = register(
+    Rule("person-titled", "persons", "Person", (NAME_RE.pattern,), 1.0, "none",
+         ("Defence Minister [Ilse Brandvold] met the delegation.",
+          "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived."),
+         ("The [Defence Ministry] met the delegation.",), flags=0),
+    Rule("person-apposed", "persons", "Person", (
+        (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
+         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:<POSTS>)"
+         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)"),
+        (rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
+         rf"(?:<POSTS>)(?![\w\-]))")), 1.0, "none",
+        ("[Orla Fenwick], the defence minister, arrived.", "[Orla Fenwick] told reporters it was over.",
+         "[Fenwick], the defence minister, arrived."),
+        ("[Orla Fenwick] arrived with the defence minister.",), flags=0),
+    Rule("person-given-name", "persons", "Person",
+         (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",), 1.0, "none",
+         ("Yesterday [Kathleen Morrow] visited the port.",),
+         ("Flights left [Kathleen Morrow International Airport] late.",), flags=0),
+)
+_TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
+_UNTITLED_NAME = _GIVEN.compiled[0]
+_TITLED_NAME = _TITLED.compiled[0]
+_LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general")
+_SUCCESSOR_BEFORE = re.compile(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
+                               r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
+                               r"(?:predecessor|successor|counterpart),)\s+$")
+
+
+def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> list[tuple[Span, Chain, Span | None]]:
+    """Names introduced by a rank, a post title or an honorific: (person, title chain, "of" body)."""
+    text = ctx.text
+    g = ctx.gazetteer
+    found: list[tuple[Span, Chain, Span | None]] = []
+    consumed = start
+    anchors = sorted(
+        [(m.start(), m.end()) for m in ctx.matches("rank", g.rank_re, start, end)]
+        + [(m.start(), m.end()) for m in ctx.matches("post", g.post_re, start, end)]
+        + [(m.start(), m.end()) for m in ctx.matches("hon", g.honorific_re, start, end)],
+        key=lambda t: (t[0], -t[1]))
+    for a_start, _a_end in anchors:
+        if a_start < consumed:
+            continue
+        chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
+        if not chain:
+            continue
+        name_match = _TITLED_NAME.match(text, pos)
+        if not name_match or name_match.start() != pos:
+            continue
+        name = clean_name(ctx, name_match.group(), blocked, pos)
+        if not name:
+            continue
+        span = Span("Person", name, pos, pos + len(name), head_start=a_start)
+        found.append((span, chain, of_org))
+        consumed = span.end
+    return found
+
+
+def title_chain(ctx: Context, pos: int, end: int, blocked: list[Span]) -> tuple[Chain, int, Span | None]:
+    """Consume "commander General", "Chairman of the Joint Chiefs of Staff Gen." starting at pos."""
+    text = ctx.text
+    chain: Chain = []
+    of_org: Span | None = None
+    while pos < end:
+        best = _longest_title(ctx, pos, end)
+        if best is None:
+            if not chain or chain[-1][0] != "post":
+                break
+            step = _after_post(ctx, pos, end, blocked, chain, of_org is None)
+            if step is None:
+                break
+            pos, target = step
+            of_org = target or of_org
+            continue
+        kind, form, stop = best
+        if kind == "rank" and form[:1].islower() and form.lower() not in _LOWER_RANKS:
+            break
+        chain.append((kind, form, pos, stop))
+        pos = stop
+        gap = re.match(r"\s+", text[pos:end])
+        if gap:
+            pos += gap.end()
+        elif not text.startswith(",", pos):
+            break
+    return chain, pos, of_org
+
+
+def _longest_title(ctx: Context, pos: int, end: int) -> tuple[str, str, int] | None:
+    g = ctx.gazetteer
+    best = None
+    for kind, regex in (("rank", g.rank_re), ("post", g.post_re), ("hon", g.honorific_re)):
+        m = regex.match(ctx.text, pos, end)
+        if m and (best is None or m.end() > best[2]):
+            best = (kind, m.group(), m.end())
+    return best
+
+
+def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Chain,
+                may_own: bool) -> tuple[int, Span | None] | None:
+    """After a post title: "of the X" (the body the post is of), or ", " before the name ("the Y
+    commander, X"). The new position and the body, or None when the chain ends here."""
+    text = ctx.text
+    of = re.match(r"\s*(?:of|for|at)\s+(?:the\s+)?", text[pos:end])
+    if of and may_own:
+        target = org_at(ctx, blocked, pos + of.end())
+        if target and target.kind != "Person":
+            pos = target.end
+            gap = re.match(r"\s*,?\s*", text[pos:end])
+            return pos + (gap.end() if gap else 0), target
+    comma = re.match(r",\s+", text[pos:end])
+    force = span_at(blocked, pos + comma.end()) if comma else None
+    if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
+    if comma and len(chain) == 1 and (NAME_RE.match(text, pos + comma.end())
+                                      or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
+        # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
+        following = text[pos + comma.end():end]
+        if not re.match(r"\w+\s+(?:of|said|told)\b", following):
+            return pos + comma.end(), None
+    return None
+
+
+def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | None:
+    """The name in ``raw`` up to the first word that ends names ("Smith said" -> "Smith")."""
+    kept: list[str] = []
+    for i, token in enumerate(raw.split()):
+        bare = token.strip(",")
+        initial = re.fullmatch(rf"[{UPPER}]\.?", bare) is not None and i > 0
+        if not initial and bare.lower().rstrip(".") in NOT_NAME and not SUFFIX_RE.fullmatch(" " + bare):
+            break
+        if ctx.gazetteer.lookup(bare):
+            break  # a place or a known body ends the name
+        kept.append(token)
+    while kept and (re.fullmatch(r"[A-Z]\.?", kept[-1]) or kept[-1].lower() in ("al", "bin", "de", "van", "von")):
+        kept.pop()
+    if not kept:
+        return None
+    name = " ".join(kept).rstrip(",")
+    if any(s.start <= pos < s.end for s in blocked if s.kind != "Person"):
+        return None
+    return name
+
+
+@lru_cache(maxsize=4)
+def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
+    full = re.compile(_APPOSED.pattern(0, POSTS=posts), _APPOSED.flags)
+    lone = re.compile(_APPOSED.pattern(1, POSTS=posts), _APPOSED.flags)
+    return full, lone
+
+
+def _overlaps(a: int, b: int, spans: list[Span]) -> bool:
+    return any(t.start < b and a < t.end for t in spans)
+
+
+def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """Untitled full names that an apposition or a reporting verb marks as persons."""
+    found: list[Span] = []
+    pattern, lone = _apposition_patterns(ctx.gazetteer.post_re.pattern)
+    for m in pattern.finditer(ctx.text, start, end):
+        a, b = m.start(1), m.end(1)
+        if _overlaps(a, b, taken + found):
+            continue
+        name = clean_name(ctx, m.group(1), taken, a)
+        if not name or len(name.split()) < 2 or name != m.group(1):
+            continue
+        if any(w.lower() in NOT_NAME for w in name.split()):
+            continue
+        found.append(Span("Person", name, a, a + len(name)))
+    # "Esper, the defense secretary, said": a lone family name, when the apposition is a post title
+    for m in lone.finditer(ctx.text, start, end):
+        a, b = m.start(1), m.end(1)
+        word = m.group(1)
+        if _overlaps(a, b, taken + found) or word.lower() in NOT_NAME \
+                or ctx.gazetteer.lookup(word) or word in ORG_HEADS or len(word) < 3:
+            continue
+        found.append(Span("Person", word, a, b))
+    return found
+
+
+def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """Untitled names that start with a known given name ("Kathleen Hicks", "Li Shangfu"): two to
+    four name words, none of them a place, an organisation or a word that ends names."""
+    found: list[Span] = []
+    given = ctx.gazetteer.given_names
+    for m in _UNTITLED_NAME.finditer(ctx.text, start, end):
+        words = m.group(1).split()
+        # "Yesterday Heather Wilson": the name starts at the given name; "with Rustem Umerov" after a
+        # replacement names the successor whatever the given name
+        lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
+        if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
+            continue
+        a = m.start(1) + sum(len(w) + 1 for w in words[:lead or 0])  # the name from the given name on
+        b = m.end(1)
+        if _overlaps(a, b, taken + found):
+            continue
+        name = _untitled_name(ctx, ctx.text[a:b], taken, a)
+        if name is not None:
+            found.append(Span("Person", name, a, a + len(name)))
+    return found
+
+
+def _untitled_name(ctx: Context, raw: str, taken: list[Span], a: int) -> str | None:
+    name = clean_name(ctx, raw, taken, a)
+    if not name or len(name.split()) < 2 or name != raw:
+        return None  # "Hamid Karzai International Airport": the name of a place, not a person
+    words = name.replace(",", "").split()
+    if any(w.lower().rstrip(".") in NOT_NAME or w in ORG_HEADS for w in words):
+        return None
+    if any(ctx.gazetteer.lookup(w) for w in words[1:]):
+        return None
+    return name
+
+
+def ner_spans(ctx: Context, found: list[NerSpan], starts: list[int], start: int, end: int,
+              taken: list[Span]) -> list[Span]:
+    """The statistical model's names inside [start, end) that overlap nothing the rules found.
+
+    Persons need two name words (a lone "Hicks" is left to coreference) and are cleaned like rule
+    names; an organisation the gazetteer knows is never re-proposed under another name. ``starts``
+    are the spans' start offsets (they come in text order), to look up a sentence's spans at once.
+    """
+    spans: list[Span] = []
+    for ner in found[bisect_left(starts, start):bisect_left(starts, end)]:
+        if ner.end > end or _overlaps(ner.start, ner.end, taken):
+            continue
+        text = re.sub(r"['’]s$", "", ner.text.strip())
+        if ner.kind == "Person":
+            name = clean_name(ctx, text, taken, ner.start)
+            if not name or len(name.split()) < 2 or not all(w[:1].isupper() for w in name.split()[:1]):
+                continue
+            spans.append(Span("Person", name, ner.start, ner.start + len(name)))
+        elif _ner_org_ok(ctx, re.sub(r"^(?:the|The)\s+", "", text)):
+            name = re.sub(r"^(?:the|The)\s+", "", text)
+            a = ner.start + text.index(name)
+            spans.append(Span("Organization", name, a, a + len(name)))
+    return spans
+
+
+def _ner_org_ok(ctx: Context, name: str) -> bool:
+    """One word ("Defense") or a person's name ("White") is too often a wrong organisation label."""
+    known_tokens = {t for p in ctx.memory.persons for t in p.tokens}
+    return not (not name[:1].isupper() or ctx.gazetteer.lookup(name) or len(name.split()) < 2
+                or known_tokens & set(name.split()) or ctx.gazetteer.post_re.match(name)
+                or ctx.gazetteer.rank_re.match(name))
