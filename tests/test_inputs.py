@@ -247,8 +247,8 @@ def test_inputs_dedup_precision_and_recall_on_our_pairs():
     found = []
     for first, second, is_copy in pairs():
         finder = NearDuplicates(DEFAULT_THRESHOLD)
-        finder.original_of(first, articles[first]["text"])
-        found.append((finder.original_of(second, articles[second]["text"]) == first, is_copy))
+        finder.original_of(first, articles[first]["text"], articles[first]["title"])
+        found.append((finder.original_of(second, articles[second]["text"], articles[second]["title"]) == first, is_copy))
     true_positive = sum(f and c for f, c in found)
     precision = true_positive / max(1, sum(f for f, _ in found))
     recall = true_positive / sum(c for _, c in found)
