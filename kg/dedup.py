@@ -32,12 +32,13 @@ if TYPE_CHECKING:
 
 # Measured on tests/data/inputs/dedup (exact Jaccard of 3-shingles): copies with an edited headline,
 # a credit line or a cut last paragraph score 0.57-0.85, two stories from one template 0.29; 0.5
-# sits between with room for MinHash's error on short articles (about +-0.04 at 256 permutations).
+# sits between with room for MinHash's error on short articles (about +-0.05 at 128 permutations).
 # A monthly report from one template scores 0.75 against the last one, and two briefs in the same
 # stock phrases about other people 0.72: their figures and names tell them apart (see :func:`facts`).
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_WINDOW = 50_000  # articles remembered: about 350 MB at most
 SHINGLE = 3  # words per shingle: long enough that two stories from one template share few of them
-PERMUTATIONS = 256
+PERMUTATIONS = 128
 _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(r"\d[\d,.]*\d")
 
@@ -129,7 +130,8 @@ class NearDuplicates:
 
     Args:
         threshold: the estimated Jaccard similarity of shingles from which two articles are copies.
-        capacity: how many recent articles the index remembers (bounds memory: about 2.3 KB each).
+        capacity: how many recent articles the index remembers (bounds memory: about 7 KB each, most
+            of it datasketch's band tables).
 
     >>> finder = NearDuplicates(0.5)
     >>> text = "The ministry said on Monday that 300 soldiers would leave the base by June, " * 3
@@ -139,7 +141,7 @@ class NearDuplicates:
     'a'
     """
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, capacity: int = 100_000) -> None:
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, capacity: int = DEFAULT_WINDOW) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("the threshold is a similarity between 0 and 1")
         self.threshold = threshold

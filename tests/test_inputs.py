@@ -489,3 +489,14 @@ def test_inputs_dedup_threshold_option_changes_what_is_a_copy(tmp_path):
     assert strict.exit_code == 0 and "3 near-duplicates linked" in strict.stdout  # the trimmed copy is not one
     off = CliRunner().invoke(main, ["build", str(DEDUP / "articles.jsonl"), "--store", str(tmp_path / "b"), "--no-dedup"])
     assert off.exit_code == 0 and "near-duplicate" not in off.stdout
+
+
+def test_inputs_copy_index_forgets_beyond_its_window():
+    text = "The ministry said on Monday that 300 soldiers would leave the base at Tapa by June. " * 3
+    finder = NearDuplicates(capacity=2)
+    assert finder.original_of("a", text) is None
+    for n, other in enumerate(["Two frigates left Portsmouth for the Gulf on a seven-month deployment.",
+                               "A new radar station opened in the north after three years of building work."]):
+        assert finder.original_of(f"other-{n}", other * 3) is None
+    assert finder.original_of("b", text) is None  # "a" has left the window: memory stays bounded
+    assert finder.original_of("c", text) == "b"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from kg.dedup import DEFAULT_THRESHOLD, NearDuplicates
+from kg.dedup import DEFAULT_THRESHOLD, DEFAULT_WINDOW, NearDuplicates
 from kg.errors import InputError
 from kg.language import language_of
 from kg.model import Document
@@ -47,6 +47,7 @@ class ReadOptions:
 
     skip_invalid: bool = False
     dedup_threshold: float | None = DEFAULT_THRESHOLD
+    dedup_window: int = DEFAULT_WINDOW  # how many recent articles copies are looked for among
 
 
 @dataclass
@@ -103,7 +104,7 @@ def read_documents(inputs: Iterable[str | Path], stdin: TextIO | None = None, *,
     log.skip_invalid = options.skip_invalid
     documents: Iterator[Document] = (_finish(document, log) for document in _read_inputs(inputs, stdin, log))
     if options.dedup_threshold is not None:
-        documents = NearDuplicates(options.dedup_threshold).mark(documents)
+        documents = NearDuplicates(options.dedup_threshold, options.dedup_window).mark(documents)
     yield from documents
 
 
