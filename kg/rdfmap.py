@@ -1,6 +1,6 @@
 """Mapping to RDF: a resolved article becomes the quads of its own named graph.
 
-Layout (DESIGN.md section 4): the article's IRI names its graph and is described in it; every entity
+Layout (README, "The graph"): the article's IRI names its graph and is described in it; every entity
 it mentions is typed there with the aliases it was seen under; every relation gets an assertion node
 (the evidence) and, when asserted as a present fact, the plain triple too. Canonical labels are not
 written here: they depend on every article, so :mod:`kg.store` derives them into the entities graph.
@@ -24,6 +24,8 @@ from kg.ontology import CLASS_OF, DCTERMS, KGO, ORG, OWL, PREDICATE_OF, PROV, RD
 from kg.resolve import ResolvedDocument, entity_key, post_key
 
 WIKIDATA = "http://www.wikidata.org/entity/"
+
+_Add = Callable[[NamedNode, NamedNode, "NamedNode | Literal"], None]
 
 
 def document_iri(base: str, doc_id: str) -> NamedNode:
@@ -150,7 +152,7 @@ def copy_quads(document: Document, base: str) -> list[Quad]:
     return sorted(quads, key=str)
 
 
-def _describe(doc: Document, graph: NamedNode, add: Callable[[NamedNode, NamedNode, NamedNode | Literal], None]) -> None:
+def _describe(doc: Document, graph: NamedNode, add: _Add) -> None:
     """The article's own description: identifier, text hash, title, date, source URL, language, and
     the author and publisher when the page or feed names them."""
     add(graph, RDF.type, KGO.Article)
@@ -170,7 +172,8 @@ def _describe(doc: Document, graph: NamedNode, add: Callable[[NamedNode, NamedNo
         add(graph, DCTERMS.publisher, Literal(doc.publisher))
 
 
-def _relation_triples(relation: RelationMention, doc: Document, base: str, add):
+def _relation_triples(relation: RelationMention, doc: Document, base: str,
+                      add: _Add) -> list[tuple[NamedNode, NamedNode, NamedNode]]:
     """The (subject, predicate, object) a relation states; adds the nodes it needs (posts, deployments)."""
     subject = entity_iri(base, entity_key(relation.subject))
     asserted = relation.modality == "asserted"
@@ -189,7 +192,8 @@ def _relation_triples(relation: RelationMention, doc: Document, base: str, add):
         sender = subject
         host = entity_iri(base, entity_key(relation.object))
         as_of = doc.published or "undated"
-        key = f"deployment/{entity_key(relation.subject).split('/')[-1]}--{entity_key(relation.object).split('/')[-1]}--{as_of}--{relation.count}"
+        sender_key, host_key = entity_key(relation.subject).split("/")[-1], entity_key(relation.object).split("/")[-1]
+        key = f"deployment/{sender_key}--{host_key}--{as_of}--{relation.count}"
         if not asserted:
             key += "--" + relation.modality
         node = entity_iri(base, key)
@@ -221,7 +225,7 @@ def _assertion_iri(relation: RelationMention, s: NamedNode, p: NamedNode, o: Nam
 
 
 def _assertion(relation: RelationMention, s: NamedNode, p: NamedNode, o: NamedNode, doc: Document,
-               graph: NamedNode, base: str, agent: NamedNode, add) -> None:
+               graph: NamedNode, base: str, agent: NamedNode, add: _Add) -> None:
     node = _assertion_iri(relation, s, p, o, doc, base)
     add(node, RDF.type, KGO.Assertion)
     add(node, RDF.subject, s)
