@@ -56,11 +56,13 @@ def page(rng: random.Random, number: int) -> bytes:
     unit, place, host, day = rng.choice(UNITS), rng.choice(PLACES), rng.choice(HOSTS), rng.choice(DAYS)
     count = rng.randrange(5, 400) * 100
     extra = " ".join(rng.sample(EXTRA, 5))
+    years = rng.randrange(20, 38)
     body = (f"<p>Vice Admiral {new} took command of {unit} on {day} at a ceremony in {place}, story {number}.</p>\n"
-            f"<p>{new.split()[1]} succeeds Vice Admiral {old}, who moves to a staff post after {rng.randrange(20, 38)} years "
+            f"<p>{new.split()[1]} succeeds Vice Admiral {old}, who moves to a staff post after {years} years "
             f"in uniform. {extra}</p>\n<p>{new.split()[1]} reports to Admiral {boss}. The United States has about "
             f"{count:,} troops in {host}, many of them at bases near {place}.</p>\n")
-    start, end = html.index('<div class="story-body">') + len('<div class="story-body">'), html.index("</div>\n</article>")
+    start = html.index('<div class="story-body">') + len('<div class="story-body">')
+    end = html.index("</div>\n</article>")
     title = f"Vice Admiral {new} takes command of {unit}"
     html = html[:start] + "\n" + body + html[end:]
     html = html.replace("Vice Admiral Karen Holt takes command of US Sixth Fleet", title)

@@ -75,8 +75,10 @@ def figures(text: str) -> frozenset[str]:
 
 _NAME = re.compile(r"\b[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]+(?:[ -][A-Z\u00c0-\u00de][a-z\u00df-\u00ff]+)+")
 # capitalised only because a sentence starts with them
-_OPENERS = frozenset("The A An In On At By But And He She It They This That These Its His Her Their Our We "
-                     "For After Before When While As If Under Over From With".split())
+_OPENERS = frozenset({
+    "The", "A", "An", "In", "On", "At", "By", "But", "And", "He", "She", "It", "They", "This", "That", "These",
+    "Its", "His", "Her", "Their", "Our", "We", "For", "After", "Before", "When", "While", "As", "If", "Under",
+    "Over", "From", "With"})
 
 
 def facts(text: str, title: str = "") -> frozenset[str]:

@@ -166,7 +166,8 @@ def build(inputs: Iterable[str | Path], store: Store, *, workers: int = 1, repla
         # whatever the order of the inputs
         earliest = sorted(documents.values(), key=lambda d: (d.published or "9999-99-99", d.id))
         readable = (d for d in earliest if len(d.text) <= MAX_CHARS)  # one too large is no one's original
-        documents.update((d.id, d) for d in NearDuplicates(reading.dedup_threshold, reading.dedup_window).mark(readable))
+        finder = NearDuplicates(reading.dedup_threshold, reading.dedup_window)
+        documents.update((d.id, d) for d in finder.mark(readable))
     stored = {} if replace else store.document_hashes()
     todo: list[Document] = []
     for doc_id in sorted(documents):

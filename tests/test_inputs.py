@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from conftest import ROOT
 from kg.cli import main
 from kg.dedup import DEFAULT_THRESHOLD, NearDuplicates
 from kg.extract import extract
@@ -24,8 +25,6 @@ from kg.pipeline import build
 from kg.resolve import resolve_entities
 from kg.sources import ReadLog, ReadOptions, read_documents
 from kg.store import Store
-
-from conftest import ROOT
 
 INPUTS = ROOT / "tests" / "data" / "inputs"
 PAGES = INPUTS / "pages"
@@ -106,7 +105,7 @@ def test_inputs_page_without_article_is_skipped_and_counted(tmp_path):
     assert report.reading.no_body == 1
     assert report.reading.warnings == [f"{PAGES / 'section-front-page.html'}: no article text found in the page, skipped"]
     assert "1 without article text skipped" in report.summary()
-    labels = {row[0] for row in values(store, 
+    labels = {row[0] for row in values(store,
         "SELECT ?l WHERE { ?p a foaf:Person ; skos:altLabel ?l }")}
     assert {"Karen Holt", "Owen Pritchard"} <= labels
     assert not labels & set().union(*(people for _, people in BOILERPLATE.values()))
@@ -232,7 +231,7 @@ def test_inputs_languages_are_identified_skipped_and_recorded(tmp_path):
     assert "2 not in English skipped (fr 1, ru 1)" in report.summary()
     kept = Store(tmp_path / "kept")
     build([LANGUAGES], kept, any_language=True)
-    rows = sorted(values(kept, 
+    rows = sorted(values(kept,
         "SELECT ?id ?lang WHERE { GRAPH ?g { ?g dcterms:identifier ?id ; dcterms:language ?lang } }"))
     assert rows == [("brigade-franco-allemande", "fr"), ("english-short-note", "und"), ("flot-kaspiy", "ru")]
 
@@ -261,7 +260,7 @@ def test_inputs_copies_are_linked_not_extracted(tmp_path):
     report = build([DEDUP / "articles.jsonl"], store)
     assert report.duplicates == 4
     assert "4 near-duplicates linked to their original" in report.summary()
-    links = sorted(values(store, 
+    links = sorted(values(store,
         "SELECT ?copy ?original ?url ?date WHERE { GRAPH ?g { ?g dcterms:isVersionOf ?o ; dcterms:identifier ?copy ;"
         " dcterms:source ?url ; dcterms:date ?date } GRAPH ?o { ?o dcterms:identifier ?original } }"))
     assert [(c, o) for c, o, _, _ in links] == [("wire-a-copy-1", "wire-a"), ("wire-a-copy-2", "wire-a"),
@@ -397,7 +396,7 @@ def test_inputs_fetch_timeout_and_size_limit(local_site):
     from kg.sources.fetch import FetchError, fetch
 
     base, _ = local_site
-    with pytest.raises(FetchError, match="no answer within 0.3 s"):
+    with pytest.raises(FetchError, match=r"no answer within 0\.3 s"):
         fetch(base + "/slow", timeout=0.3)
     with pytest.raises(FetchError, match="larger than"):
         fetch(base + "/navy/sixth-fleet", max_bytes=1024 * 1024 // 1024)
