@@ -30,7 +30,9 @@ RULES = register(
     Rule("person-titled", "persons", "Person", (NAME_RE.pattern,), 1.0, "none",
          ("Defence Minister [Ilse Brandvold] met the delegation.",
           "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived."),
-         ("The [Defence Ministry] met the delegation.",), flags=0),
+         ("The [Defence Ministry] met the delegation.",
+          # a name never runs across a line break: a list of "State Governor Name" lines
+          "Ohio Governor Mara Lind\n[Idaho] Governor Tom Reese"), flags=0),
     Rule("person-apposed", "persons", "Person", (
         (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
          rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:<POSTS>)"
@@ -71,7 +73,7 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
-        name_match = _TITLED_NAME.match(text, pos)
+        name_match = _TITLED_NAME.match(text, pos, end)
         if not name_match or name_match.start() != pos:
             continue
         name = clean_name(ctx, name_match.group(), blocked, pos)
