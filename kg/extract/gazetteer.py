@@ -102,6 +102,16 @@ def _alternation(forms: list[str], fold_case: bool = False) -> str:
     return _trie_pattern(trie)
 
 
+def trie_alternation(forms: list[str]) -> str:
+    """A regular expression matching any of ``forms`` (literal words), merged into a trie so that
+    it scans fast: ``trie_alternation(["said", "says"])`` is ``sa(?:id|ys)``.
+
+    >>> trie_alternation(["said", "says"])
+    'sa(?:id|ys)'
+    """
+    return _alternation(forms)
+
+
 def _trie_pattern(node: dict[str, Any]) -> str:
     ends = "" in node
     branches = []

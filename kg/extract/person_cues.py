@@ -7,11 +7,12 @@ the well-known public figures of ``data/persons.tsv`` ("Assad", "Kofi Annan").""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import UPPER, fold
-from kg.extract.lexicon import alternation
+from kg.extract.gazetteer import UPPER, fold, trie_alternation
+from kg.extract.lexicon import lines
 from kg.extract.patterns import NAME_TOKEN, NICKNAME, NOT_NAME, ORG_HEADS, SUFFIX
 from kg.extract.person_stops import in_quotes, not_a_person, run_goes_on
 from kg.extract.persons import clean_name
@@ -21,7 +22,12 @@ from kg.extract.spans import Span, span_len
 #: One to five name words, a quoted nickname allowed after the first ("John “J.D.” Doe").
 _NAME = rf"{NAME_TOKEN}(?:\s+{NICKNAME})?(?:\s+{NAME_TOKEN}){{0,4}}{SUFFIX}?"
 _END = r"(?=\s*(?:[,.;:!?)”\"]|$)|\s+(?:of|from|who|when|during|at|in|on|and)\b)"
-PERSON_NOUNS = alternation("person_nouns.txt")
+_NOUNS = sorted(lines("person_nouns.txt"), key=len, reverse=True)
+PERSON_NOUNS = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in _NOUNS)
+_SAID_WORDS = frozenset({"said", "says", "added", "asked", "noted", "explained", "recalled", "recalls", "according"})
+_NOUN_WORDS = frozenset(n.split()[0] for n in _NOUNS)
+_CUE_AT = re.compile(rf"(?<![\w\-’'])(?:{trie_alternation(sorted(_SAID_WORDS | _NOUN_WORDS | {'vice', 'born'}))})"
+                     rf"(?=\s+[{UPPER}]|\s+to\s+[{UPPER}])")
 _LANGUAGES = (r"Arabic|Persian|Farsi|Pashto|Dari|Kurdish|Russian|Ukrainian|Hebrew|Turkish|Urdu|Chinese|Korean|"
               r"Japanese|French|German|Spanish|born|b\.|died|d\.|also")
 
@@ -69,6 +75,7 @@ _SAID, _VICE, _OF_PLACE, _LABEL, _NOUN, _LISTED = (
     RULES[k].compiled[0] for k in ("person-after-said", "person-vice", "person-of-place", "person-speaker-label",
                                    "person-noun", "person-listed"))
 _BIOGRAPHY = RULES["person-biography"].compiled
+
 _NICK_TOKEN = re.compile(r"[“\"‘(]")
 _TITLE_CASE = re.compile(r"(?<=[^\W\d_])[^\W\d_]+")
 
@@ -102,21 +109,40 @@ def _one_word_ok(ctx: Context, word: str) -> bool:
 def cued_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
     """Names marked by a reporting verb, "vice", ", of Ohio,", a biography's opening or a noun of a person."""
     found: list[Span] = []
-    text = ctx.text
-    for pattern in (_SAID, _VICE, _OF_PLACE, *_BIOGRAPHY, _NOUN):
-        for m in pattern.finditer(text, start, end):
-            word = m.group("name")
-            single = pattern is _SAID and _one_word_ok(ctx, word)
-            span = name_span(ctx, m.start("name"), word, taken + found, single=single)
-            if span is not None:
-                found.append(span)
+    for pattern, m in _cue_matches(ctx, start, end):
+        word = m.group("name")
+        single = pattern is _SAID and _one_word_ok(ctx, word)
+        span = name_span(ctx, m.start("name"), word, taken + found, single=single)
+        if span is not None:
+            found.append(span)
     return found + _speaker_labels(ctx, start, end, taken + found)
+
+
+def _cue_matches(ctx: Context, start: int, end: int) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
+    """The cue rules' matches in [start, end): each rule that starts with its cue word is tried only
+    where the word stands (found once per article), the two that start with the name only where a
+    comma or bracket is."""
+    text = ctx.text
+    piece = text[start:end]
+    if ", of " in piece:
+        yield from ((_OF_PLACE, m) for m in _OF_PLACE.finditer(text, start, end))
+    if "(" in piece:
+        yield from ((_BIOGRAPHY[0], m) for m in _BIOGRAPHY[0].finditer(text, start, end))
+    for word in ctx.matches("person-cue", _CUE_AT, start, end):
+        cue = word.group()
+        pattern = (_SAID if cue in _SAID_WORDS else _NOUN if cue in _NOUN_WORDS else _VICE if cue == "vice"
+                   else _BIOGRAPHY[1] if cue == "born" else None)
+        m = pattern.match(text, word.start(), end) if pattern is not None else None
+        if m is not None:
+            yield pattern, m
 
 
 def _speaker_labels(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
     """"SECRETARY KERRY:" at the start of a transcript's line: a title, then the speaker's name."""
     found: list[Span] = []
     g = ctx.gazetteer
+    if ":" not in ctx.text[start:end]:
+        return found
     for m in _LABEL.finditer(ctx.text, start, end):
         title = fold(m.group("title").rstrip("."))
         if title not in g.honorifics and fold(m.group("title")) not in g.honorifics \

@@ -16,10 +16,11 @@ from kg.extract.patterns import NOT_NAME
 NOT_PERSON = words("not_person.txt")
 #: Places that read like a person's name, and the US states with their abbreviations (lower case).
 PLACES = words("places.txt")
-_SHIP_BEFORE = re.compile(
-    r"(?:(?<![\w.])(?:USS|USNS|USCGC|HMS|HMCS|HMAS|HMNZS|INS|FS|ROKS|JS|TCG|ARA|BNS|PNS|KRI|RSS|HNLMS|HDMS|HNoMS|"
-    r"HSwMS|ORP|ITS|ESPS|NRP|FGS|RFS|MV)|(?<![\w\-])(?:aircraft\s+carrier|carrier|destroyer|cruiser|frigate|corvette|"
-    r"submarine|warship|ship|vessel|tanker|freighter))\s+$")
+#: The word right before a ship's name: a navy's prefix ("USS") or a kind of ship ("the carrier").
+_SHIP_WORDS = frozenset("USS USNS USCGC HMS HMCS HMAS HMNZS INS FS ROKS JS TCG ARA BNS PNS KRI RSS HNLMS HDMS HNoMS "
+                        "HSwMS ORP ITS ESPS NRP FGS RFS MV carrier destroyer cruiser frigate corvette submarine warship "
+                        "ship vessel tanker freighter".split())
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
 _HULL_AFTER = re.compile(r"\s*\((?:[A-Z]{1,5}[\s\-]?\d{1,4})\)")
 _QUOTE_BEFORE = re.compile(r"[“\"‘]$")
 _QUOTE_AFTER = re.compile(r"[”\"’](?!s\b)")
@@ -40,7 +41,8 @@ def not_a_person(ctx: Context, a: int, b: int, tokens: list[str]) -> bool:
         return True
     if b < len(text) and (text[b] == "-" or text[b].isalnum()):
         return True  # "Major Non-NATO Ally": the run is cut inside a word
-    if _SHIP_BEFORE.search(text, max(0, a - _WINDOW), a) or _HULL_AFTER.match(text, b):
+    before = _WORD_BEFORE.search(text, max(0, a - _WINDOW), a)
+    if (before is not None and before.group(1) in _SHIP_WORDS) or _HULL_AFTER.match(text, b):
         ctx.memory.not_persons.update((" ".join(tokens), tokens[-1]))
         return True
     return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 from kg.extract.context import Context
@@ -71,6 +72,8 @@ _TITLED_NAME = _TITLED.compiled[0]
 _LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general",
                 "lieutenant colonel", "lieutenant", "captain", "sergeant", "staff sergeant", "corporal", "vice admiral",
                 "rear admiral")
+_COMMA_BEFORE = re.compile(r",\s*(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}$")  # a comma before a capitalised post
+_WORD_START = re.compile(r"(?<!\S)\S")
 _PREPOSITION = re.compile(r"\b(?:of|for|and|in|on|at|to|the|with|from|by|as)\s+$")
 _SUCCESSOR_BEFORE = re.compile(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
                                r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
@@ -209,6 +212,23 @@ def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str], 
     return full, lone, capital
 
 
+def _capital_appositions(ctx: Context, capital: re.Pattern[str], start: int, end: int) -> Iterator[re.Match[str]]:
+    """"Orla Fenwick, Minister for Trade": the names before a comma and a capitalised post title,
+    looked for only before the post titles the article holds (found once per article)."""
+    text = ctx.text
+    last = start
+    for post in ctx.matches("post", ctx.gazetteer.post_re, start, end):
+        at = text.rfind(",", max(last, post.start() - 60), post.start())
+        if at < 0 or not text[post.start()].isupper() or not _COMMA_BEFORE.match(text, at, post.start()):
+            continue
+        window = max(last, at - 120)
+        words = [w.start() for w in _WORD_START.finditer(text, window, at)][-4:]
+        m = next((found for pos in words if (found := capital.match(text, pos, post.end()))), None)
+        if m is not None:
+            last = m.end(1)
+            yield m
+
+
 def _overlaps(a: int, b: int, spans: list[Span]) -> bool:
     return any(t.start < b and a < t.end for t in spans)
 
@@ -218,11 +238,14 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
     found: list[Span] = []
     pattern, lone, capital = _apposition_patterns(ctx.gazetteer.post_re.pattern)
     given = ctx.gazetteer.given_names
-    for m in [*pattern.finditer(ctx.text, start, end), *capital.finditer(ctx.text, start, end)]:
-        words = m.group(1).split()
+    runs = [(m.start(1), m.group(1)) for m in pattern.finditer(ctx.text, start, end)]
+    for m in _capital_appositions(ctx, capital, start, end):
+        runs.append((m.start(1), m.group(1)))
+    for run_start, run in runs:
+        words = run.split()
         # "for the Western Hemisphere Julie Chung, Deputy ...": the name starts at its given name
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), 0)
-        a, b = m.start(1) + sum(len(w) + 1 for w in words[:lead]), m.end(1)
+        a, b = run_start + sum(len(w) + 1 for w in words[:lead]), run_start + len(run)
         if _overlaps(a, b, taken + found):
             continue
         name = clean_name(ctx, ctx.text[a:b], taken, a)
