@@ -19,7 +19,8 @@ NAME_TOKEN = (rf"(?!(?:Jr|Sr|II|III|IV)\b)(?:(?:al|el|Al|El|ad|ash|as|bin|bint|i
               rf"|[{UPPER}]\.?(?=\s)|[A-Z]{{2}}(?=\s+[{UPPER}][{LOWER}]))")  # "JP McGee", "CQ Brown"
 SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
 #: A nickname in quotes or brackets after the first name: John “J.D.” Doe, Phillip (Phil) A. Doe.
-NICKNAME = rf"(?:[“\"‘][{UPPER}][\w.\-]{{0,14}}(?:\s[{UPPER}][\w.\-]{{0,14}})?[”\"’]|\([{UPPER}][{LOWER}]{{1,14}}\))(?=\s)"
+NICKNAME = (rf"(?:[“\"‘][{UPPER}][\w.\-]{{0,14}}(?:\s[{UPPER}][\w.\-]{{0,14}})?[”\"’]"
+            rf"|\([{UPPER}][{LOWER}]{{1,14}}\))(?=\s)")
 NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NICKNAME})?(?:\s+{NAME_TOKEN}){{0,4}}{SUFFIX}?")
 SUFFIX_RE = re.compile(rf"{SUFFIX}$")
 

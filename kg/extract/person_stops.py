@@ -17,9 +17,10 @@ NOT_PERSON = words("not_person.txt")
 #: Places that read like a person's name, and the US states with their abbreviations (lower case).
 PLACES = words("places.txt")
 #: The word right before a ship's name: a navy's prefix ("USS") or a kind of ship ("the carrier").
-_SHIP_WORDS = frozenset("USS USNS USCGC HMS HMCS HMAS HMNZS INS FS ROKS JS TCG ARA BNS PNS KRI RSS HNLMS HDMS HNoMS "
-                        "HSwMS ORP ITS ESPS NRP FGS RFS MV carrier destroyer cruiser frigate corvette submarine warship "
-                        "ship vessel tanker freighter".split())
+_SHIP_WORDS = frozenset((
+    "USS", "USNS", "USCGC", "HMS", "HMCS", "HMAS", "HMNZS", "INS", "FS", "ROKS", "JS", "TCG", "ARA", "BNS", "PNS",
+    "KRI", "RSS", "HNLMS", "HDMS", "HNoMS", "HSwMS", "ORP", "ITS", "ESPS", "NRP", "FGS", "RFS", "MV", "carrier",
+    "destroyer", "cruiser", "frigate", "corvette", "submarine", "warship", "ship", "vessel", "tanker", "freighter"))
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 _HULL_AFTER = re.compile(r"\s*\((?:[A-Z]{1,5}[\s\-]?\d{1,4})\)")
 _QUOTE_BEFORE = re.compile(r"[“\"‘]$")

@@ -61,7 +61,8 @@ RULES = register(
         ("[Orla Fenwick] arrived with the defence minister.",
          "She worked in the [Northern Bureau], and as Director of the office."), flags=0),
     Rule("person-given-name", "persons", "Person",
-         (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NICKNAME})?(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",), 1.0, "none",
+         (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NICKNAME})?(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",),
+         1.0, "none",
          ("Yesterday [Kathleen Morrow] visited the port.", "[Robert “Bo” Lindgren] visited the port.",
           "[Thomas (Tom) B. Harlow], Nominee for Member of the Board"),
          ("Flights left [Kathleen Morrow International Airport] late.",), flags=0),
@@ -168,7 +169,8 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     comma = re.match(r",\s+", text[pos:end])
     force = span_at(blocked, pos + comma.end()) if comma else None
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
-        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
+        # "..., U.S. Army Gen. X"
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
     if comma and len(chain) == 1 and (NAME_RE.match(text, pos + comma.end())
                                       or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
         # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
@@ -280,7 +282,8 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
         first = lead or 0
         # the run's first word, when the sentence starts with it or a preposition stands before it
         # ("for Climate John Kerry"), is no part of the name
-        at_start = not re.search(r"\w", ctx.text[start:m.start(1)]) or bool(_PREPOSITION.search(ctx.text, start, m.start(1)))
+        at_start = (not re.search(r"\w", ctx.text[start:m.start(1)])
+                    or bool(_PREPOSITION.search(ctx.text, start, m.start(1))))
         while first > 0 and _may_join(ctx, words[first - 1], first == 1 and at_start):
             first -= 1  # "Sein Htut Maung", "Cheryl Marie Stanton": the unknown given name before it too
         a = m.start(1) + sum(len(w) + 1 for w in words[:first])  # the name from the given name on
@@ -298,7 +301,8 @@ def _may_join(ctx: Context, word: str, first: bool) -> bool:
     sentence's first word ("Yesterday"), nor a word that ends names, a place, body or title word."""
     g = ctx.gazetteer
     low = word.lower().rstrip(".,")
-    return not (first or re.search(r"-[a-z]", word) or low in NOT_NAME or low in NOT_PERSON or low in PLACES or g.lookup(word) is not None
+    return not (first or re.search(r"-[a-z]", word) or low in NOT_NAME or low in NOT_PERSON or low in PLACES
+                or g.lookup(word) is not None
                 or g.rank_re.fullmatch(word) is not None or g.post_re.fullmatch(word) is not None
                 or g.honorific_re.fullmatch(word) is not None or word in ORG_HEADS)
 
