@@ -21,7 +21,6 @@ _SHIP_WORDS = frozenset((
     "USS", "USNS", "USCGC", "HMS", "HMCS", "HMAS", "HMNZS", "INS", "FS", "ROKS", "JS", "TCG", "ARA", "BNS", "PNS",
     "KRI", "RSS", "HNLMS", "HDMS", "HNoMS", "HSwMS", "ORP", "ITS", "ESPS", "NRP", "FGS", "RFS", "MV", "carrier",
     "destroyer", "cruiser", "frigate", "corvette", "submarine", "warship", "ship", "vessel", "tanker", "freighter"))
-_WORD_BEFORE = re.compile(r"(\S+)\s+$")
 _HULL_AFTER = re.compile(r"\s*\((?:[A-Z]{1,5}[\s\-]?\d{1,4})\)")
 _QUOTE_BEFORE = re.compile(r"[“\"‘]$")
 _QUOTE_AFTER = re.compile(r"[”\"’](?!s\b)")
@@ -42,8 +41,8 @@ def not_a_person(ctx: Context, a: int, b: int, tokens: list[str]) -> bool:
         return True
     if b < len(text) and (text[b] == "-" or text[b].isalnum()):
         return True  # "Major Non-NATO Ally": the run is cut inside a word
-    before = _WORD_BEFORE.search(text, max(0, a - _WINDOW), a)
-    if (before is not None and before.group(1) in _SHIP_WORDS) or _HULL_AFTER.match(text, b):
+    before = text[max(0, a - _WINDOW):a].split()[-1:]
+    if (before and before[0] in _SHIP_WORDS) or _HULL_AFTER.match(text, b):
         ctx.memory.not_persons.update((" ".join(tokens), tokens[-1]))
         return True
     return False
