@@ -23,6 +23,7 @@ from kg.extract import (
     persons,
     posts,
     succession,
+    titles,
     troops,
 )
 from kg.extract.context import Context
@@ -167,7 +168,10 @@ def _definite_units(ctx: Context, s: Sentence) -> None:
 
 def _apposed_posts(ctx: Context, s: Sentence) -> None:
     for person in s.persons:
-        posts.apposition_posts(ctx, person, s.end, s.taken)
+        unit = posts.apposition_posts(ctx, person, s.end, s.taken)
+        if unit is not None:  # "X, CFC commander": the unit the title names
+            s.nonperson = _by_start(s.nonperson + [unit])
+        titles.title_before_name(ctx, person, s.start, s.taken)
         ctx.memory.persons.remember(person)
 
 

@@ -71,7 +71,7 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
-        name_match = _TITLED_NAME.match(text, pos)
+        name_match = _TITLED_NAME.match(text, pos, end)  # a name never runs past its sentence
         if not name_match or name_match.start() != pos:
             continue
         name = clean_name(ctx, name_match.group(), blocked, pos)

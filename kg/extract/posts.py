@@ -18,6 +18,7 @@ from kg.extract.patterns import (
 from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
+from kg.extract.titles import lower_title, title_here, unit_then_title, with_complement
 from kg.model import Modality
 
 RULES = register(
@@ -31,8 +32,12 @@ RULES = register(
          (r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?P<article>the\s+|a\s+|an\s+)?",),
          0.85, "title",
          ("Colonel Anna Wexford, the commander of Task Force Lantern, spoke.",
-          "Marta Quillon, the defense secretary, arrived on Monday."),
-         ("Colonel Anna Wexford, who arrived on Monday, spoke.",), flags=0),
+          "Marta Quillon, the defense secretary, arrived on Monday.",
+          "Ilse Brandvold, deputy assistant secretary of defense for harbour logistics, spoke.",
+          "Tomas Reyner, director, Harbour Research Center, Coastal Command, said it works.",
+          "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke."),
+         ("Colonel Anna Wexford, who arrived on Monday, spoke.",
+          "Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner and others."), flags=0),
     Rule("named-as", "posts", "holds",
          (r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted|confirmed|elected)\s+$",
           r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?"),
@@ -57,6 +62,10 @@ _DEPUTY = _TITLE_BEFORE.compiled[0]
 _OPENING = _APPOSITION.compiled[0]
 _NAMED_VERB, _AS_TITLE = _NAMED_AS.compiled
 _PREDICATE_VERB = _PREDICATE.compiled[0]
+_OF = re.compile(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?")
+_COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
+_ITEM_END = re.compile(r"[,;(]")
+_AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
 
 def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_start: int, blocked: list[Span]) -> None:
@@ -103,14 +112,21 @@ def _title_modality(text: str, span: Span, c_start: int, a_start: int) -> Modali
     return "asserted"
 
 
-def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> None:
-    """", the defense secretary," / ", commander of US Central Command," after a person's name."""
+def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> Span | None:
+    """", the defense secretary," / ", commander of US Central Command," after a person's name; a
+    unit the apposition names before the title ("CFC commander") is returned as a new mention."""
     text = ctx.text
     m = _OPENING.match(text[person.end:end])
     if not m:
-        return
+        return None
     pos = person.end + m.end()
     past = "who was" in m.group()
+    here = span_at(spans, pos)
+    if not m.group("article") and not past and \
+            (here is None or here.kind not in ("Person", "Country") and here.known is None):
+        done, unit = unit_then_title(ctx, person, pos, end, spans)
+        if done:
+            return unit
     pre_org = org_here = span_at(spans, pos)
     if org_here is not None and org_here.kind != "Person":
         pos = org_here.end
@@ -131,29 +147,52 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         gap = re.match(r"\s+", text[pos:end])
         pos += gap.end() if gap else 0
     _apposed_title(ctx, person, pos, end, spans, pre_org, "past" if past else "asserted")
+    return None
 
 
 def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span], pre_org: Span | None,
-                   modality: Modality) -> None:
+                   modality: Modality) -> bool:
     text = ctx.text
-    title_m = ctx.gazetteer.post_re.match(text, pos, end)
-    if not title_m:
-        return
-    title = ctx.gazetteer.posts[fold(title_m.group())]
-    pos = title_m.end()
+    found = title_here(ctx, pos, end)
+    if found is None:
+        return False
+    title, t_start, pos = found
+    if _next_item(ctx, person, t_start, end, spans):
+        return True
+    titles = [title]
+    second = _AND_TITLE.match(text, pos, end)
+    also = lower_title(ctx, second.end(), end) if second else None
+    if also is not None and not _next_item(ctx, person, also[1], end, spans):
+        titles.append(also[0])  # "President and Chief Executive Officer of the X Foundation"
+        pos = also[2]
     org = pre_org
-    of = re.match(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?", text[pos:end])
-    if of:
-        target = org_at(ctx, spans, pos + of.end())
-        if target and target.kind != "Person":
-            org = target
-    person.posts.append((make_post(title, org), _APPOSITION.confidence, _APPOSITION.id, modality))
+    of = _OF.match(text, pos, end) or _COMMA_ORG.match(text, pos, end)
+    target = org_at(ctx, spans, of.end()) if of else None
+    if target is not None and target.kind != "Person" and (of.group().strip() != "," or _ends_item(text, target.end, end)):
+        org = target  # "commander of Task Force X" / "director, Technical Center, Parent"
+    elif org is None:
+        titles[-1], _ = with_complement(ctx, titles[-1], pos, end)
+    for title in titles:
+        person.posts.append((make_post(title, org), _APPOSITION.confidence, _APPOSITION.id, modality))
     if org is not None and org is not pre_org:
         # "commander of U.S. Naval Forces Europe and the U.S. 6th Fleet": both commands
         joined = re.match(r"\s+and\s+(?:the\s+)?", text[org.end:end])
         other = org_at(ctx, spans, org.end + joined.end()) if joined else None
         if other is not None and other.kind not in ("Person", "Country"):
-            person.posts.append((make_post(title, other), 0.8, _APPOSITION.id, modality))
+            person.posts.append((make_post(titles[-1], other), 0.8, _APPOSITION.id, modality))
+    return True
+
+
+def _ends_item(text: str, pos: int, end: int) -> bool:
+    return re.match(r"\s*(?:,|\(|\.?\s*$)", text[pos:end]) is not None
+
+
+def _next_item(ctx: Context, person: Span, pos: int, end: int, spans: list[Span]) -> bool:
+    """"met President A, Foreign Minister B, ...": a title after the comma that another name follows
+    before the next comma introduces the next person of a list, not an apposition."""
+    mark = _ITEM_END.search(ctx.text, pos, end)
+    stop = mark.start() if mark else end
+    return any(other.kind == "Person" and other is not person and pos <= other.start < stop for other in spans)
 
 
 def title_at(ctx: Context, pos: int, end: int, spans: list[Span], *, modifiers: bool = False
