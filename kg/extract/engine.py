@@ -79,7 +79,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
-                      relations=[discourse.rekey(mapping, r) for r in ctx.relations])
+                      relations=posts.drop_vague([discourse.rekey(mapping, r) for r in ctx.relations]))
 
 
 def too_large(document: Document, max_chars: int) -> DocumentTooLarge:

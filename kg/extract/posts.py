@@ -18,21 +18,22 @@ from kg.extract.patterns import (
 from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
-from kg.extract.titles import lower_title, title_here, unit_then_title, with_complement
-from kg.model import Modality
+from kg.extract.titles import lower_title, prefixed, title_here, unit_then_title, with_complement
+from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("title-before-name", "posts", "holds",
-         (r"\b(?:[Dd]eputy|[Vv]ice|[Aa]ssistant)\s+$",), 0.9, "title",
+         (r"(?:\b(?:[Pp]rincipal|[Dd]eputy|[Vv]ice|[Aa]ssistant|[Aa]ssociate|[Uu]nder)\s+)+$",), 0.9, "title",
          ("Brigade commander Colonel Anna Wexford inspected the depot.",
           "Former Defence Minister Paulo Reyes gave a lecture.",
           "Deputy Defence Minister Ilse Brandvold met the delegation."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
-         (r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?P<article>the\s+|a\s+|an\s+)?",),
+         (r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?:currently\s+)?(?P<article>the\s+|a\s+|an\s+)?",),
          0.85, "title",
          ("Colonel Anna Wexford, the commander of Task Force Lantern, spoke.",
           "Marta Quillon, the defense secretary, arrived on Monday.",
+          "Kathleen Morrow, who is currently the ambassador to Norway, will move.",
           "Ilse Brandvold, deputy assistant secretary of defense for harbour logistics, spoke.",
           "Tomas Reyner, director, Harbour Research Center, Coastal Command, said it works.",
           "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke."),
@@ -49,11 +50,14 @@ RULES = register(
           r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|took\s+office\s+as|takes\s+office\s+as|"
           r"became|becomes|become|was\s+named(?:\s+as)?|"
           r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
-          r"was\s+confirmed\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
-          r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?"),),
+          r"was\s+confirmed\s+as|remains\s+as|remain\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
+          r"\s+(?:(?:also|still|now|currently)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?"),),
          0.8, "verb+clause",
          ("Admiral Kerstin Vale became chairman of the Joint Chiefs of Staff in May.",
-          "General Tomas Reyner took over as commander of Task Force Lantern."),
+          "General Tomas Reyner took over as commander of Task Force Lantern.",
+          "Kathleen Morrow is currently chairman of the Harbour Research Center.",
+          "Kathleen Morrow is President and Chief Executive Officer (CEO) of the Harbour Foundation.",
+          "General Tomas Reyner will remain as commander of Task Force Lantern for a year."),
          ("General Tomas Reyner spoke with the commander of Task Force Lantern.",)),
 )
 _TITLE_BEFORE, _APPOSITION, _NAMED_AS, _PREDICATE = (RULES[k] for k in ("title-before-name", "apposition", "named-as",
@@ -63,6 +67,8 @@ _OPENING = _APPOSITION.compiled[0]
 _NAMED_VERB, _AS_TITLE = _NAMED_AS.compiled
 _PREDICATE_VERB = _PREDICATE.compiled[0]
 _OF = re.compile(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?")
+_OF_TITLE = re.compile(r"\s+(?:of|for|at|to)\s+(?:the\s+)?")
+_ABBREVIATION = re.compile(r"(?:\s*\([A-Z]{2,6}\))?")
 _COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
 _ITEM_END = re.compile(r"[,;(]")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
@@ -93,13 +99,13 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
 
 
 def _deputy(text: str, c_start: int, form: str, title: PostTitle) -> PostTitle:
-    """"Deputy Defence Minister Hanna Maliar" is not the minister."""
-    before = text[max(0, c_start - 12):c_start]
+    """"Deputy Defence Minister Hanna Maliar" is not the minister; "Principal Deputy Assistant
+    Secretary" keeps all its prefix words."""
+    before = text[max(0, c_start - 60):c_start]
     word = _DEPUTY.search(before)
-    if word is None or title.title.startswith(("Deputy", "Vice", "Assistant")):
+    if word is None:
         return title
-    lead = re.search(r"(\w+)\s+$", before)
-    return PostTitle(form, f"{lead.group(1).capitalize() if lead else ''} {title.title}", False)
+    return prefixed(PostTitle(form, title.title, title.leads), word.group())
 
 
 def _title_modality(text: str, span: Span, c_start: int, a_start: int) -> Modality:
@@ -196,9 +202,10 @@ def _next_item(ctx: Context, person: Span, pos: int, end: int, spans: list[Span]
 
 
 def title_at(ctx: Context, pos: int, end: int, spans: list[Span], *, modifiers: bool = False
-             ) -> tuple[PostTitle, Span | None, bool] | None:
-    """A post title at ``pos``, with its organisation before ("NATO Secretary General") or after
-    it ("commander of US Central Command"), and whether the organisation was named at all."""
+             ) -> tuple[list[PostTitle], Span | None, bool] | None:
+    """The post titles at ``pos`` (two joined by "and" when an organisation follows), with their
+    organisation before ("NATO Secretary General") or after it ("commander of US Central Command"),
+    and whether the organisation was named at all."""
     text = ctx.text
     org = None
     org_here = span_at(spans, pos)
@@ -211,14 +218,19 @@ def title_at(ctx: Context, pos: int, end: int, spans: list[Span], *, modifiers: 
         pos += unknown.end() if unknown else 0  # "the Army's chief of staff": an owner kg does not know
     if modifiers:
         pos += len(re.match(MODIFIERS, text[pos:end], re.IGNORECASE).group())  # type: ignore[union-attr]  # it matches ""
-    title_m = ctx.gazetteer.post_re.match(text, pos, end)
-    if not title_m:
+    found = title_here(ctx, pos, end)
+    if found is None:
         return None
-    of = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?", text[title_m.end():end])
-    target = org_at(ctx, spans, title_m.end() + of.end()) if of else None
+    title, _, pos = found
+    second = _AND_TITLE.match(text, pos, end)
+    also = title_here(ctx, second.end(), end) if second else None
+    stop = _ABBREVIATION.match(text, also[2], end).end() if also else pos  # "Chief Executive Officer (CEO)"
+    of = _OF_TITLE.match(text, stop, end)
+    target = org_at(ctx, spans, of.end()) if of else None
     if target is not None and target.kind != "Person":
         org = target
-    return ctx.gazetteer.posts[fold(title_m.group())], org, org is not None or of is not None
+    titles = [title, also[0]] if also and of else [title]  # "President and Chief Executive Officer of X"
+    return titles, org, org is not None or of is not None
 
 
 def predicate_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> None:
@@ -237,15 +249,16 @@ def predicate_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> 
     found = title_at(ctx, offset + m.end(), end, spans, modifiers=True)
     if found is None:
         return
-    title, org, placed = found
+    titles, org, placed = found
     verb = m.group("verb").lower()
     if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and not placed:
         return  # "X is head" without anything else is rarely a post statement
     modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.IGNORECASE) \
         and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
-    if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE):
-        modality = "planned"
-    person.posts.append((make_post(title, org), _PREDICATE.confidence, _PREDICATE.id, modality))
+    if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE) and not verb.startswith("remain"):
+        modality = "planned"  # "will remain as director": the person holds the post now
+    for title in titles:
+        person.posts.append((make_post(title, org), _PREDICATE.confidence, _PREDICATE.id, modality))
 
 
 def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
@@ -259,7 +272,23 @@ def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
     found = title_at(ctx, person.end + as_title.end(), end, spans) if as_title else None
     if not found:
         return False
-    title, org, _ = found
+    titles, org, _ = found
     modality: Modality = "planned" if re.search(r"\bnominated\b", named.group()) else "asserted"
-    person.posts.append((make_post(title, org), _NAMED_AS.confidence, _NAMED_AS.id, modality))
+    for title in titles:
+        person.posts.append((make_post(title, org), _NAMED_AS.confidence, _NAMED_AS.id, modality))
     return True
+
+
+def drop_vague(relations: list[RelationMention]) -> list[RelationMention]:
+    """"Secretary Blinken" after "Secretary of State Antony Blinken": a title of no organisation
+    that another post of the same person spells out in full is that post, not a second one."""
+    titles: dict[str, set[str]] = {}
+    for r in relations:
+        if r.kind == "holds" and r.post is not None:
+            titles.setdefault(r.subject.key, set()).add(r.post.label.lower())
+    def vague(r: RelationMention) -> bool:
+        if r.kind != "holds" or r.post is None or r.post.org is not None:
+            return False
+        short = r.post.title.lower()
+        return any(t != short and re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", t) for t in titles[r.subject.key])
+    return [r for r in relations if not vague(r)]

@@ -13,6 +13,7 @@ from kg.extract.gazetteer import PostTitle, fold
 from kg.extract.patterns import ORG_HEADS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at
+from kg.model import Modality
 
 RULES = register(
     Rule("unit-then-title", "posts", "holds",
@@ -28,9 +29,17 @@ RULES = register(
          0.8, "title",
          ("Officials met Head of Harbour Administration Kathleen Morrow on Monday.",),
          ("Officials met the head of the delegation and Kathleen Morrow on Monday.",), flags=0),
+    Rule("title-is-name", "posts", "holds",
+         (r"(?:^|[,;]\s*(?:and\s+|while\s+)?|\.\s+)(?P<owner>[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Tt]he)\s+(?:(?:new|current)\s+)?$",
+          r"\s+(?P<verb>is|was|remains)\s+(?:now\s+|currently\s+)?$"),
+         0.75, "title",
+         ("The general arrived. His chief of staff is Major General Tomas Reyner.",
+          "The agency grew. Its director is now Kathleen Morrow, a former diplomat."),
+         ("The general arrived. His chief of staff met Major General Tomas Reyner.",), flags=0),
 )
-_UNIT, _BEFORE = (RULES[k] for k in ("unit-then-title", "title-before-untitled-name"))
+_UNIT, _BEFORE, _COPULA = (RULES[k] for k in ("unit-then-title", "title-before-untitled-name", "title-is-name"))
 _UNIT_RE, _BEFORE_RE = _UNIT.compiled[0], _BEFORE.compiled[0]
+_COPULA_OWNER, _COPULA_VERB = _COPULA.compiled
 #: A title's complement up to the next comma or the sentence's end: "for product support".
 _COMPLEMENT_RE = re.compile(r"\s+(?P<word>for|of)\s+(?P<what>(?:the\s+)?[\w’'\-]+(?:\s+(?:and\s+|&\s+)?[\w’'\-]+){0,5}?)"
                             r"(?=\s*(?:,|\(|\.?\s*$))")
@@ -163,7 +172,11 @@ def _unit_words(words: list[str], lower_head: bool) -> int | None:
 def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span]) -> None:
     """"Head of Presidential Administration Andriy Yermak": a title, its complement, then a name the
     title chain did not reach (rule ``title-before-untitled-name``)."""
-    if person.head_start is not None or person.posts or person.refers_to:
+    if person.posts or person.refers_to:
+        return
+    if _title_is_name(ctx, person, start):
+        return
+    if person.head_start is not None:
         return
     text = ctx.text
     low = max(start, person.start - 120)
@@ -187,3 +200,19 @@ def _prefix_start(text: str, low: int, pos: int) -> int:
     """Where the prefix words before a title start ("Principal Deputy Assistant Secretary")."""
     m = re.search(r"(?:\b(?:principal|deputy|assistant|associate|under|vice)\s+)+$", text[low:pos], re.IGNORECASE)
     return low + m.start() if m else pos
+
+
+def _title_is_name(ctx: Context, person: Span, start: int) -> bool:
+    """"His chief of staff is Major General X": the title, a copula, then the (titled) name."""
+    text = ctx.text
+    anchor = person.head_start if person.head_start is not None else person.start
+    low = max(start, anchor - 80)
+    for m in reversed(ctx.matches("post", ctx.gazetteer.post_re, low, anchor)):
+        verb = _COPULA_VERB.fullmatch(text, m.end(), anchor)
+        if verb is None or not _COPULA_OWNER.search(text[start:m.start()]):
+            continue
+        title = ctx.gazetteer.posts[fold(m.group())]
+        modality: Modality = "past" if verb.group("verb") == "was" else "asserted"
+        person.posts.append((make_post(title, None), _COPULA.confidence, _COPULA.id, modality))
+        return True
+    return False
