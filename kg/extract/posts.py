@@ -18,7 +18,13 @@ from kg.extract.patterns import (
 from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
-from kg.extract.titles import lower_title, prefixed, title_here, unit_then_title, with_complement
+from kg.extract.titles import (
+    lower_title,
+    prefixed,
+    title_here,
+    unit_then_title,
+    with_complement,
+)
 from kg.model import Modality, RelationMention
 
 RULES = register(
@@ -41,9 +47,12 @@ RULES = register(
           "Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner and others."), flags=0),
     Rule("named-as", "posts", "holds",
          (r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted|confirmed|elected)\s+$",
-          r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?"),
+          r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?",
+          r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\b[^.;]{0,200}?,\s+(?:and\s+)?$"),
          0.8, "verb+clause",
-         ("The president named General Tomas Reyner as defence minister.",),
+         ("The president named General Tomas Reyner as defence minister.",
+          ("The decree named General Tomas Reyner as army commander, and Colonel Anna Wexford as commander of "
+           "Task Force Lantern.")),
          ("The president praised General Tomas Reyner as a leader.",), flags=0),
     Rule("predicate-post", "posts", "holds",
          ((r"\s+(?:(?:on\s+\w+|has|had|have|will|would|is\s+to|also|now|formally|officially|then|later)\s+)*"
@@ -64,7 +73,7 @@ _TITLE_BEFORE, _APPOSITION, _NAMED_AS, _PREDICATE = (RULES[k] for k in ("title-b
                                                                          "predicate-post"))
 _DEPUTY = _TITLE_BEFORE.compiled[0]
 _OPENING = _APPOSITION.compiled[0]
-_NAMED_VERB, _AS_TITLE = _NAMED_AS.compiled
+_NAMED_VERB, _AS_TITLE, _NAMED_LIST = _NAMED_AS.compiled
 _PREDICATE_VERB = _PREDICATE.compiled[0]
 _OF = re.compile(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?")
 _OF_TITLE = re.compile(r"\s+(?:of|for|at|to)\s+(?:the\s+)?")
@@ -130,9 +139,9 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
     here = span_at(spans, pos)
     if not m.group("article") and not past and \
             (here is None or here.kind not in ("Person", "Country") and here.known is None):
-        done, unit = unit_then_title(ctx, person, pos, end, spans)
+        done, new_unit = unit_then_title(ctx, person, pos, end, spans)
         if done:
-            return unit
+            return new_unit
     pre_org = org_here = span_at(spans, pos)
     if org_here is not None and org_here.kind != "Person":
         pos = org_here.end
@@ -174,7 +183,8 @@ def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[S
     org = pre_org
     of = _OF.match(text, pos, end) or _COMMA_ORG.match(text, pos, end)
     target = org_at(ctx, spans, of.end()) if of else None
-    if target is not None and target.kind != "Person" and (of.group().strip() != "," or _ends_item(text, target.end, end)):
+    if target is not None and target.kind != "Person" and of is not None and \
+            (of.group().strip() != "," or _ends_item(text, target.end, end)):
         org = target  # "commander of Task Force X" / "director, Technical Center, Parent"
     elif org is None:
         titles[-1], _ = with_complement(ctx, titles[-1], pos, end)
@@ -218,13 +228,14 @@ def title_at(ctx: Context, pos: int, end: int, spans: list[Span], *, modifiers: 
         pos += unknown.end() if unknown else 0  # "the Army's chief of staff": an owner kg does not know
     if modifiers:
         pos += len(re.match(MODIFIERS, text[pos:end], re.IGNORECASE).group())  # type: ignore[union-attr]  # it matches ""
-    found = title_here(ctx, pos, end)
+    found = lower_title(ctx, pos, end)
     if found is None:
         return None
     title, _, pos = found
     second = _AND_TITLE.match(text, pos, end)
     also = title_here(ctx, second.end(), end) if second else None
-    stop = _ABBREVIATION.match(text, also[2], end).end() if also else pos  # "Chief Executive Officer (CEO)"
+    abbreviation = _ABBREVIATION.match(text, also[2], end) if also else None  # "Chief Executive Officer (CEO)"
+    stop = abbreviation.end() if abbreviation else also[2] if also else pos
     of = _OF_TITLE.match(text, stop, end)
     target = org_at(ctx, spans, of.end()) if of else None
     if target is not None and target.kind != "Person":
@@ -265,7 +276,7 @@ def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
     """"China named Admiral Dong Jun, a former navy commander, as defence minister"."""
     text = ctx.text
     head = person.head_start or person.start
-    named = _NAMED_VERB.search(text[max(0, head - 30):head])
+    named = _NAMED_VERB.search(text[max(0, head - 30):head]) or _NAMED_LIST.search(text[max(0, head - 250):head])
     if not named:
         return False
     as_title = _AS_TITLE.match(blank_time_phrases(text[person.end:end]))
