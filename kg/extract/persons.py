@@ -138,9 +138,11 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     force = span_at(blocked, pos + comma.end()) if comma else None
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
         comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
-    if comma and len(chain) == 1 and (NAME_RE.match(text, pos + comma.end())
+    name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
+    if comma and len(chain) == 1 and (name is not None and (len(name.group().split()) > 1
+                                                           or name.group() not in ctx.gazetteer.given_names)
                                       or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
-        # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
+        # "the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a given name alone)
         following = text[pos + comma.end():end]
         if not re.match(r"\w+\s+(?:of|said|told)\b", following):
             return pos + comma.end(), None

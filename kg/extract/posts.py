@@ -19,6 +19,7 @@ from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
 from kg.extract.titles import (
+    comma_unit,
     lower_title,
     prefixed,
     title_here,
@@ -42,6 +43,7 @@ RULES = register(
           "Kathleen Morrow, who is currently the ambassador to Norway, will move.",
           "Ilse Brandvold, deputy assistant secretary of defense for harbour logistics, spoke.",
           "Tomas Reyner, director, Harbour Research Center, Coastal Command, said it works.",
+          "Rear Admiral Tomas Reyner, commander, HSG 4, said the group was ready.",
           "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke."),
          ("Colonel Anna Wexford, who arrived on Monday, spoke.",
           "Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner and others."), flags=0),
@@ -161,32 +163,27 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         pos = org_here.end
         gap = re.match(r"\s+", text[pos:end])
         pos += gap.end() if gap else 0
-    _apposed_title(ctx, person, pos, end, spans, pre_org, "past" if past else "asserted")
-    return None
+    return _apposed_title(ctx, person, pos, end, spans, pre_org, "past" if past else "asserted")
 
 
 def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span], pre_org: Span | None,
-                   modality: Modality) -> bool:
+                   modality: Modality) -> Span | None:
     text = ctx.text
     found = title_here(ctx, pos, end)
     if found is None:
-        return False
+        return None
     title, t_start, pos = found
     if _next_item(ctx, person, t_start, end, spans):
-        return True
+        return None
     titles = [title]
     second = _AND_TITLE.match(text, pos, end)
     also = lower_title(ctx, second.end(), end) if second else None
     if also is not None and not _next_item(ctx, person, also[1], end, spans):
-        titles.append(also[0])  # "President and Chief Executive Officer of the X Foundation"
+        titles.append(also[0])  # "strategist and deputy operations staff officer, 4th Infantry Division"
         pos = also[2]
-    org = pre_org
-    of = _OF.match(text, pos, end) or _COMMA_ORG.match(text, pos, end)
-    target = org_at(ctx, spans, of.end()) if of else None
-    if target is not None and target.kind != "Person" and of is not None and \
-            (of.group().strip() != "," or _ends_item(text, target.end, end)):
-        org = target  # "commander of Task Force X" / "director, Technical Center, Parent"
-    elif org is None:
+    org, new = _title_org(ctx, title, pos, end, spans)
+    org = org or pre_org
+    if org is None:
         titles[-1], _ = with_complement(ctx, titles[-1], pos, end)
     for title in titles:
         person.posts.append((make_post(title, org), _APPOSITION.confidence, _APPOSITION.id, modality))
@@ -196,7 +193,23 @@ def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[S
         other = org_at(ctx, spans, org.end + joined.end()) if joined else None
         if other is not None and other.kind not in ("Person", "Country"):
             person.posts.append((make_post(titles[-1], other), 0.8, _APPOSITION.id, modality))
-    return True
+    return new
+
+
+def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[Span]) -> tuple[Span | None, Span | None]:
+    """The body after an apposed title: "commander of Task Force X", "director, Technical Center,
+    Parent", "commander, CSG 11" (a unit no earlier step named: returned second, as a new mention)."""
+    text = ctx.text
+    of = _OF.match(text, pos, end) or _COMMA_ORG.match(text, pos, end)
+    if of is None:
+        return None, None
+    comma = of.group().strip() == ","
+    target = org_at(ctx, spans, of.end())
+    new = comma_unit(ctx, of.end(), end, spans) if target is None and title.leads and comma else None
+    target = target or new
+    if target is None or target.kind == "Person" or comma and not _ends_item(text, target.end, end):
+        return None, None
+    return target, new
 
 
 def _ends_item(text: str, pos: int, end: int) -> bool:

@@ -36,8 +36,17 @@ RULES = register(
          ("The general arrived. His chief of staff is Major General Tomas Reyner.",
           "The agency grew. Its director is now Kathleen Morrow, a former diplomat."),
          ("The general arrived. His chief of staff met Major General Tomas Reyner.",), flags=0),
+    Rule("title-and-title-name", "posts", "holds",
+         (r"(?:\s+(?P<word>of|for)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}))?\s+and\s+$",),
+         0.8, "title",
+         ("The First Secretary of the Party and President of Norway Tomas Reyner spoke.",),
+         ("The First Secretary of the Party met President Tomas Reyner.",
+          "Officials met Minister of Defence Ilse Brandvold and Foreign Minister Tomas Reyner.",
+          "Reporters interviewed the defense secretary and Secretary of State Tomas Reyner."), flags=0),
 )
-_UNIT, _BEFORE, _COPULA = (RULES[k] for k in ("unit-then-title", "title-before-untitled-name", "title-is-name"))
+_UNIT, _BEFORE, _COPULA, _AND = (RULES[k] for k in ("unit-then-title", "title-before-untitled-name", "title-is-name",
+                                                    "title-and-title-name"))
+_AND_RE = _AND.compiled[0]
 _UNIT_RE, _BEFORE_RE = _UNIT.compiled[0], _BEFORE.compiled[0]
 _COPULA_OWNER, _COPULA_VERB = _COPULA.compiled
 #: A title's complement up to the next comma or the sentence's end: "for product support".
@@ -172,7 +181,10 @@ def _unit_words(words: list[str], lower_head: bool) -> int | None:
 def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span]) -> None:
     """"Head of Presidential Administration Andriy Yermak": a title, its complement, then a name the
     title chain did not reach (rule ``title-before-untitled-name``)."""
-    if person.posts or person.refers_to:
+    if person.refers_to:
+        return
+    if person.posts:
+        _joined_title(ctx, person, start, spans)
         return
     if _title_is_name(ctx, person, start):
         return
@@ -216,3 +228,39 @@ def _title_is_name(ctx: Context, person: Span, start: int) -> bool:
         person.posts.append((make_post(title, None), _COPULA.confidence, _COPULA.id, modality))
         return True
     return False
+
+
+def _joined_title(ctx: Context, person: Span, start: int, spans: list[Span]) -> None:
+    """"the First Secretary of the Party and President of Cuba X": the first title is X's too."""
+    if person.head_start is None:
+        return
+    text = ctx.text
+    low = max(start, person.head_start - 80)
+    for m in reversed(ctx.matches("post", ctx.gazetteer.post_re, low, person.head_start)):
+        c = _AND_RE.fullmatch(text, m.end(), person.head_start)
+        if c is None or m.group()[:1].islower() or any(s.kind == "Person" and m.end() <= s.start < person.head_start for s in spans):
+            continue
+        found = title_here(ctx, _prefix_start(text, low, m.start()), m.end())
+        if found is None:
+            return
+        title = found[0]
+        if c.group("what"):
+            title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(c.group('what').split())}", False)
+        person.posts.append((make_post(title, None), _AND.confidence, _AND.id, person.posts[0][3]))
+        return
+
+
+_CAP_UNIT = re.compile(r"(?:[A-Z][\w.&\-]*|\d+)(?:\s+(?:[A-Z][\w.&\-]*|\d+|of|the))*(?=\s*(?:,|\(|\.?\s*$))")
+
+
+def comma_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | None:
+    """"Name, commander, CSG 11.": a unit after a leading title and a comma that no earlier step
+    named, ending the apposition; it needs an acronym or a head word to be a unit."""
+    m = _CAP_UNIT.match(ctx.text, pos, end)
+    if m is None or any(s.start < m.end() and pos < s.end for s in spans):
+        return None
+    words = m.group().split()
+    if not any(w in ORG_HEADS or _ACRONYM.fullmatch(w) for w in words) or ctx.gazetteer.rank_re.match(m.group()):
+        return None
+    return Span(ORG_HEADS.get(words[-1], "MilitaryUnit" if words[-1].isdigit() else "Organization"),
+                m.group(), pos, m.end())
