@@ -141,7 +141,9 @@ def _organisations(ctx: Context, s: Sentence) -> None:
 def _titled_persons(ctx: Context, s: Sentence) -> None:
     for span, chain, of_org in persons.titled_persons(ctx, s.start, s.end, s.nonperson):
         anchor = span.head_start if span.head_start is not None else span.start
-        posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        unit = posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        if unit is not None:  # "SDA Director X": the acronym names the body
+            s.nonperson = _by_start(s.nonperson + [unit])
         s.persons.append(span)
 
 
@@ -171,7 +173,9 @@ def _apposed_posts(ctx: Context, s: Sentence) -> None:
         unit = posts.apposition_posts(ctx, person, s.end, s.taken)
         if unit is not None:  # "X, CFC commander": the unit the title names
             s.nonperson = _by_start(s.nonperson + [unit])
-        titles.title_before_name(ctx, person, s.start, s.taken)
+        unit = titles.title_before_name(ctx, person, s.start, s.taken)
+        if unit is not None:  # "Head of Presidential Administration X": the body the title names
+            s.nonperson = _by_start(s.nonperson + [unit])
         ctx.memory.persons.remember(person)
 
 

@@ -19,6 +19,7 @@ from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
 from kg.extract.titles import (
+    acronym_before,
     comma_unit,
     lower_title,
     prefixed,
@@ -33,7 +34,9 @@ RULES = register(
          (r"(?:\b(?:[Pp]rincipal|[Dd]eputy|[Vv]ice|[Aa]ssistant|[Aa]ssociate|[Uu]nder)\s+)+$",), 0.9, "title",
          ("Brigade commander Colonel Anna Wexford inspected the depot.",
           "Former Defence Minister Paulo Reyes gave a lecture.",
-          "Deputy Defence Minister Ilse Brandvold met the delegation."),
+          "Deputy Defence Minister Ilse Brandvold met the delegation.",
+          "Senators and HRA Director Tomas Reyner spoke.",
+          "Principal Deputy Assistant Secretary Kathleen Morrow spoke."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
          (r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?:currently\s+)?(?P<article>the\s+|a\s+|an\s+)?",),
@@ -85,10 +88,15 @@ _ITEM_END = re.compile(r"[,;(]")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
 
-def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_start: int, blocked: list[Span]) -> None:
-    """The rank and posts a title chain before a name gives the person (rule ``title-before-name``)."""
+def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_start: int,
+                blocked: list[Span]) -> Span | None:
+    """The rank and posts a title chain before a name gives the person (rule ``title-before-name``);
+    an acronym right before a leading title ("SDA Director X") is returned as a new organisation."""
     text = ctx.text
     pre_org = span_ending_at(blocked, a_start, text)
+    new = None
+    if pre_org is None and of_org is None and chain[0][0] == "post" and ctx.gazetteer.posts[fold(chain[0][1])].leads:
+        new = pre_org = acronym_before(ctx, a_start, blocked)
     for kind, form, _c_start, _c_end in chain:
         if kind == "rank":
             span.rank = canonical_rank(form)
@@ -99,7 +107,7 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
         if pre_org.country:
             span.country = pre_org.country
     if not posts:
-        return
+        return new
     form, c_start = posts[0]
     title = _deputy(text, c_start, form, ctx.gazetteer.posts[fold(form)])
     org = of_org or pre_org
@@ -107,6 +115,7 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
         org = None
     span.posts.append((make_post(title, org), _TITLE_BEFORE.confidence, _TITLE_BEFORE.id,
                        _title_modality(text, span, c_start, a_start)))
+    return new
 
 
 def _deputy(text: str, c_start: int, form: str, title: PostTitle) -> PostTitle:

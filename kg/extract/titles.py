@@ -178,18 +178,17 @@ def _unit_words(words: list[str], lower_head: bool) -> int | None:
     return marks[-1] if marks else 0
 
 
-def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span]) -> None:
+def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span]) -> Span | None:
     """"Head of Presidential Administration Andriy Yermak": a title, its complement, then a name the
-    title chain did not reach (rule ``title-before-untitled-name``)."""
+    title chain did not reach (rule ``title-before-untitled-name``). A leading title "of" a
+    capitalised name no earlier step named makes that name an organisation (returned)."""
     if person.refers_to:
-        return
+        return None
     if person.posts:
         _joined_title(ctx, person, start, spans)
-        return
-    if _title_is_name(ctx, person, start):
-        return
-    if person.head_start is not None:
-        return
+        return None
+    if _title_is_name(ctx, person, start) or person.head_start is not None:
+        return None
     text = ctx.text
     low = max(start, person.start - 120)
     for m in reversed(ctx.matches("post", ctx.gazetteer.post_re, low, person.start)):
@@ -198,14 +197,25 @@ def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span])
             continue
         found = title_here(ctx, _prefix_start(text, low, m.start()), m.end())
         if found is None:
-            return
-        title = found[0]
-        org = span_at(spans, c.start("what") + (4 if c.group("what").startswith("the ") else 0))
-        if org is None or org.kind == "Person" or org.end + 1 < person.start:
-            org = None
-            title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(c.group('what').split())}", False)
-        person.posts.append((make_post(title, org), _BEFORE.confidence, _BEFORE.id, "asserted"))
-        return
+            return None
+        return _before_name_post(ctx, person, found[0], c, spans)
+    return None
+
+
+def _before_name_post(ctx: Context, person: Span, title: PostTitle, c: re.Match[str], spans: list[Span]) -> Span | None:
+    what = c.group("what")
+    a = c.start("what") + (4 if what.startswith("the ") else 0)
+    org = span_at(spans, a)
+    new = None
+    if org is None or org.kind == "Person" or ctx.text[org.end:person.start].strip():
+        org = None
+        if title.leads and c.group("word") == "of" and not any(s.start < c.end("what") and a < s.end for s in spans):
+            words = ctx.text[a:c.end("what")].split()
+            org = new = Span(ORG_HEADS.get(words[-1], "Organization"), " ".join(words), a, c.end("what"))
+        else:
+            title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(what.split())}", False)
+    person.posts.append((make_post(title, org), _BEFORE.confidence, _BEFORE.id, "asserted"))
+    return new
 
 
 def _prefix_start(text: str, low: int, pos: int) -> int:
@@ -264,3 +274,18 @@ def comma_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | No
         return None
     return Span(ORG_HEADS.get(words[-1], "MilitaryUnit" if words[-1].isdigit() else "Organization"),
                 m.group(), pos, m.end())
+
+
+_ACRONYM_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"]))(?P<a>[A-Z][A-Z\d&\-]{1,7})\s+$")
+
+
+def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
+    """"SDA Director Derek Tournear": an acronym no earlier step named, right before a leading
+    title, is the body the title leads."""
+    m = _ACRONYM_BEFORE.search(ctx.text, max(0, pos - 12), pos)
+    if m is None or any(s.start < pos and m.start("a") < s.end for s in spans):
+        return None
+    word = m.group("a")
+    if ctx.gazetteer.lookup(word) or ctx.gazetteer.rank_re.fullmatch(word) or ctx.gazetteer.honorific_re.fullmatch(word):
+        return None
+    return Span("Organization", word, m.start("a"), m.end("a"))
