@@ -71,6 +71,7 @@ RULES = register(
           "General Tomas Reyner took over as commander of Task Force Lantern.",
           "Kathleen Morrow is currently chairman of the Harbour Research Center.",
           "Kathleen Morrow is President and Chief Executive Officer (CEO) of the Harbour Foundation.",
+          "The ministry is run by Kathleen Morrow, who became defence minister in September.",
           "General Tomas Reyner will remain as commander of Task Force Lantern for a year."),
          ("General Tomas Reyner spoke with the commander of Task Force Lantern.",)),
 )
@@ -84,6 +85,7 @@ _OF = re.compile(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?")
 _OF_TITLE = re.compile(r"\s+(?:of|for|at|to)\s+(?:the\s+)?")
 _ABBREVIATION = re.compile(r"(?:\s*\([A-Z]{2,6}\))?")
 _COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
+_WHO = re.compile(r"\s*,\s*who(?=\s)")
 _ITEM_END = re.compile(r"[,;(]")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
@@ -268,30 +270,38 @@ def title_at(ctx: Context, pos: int, end: int, spans: list[Span], *, modifiers: 
 
 def predicate_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> None:
     """"X took over as Supreme Allied Commander Europe", "X became chairman of the Joint Chiefs",
-    "X, who heads EUCOM, is also NATO's Supreme Allied Commander Europe"."""
+    "X, who heads EUCOM, is also NATO's Supreme Allied Commander Europe", "X, who became defence
+    minister in September, ..."."""
     if _named_as(ctx, person, end, spans):
         return
     text = ctx.text
     rest = text[person.end:end]
-    clause = re.match(r"\s*,\s*(?:(?:who|which)\b[^,]*|(?:the|a|an)\s+[^,]{1,60}),", rest)
-    offset = person.end + (clause.end() if clause else 0)
-    # "was confirmed on Thursday as chairman": a time phrase is blanked out, offsets kept
-    m = _PREDICATE_VERB.match(blank_time_phrases(text[offset:end]))
-    if not m:
+    who = _WHO.match(rest)
+    if who and not person.posts and _predicate_at(ctx, person, person.end + who.end(), end, spans):
         return
+    clause = re.match(r"\s*,\s*(?:(?:who|which)\b[^,]*|(?:the|a|an)\s+[^,]{1,60}),", rest)
+    _predicate_at(ctx, person, person.end + (clause.end() if clause else 0), end, spans)
+
+
+def _predicate_at(ctx: Context, person: Span, offset: int, end: int, spans: list[Span]) -> bool:
+    # "was confirmed on Thursday as chairman": a time phrase is blanked out, offsets kept
+    m = _PREDICATE_VERB.match(blank_time_phrases(ctx.text[offset:end]))
+    if not m:
+        return False
     found = title_at(ctx, offset + m.end(), end, spans, modifiers=True)
     if found is None:
-        return
+        return False
     titles, org, placed = found
     verb = m.group("verb").lower()
     if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and not placed:
-        return  # "X is head" without anything else is rarely a post statement
+        return False  # "X is head" without anything else is rarely a post statement
     modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.IGNORECASE) \
         and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
     if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE) and not verb.startswith("remain"):
         modality = "planned"  # "will remain as director": the person holds the post now
     for title in titles:
         person.posts.append((make_post(title, org), _PREDICATE.confidence, _PREDICATE.id, modality))
+    return True
 
 
 def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
