@@ -33,12 +33,14 @@ RULES = register(
          ("The [Defence Ministry] met the delegation.",), flags=0),
     Rule("person-apposed", "persons", "Person", (
         (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
-         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:<POSTS>)"
+         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:currently\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w.'’\-]+\s+){{0,4}}?(?:<POSTS>)"
          rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)"),
         (rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
          rf"(?:<POSTS>)(?![\w\-]))")), 1.0, "none",
         ("[Orla Fenwick], the defence minister, arrived.", "[Orla Fenwick] told reporters it was over.",
-         "[Fenwick], the defence minister, arrived."),
+         "[Fenwick], the defence minister, arrived.",
+         "The president will nominate [Orla Fenwick], currently the U.S. Ambassador to Norway, to the post.",
+         "The delegation includes Deputy Envoy for the Northern Region [Kathleen Morrow], Harbour Director."),
         ("[Orla Fenwick] arrived with the defence minister.",), flags=0),
     Rule("person-given-name", "persons", "Person",
          (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",), 1.0, "none",
@@ -173,7 +175,9 @@ def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | N
 @lru_cache(maxsize=4)
 def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
-    full = re.compile(_APPOSED.pattern(0, POSTS=posts), _APPOSED.flags)
+    # the titles are folded to lower case: "Ambassador" is one too (a lone word keeps the lower-case
+    # titles only: "Indeed, the First Secretary ..." names no one)
+    full = re.compile(_APPOSED.pattern(0, POSTS=f"(?i:{posts})"), _APPOSED.flags)
     lone = re.compile(_APPOSED.pattern(1, POSTS=posts), _APPOSED.flags)
     return full, lone
 
@@ -188,10 +192,15 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
     pattern, lone = _apposition_patterns(ctx.gazetteer.post_re.pattern)
     for m in pattern.finditer(ctx.text, start, end):
         a, b = m.start(1), m.end(1)
+        words = m.group(1).split()
+        # "for the Western Hemisphere Daniel Erikson, ...": the name starts at its given name
+        lead = next((i for i, w in enumerate(words[:-1]) if w in ctx.gazetteer.given_names), 0)
+        if lead and len(words) - lead >= 2:
+            a += sum(len(w) + 1 for w in words[:lead])
         if _overlaps(a, b, taken + found):
             continue
-        name = clean_name(ctx, m.group(1), taken, a)
-        if not name or len(name.split()) < 2 or name != m.group(1):
+        name = clean_name(ctx, ctx.text[a:b], taken, a)
+        if not name or len(name.split()) < 2 or name != ctx.text[a:b]:
             continue
         if any(w.lower() in NOT_NAME for w in name.split()):
             continue
