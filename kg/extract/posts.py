@@ -85,6 +85,7 @@ _OF = re.compile(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?")
 _OF_TITLE = re.compile(r"\s+(?:of|for|at|to)\s+(?:the\s+)?")
 _ABBREVIATION = re.compile(r"(?:\s*\([A-Z]{2,6}\))?")
 _COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
+_FOR_OF = re.compile(r"\s+(?:for|of)\s")
 _WHO = re.compile(r"\s*,\s*who(?=\s)")
 _ITEM_END = re.compile(r"[,;(]")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
@@ -193,9 +194,11 @@ def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[S
         titles.append(also[0])  # "strategist and deputy operations staff officer, 4th Infantry Division"
         pos = also[2]
     org, new = _title_org(ctx, title, pos, end, spans)
+    if org is None and _FOR_OF.match(text, pos, end):
+        titles[-1], after = with_complement(ctx, titles[-1], pos, end)
+        if after == pos and text[t_start].isupper():
+            return None  # "..., Council Director for Central America Jane Doe, ...": the next item's title
     org = org or pre_org
-    if org is None:
-        titles[-1], _ = with_complement(ctx, titles[-1], pos, end)
     for title in titles:
         person.posts.append((make_post(title, org), _APPOSITION.confidence, _APPOSITION.id, modality))
     if org is not None and org is not pre_org:

@@ -25,9 +25,11 @@ RULES = register(
          ("Colonel Anna Wexford, TFL said, inspected the depot.",
           "Colonel Anna Wexford, who met the commander, inspected the depot."), flags=0),
     Rule("title-before-untitled-name", "posts", "holds",
-         (r"\s+(?P<word>of|for|to)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){0,5}?)\s+$",),
+         ((r"\s+(?P<word>of|for|to)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){0,5}?)"
+           r"(?P<more>\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}?)?\s+$"),),
          0.8, "title",
-         ("Officials met Head of Harbour Administration Kathleen Morrow on Monday.",),
+         ("Officials met Head of Harbour Administration Kathleen Morrow on Monday.",
+          "Members include Assistant Secretary of Defense for the Northern Region Kathleen Morrow and others."),
          ("Officials met the head of the delegation and Kathleen Morrow on Monday.",), flags=0),
     Rule("title-is-name", "posts", "holds",
          (r"(?:^|[,;]\s*(?:and\s+|while\s+)?|\.\s+)(?P<owner>[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Tt]he)\s+(?:(?:new|current)\s+)?$",
@@ -50,7 +52,7 @@ _AND_RE = _AND.compiled[0]
 _UNIT_RE, _BEFORE_RE = _UNIT.compiled[0], _BEFORE.compiled[0]
 _COPULA_OWNER, _COPULA_VERB = _COPULA.compiled
 #: A title's complement up to the next comma or the sentence's end: "for product support".
-_COMPLEMENT_RE = re.compile(r"\s+(?P<word>for|of)\s+(?P<what>(?:the\s+)?[\w’'\-]+(?:\s+(?:and\s+|&\s+)?[\w’'\-]+){0,5}?)"
+_COMPLEMENT_RE = re.compile(r"\s+(?P<word>for|of)\s+(?P<what>(?:the\s+)?[\w’'\-]+(?:\s+(?:and\s+|&\s+)?[\w’'\-]+){0,2}?)"
                             r"(?=\s*(?:,|\(|\.?\s*$))")
 #: Words that make a title another one: "Deputy Assistant Secretary" is not the secretary.
 PREFIX = re.compile(r"(?:(?:principal|deputy|assistant|associate|under|vice)\s+)+", re.IGNORECASE)
@@ -209,11 +211,14 @@ def _before_name_post(ctx: Context, person: Span, title: PostTitle, c: re.Match[
     new = None
     if org is None or org.kind == "Person" or ctx.text[org.end:person.start].strip():
         org = None
-        if title.leads and c.group("word") == "of" and not any(s.start < c.end("what") and a < s.end for s in spans):
+        if title.leads and c.group("word") == "of" and not c.group("more") and \
+                not any(s.start < c.end("what") and a < s.end for s in spans):
             words = ctx.text[a:c.end("what")].split()
             org = new = Span(ORG_HEADS.get(words[-1], "Organization"), " ".join(words), a, c.end("what"))
         else:
-            title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(what.split())}", False)
+            more = " ".join((c.group("more") or "").split())
+            title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(what.split())} {more}".strip(),
+                              False)
     person.posts.append((make_post(title, org), _BEFORE.confidence, _BEFORE.id, "asserted"))
     return new
 
