@@ -29,8 +29,10 @@ Chain = list[tuple[str, str, int, int]]
 RULES = register(
     Rule("person-titled", "persons", "Person", (NAME_RE.pattern,), 1.0, "none",
          ("Defence Minister [Ilse Brandvold] met the delegation.",
-          "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived."),
-         ("The [Defence Ministry] met the delegation.",), flags=0),
+          "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived.",
+         "Prime Minister\u200e [Tomas Reyner] arrived."),
+         ("The [Defence Ministry] met the delegation.",
+          "The team won the Secretary of Defense [Harbour Logistics] (HLA) Award."), flags=0),
     Rule("person-apposed", "persons", "Person", (
         (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
          rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:currently\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w.'’\-]+\s+){{0,4}}?(?:<POSTS>)"
@@ -50,6 +52,10 @@ RULES = register(
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
+#: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
+_GAP = re.compile(r"[\s\u200b\u200e\u200f\u2060]+")
+#: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
 _LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general")
 _SUCCESSOR_BEFORE = re.compile(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
                                r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
@@ -77,7 +83,7 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
         if not name_match or name_match.start() != pos:
             continue
         name = clean_name(ctx, name_match.group(), blocked, pos)
-        if not name:
+        if not name or _ACRONYM_AFTER.match(text, pos + len(name)):
             continue
         span = Span("Person", name, pos, pos + len(name), head_start=a_start)
         found.append((span, chain, of_org))
@@ -106,9 +112,9 @@ def title_chain(ctx: Context, pos: int, end: int, blocked: list[Span]) -> tuple[
             break
         chain.append((kind, form, pos, stop))
         pos = stop
-        gap = re.match(r"\s+", text[pos:end])
+        gap = _GAP.match(text, pos, end)
         if gap:
-            pos += gap.end()
+            pos = gap.end()
         elif not text.startswith(",", pos):
             break
     return chain, pos, of_org

@@ -21,6 +21,7 @@ from kg.extract.spans import Span, make_post, span_at, span_ending_at
 from kg.extract.titles import (
     acronym_before,
     comma_unit,
+    described_before,
     lower_title,
     prefixed,
     title_here,
@@ -36,7 +37,8 @@ RULES = register(
           "Former Defence Minister Paulo Reyes gave a lecture.",
           "Deputy Defence Minister Ilse Brandvold met the delegation.",
           "Senators and HRA Director Tomas Reyner spoke.",
-          "Principal Deputy Assistant Secretary Kathleen Morrow spoke."),
+          "Principal Deputy Assistant Secretary Kathleen Morrow spoke.",
+          "So says the Norwegian fisheries minister, Kathleen Morrow."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
          (r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?:currently\s+)?(?P<article>the\s+|a\s+|an\s+)?",),
@@ -96,10 +98,7 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
     """The rank and posts a title chain before a name gives the person (rule ``title-before-name``);
     an acronym right before a leading title ("SDA Director X") is returned as a new organisation."""
     text = ctx.text
-    pre_org = span_ending_at(blocked, a_start, text)
-    new = None
-    if pre_org is None and of_org is None and chain[0][0] == "post" and ctx.gazetteer.posts[fold(chain[0][1])].leads:
-        new = pre_org = acronym_before(ctx, a_start, blocked)
+    pre_org, described, new = _owner_before(ctx, chain, of_org, a_start, blocked)
     for kind, form, _c_start, _c_end in chain:
         if kind == "rank":
             span.rank = canonical_rank(form)
@@ -113,12 +112,30 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
         return new
     form, c_start = posts[0]
     title = _deputy(text, c_start, form, ctx.gazetteer.posts[fold(form)])
+    if described is not None and c_start == a_start:
+        title = PostTitle(title.form, f"{described[1]} {title.title}", False)
     org = of_org or pre_org
     if org is not None and org.kind == "Person":
         org = None
     span.posts.append((make_post(title, org), _TITLE_BEFORE.confidence, _TITLE_BEFORE.id,
                        _title_modality(text, span, c_start, a_start)))
     return new
+
+
+def _owner_before(ctx: Context, chain: Chain, of_org: Span | None, a_start: int, blocked: list[Span]
+                  ) -> tuple[Span | None, tuple[Span, str] | None, Span | None]:
+    """The body named before a title chain: "US Central Command commander"; "Jordanian planning
+    minister" (with the words describing the title); "SDA Director" (an acronym, a new mention)."""
+    pre_org = span_ending_at(blocked, a_start, ctx.text)
+    if pre_org is not None or chain[0][0] != "post":
+        return pre_org, None, None
+    described = described_before(ctx, a_start, blocked)
+    if described is not None:
+        return described[0], described, None
+    if of_org is None and ctx.gazetteer.posts[fold(chain[0][1])].leads:
+        new = acronym_before(ctx, a_start, blocked)
+        return new, None, new
+    return None, None, None
 
 
 def _deputy(text: str, c_start: int, form: str, title: PostTitle) -> PostTitle:

@@ -294,3 +294,22 @@ def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
     if ctx.gazetteer.lookup(word) or ctx.gazetteer.rank_re.fullmatch(word) or ctx.gazetteer.honorific_re.fullmatch(word):
         return None
     return Span("Organization", word, m.start("a"), m.end("a"))
+
+
+_DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
+_OWNER_GAP = re.compile(r"(?:['’]s)?\s+")
+_NOT_DESCRIBING = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "on", "at", "by", "with", "new", "former",
+                             "his", "her", "its", "their", "our", "said", "says", "told", "is", "was", "who", "that"})
+
+
+def described_before(ctx: Context, pos: int, spans: list[Span]) -> tuple[Span, str] | None:
+    """"Jordanian planning minister": a country or body, then up to two lower-case words that
+    describe the title before ``pos`` (the body and the words)."""
+    m = _DESCRIBING.search(ctx.text, max(0, pos - 40), pos)
+    if m is None or any(w in _NOT_DESCRIBING for w in m.group("words").split()):
+        return None
+    owner = next((s for s in spans if s.kind != "Person" and m.start() - 4 <= s.end < m.start()
+                  and _OWNER_GAP.fullmatch(ctx.text, s.end, m.start())), None)
+    if owner is None:
+        return None
+    return owner, " ".join(m.group("words").split())
