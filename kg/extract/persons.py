@@ -36,13 +36,15 @@ RULES = register(
     Rule("person-apposed", "persons", "Person", (
         (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
          rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:currently\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w.'’\-]+\s+){{0,4}}?(?:<POSTS>)"
-         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)"),
+         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b"
+         rf"|\s+(?:is|was)\s+(?:currently\s+|now\s+)?(?:the\s+)?(?:<POSTS>)\s+(?:and|of|for)\s)"),
         (rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
          rf"(?:<POSTS>)(?![\w\-]))")), 1.0, "none",
         ("[Orla Fenwick], the defence minister, arrived.", "[Orla Fenwick] told reporters it was over.",
          "[Fenwick], the defence minister, arrived.",
          "The president will nominate [Orla Fenwick], currently the U.S. Ambassador to Norway, to the post.",
-         "The delegation includes Deputy Envoy for the Northern Region [Kathleen Morrow], Harbour Director."),
+         "The delegation includes Deputy Envoy for the Northern Region [Kathleen Morrow], Harbour Director.",
+         "[Orla Fenwick] is President and Chief Executive Officer of the Harbour Foundation."),
         ("[Orla Fenwick] arrived with the defence minister.",), flags=0),
     Rule("person-given-name", "persons", "Person",
          (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",), 1.0, "none",
@@ -53,7 +55,7 @@ _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RUL
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
 #: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
-_GAP = re.compile(r"[\s\u200b\u200e\u200f\u2060]+")
+_GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
 #: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
 _LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general")
@@ -147,8 +149,8 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
         comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
     name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
-    if comma and len(chain) == 1 and (name is not None and (len(name.group().split()) > 1
-                                                           or name.group() not in ctx.gazetteer.given_names)
+    if comma and len(chain) == 1 and ((name is not None and (len(name.group().split()) > 1
+                                                           or name.group() not in ctx.gazetteer.given_names))
                                       or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
         # "the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a given name alone)
         following = text[pos + comma.end():end]

@@ -169,7 +169,7 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
     past = "who was" in m.group()
     here = span_at(spans, pos)
     if not m.group("article") and not past and \
-            (here is None or here.kind not in ("Person", "Country") and here.known is None):
+            (here is None or (here.kind not in ("Person", "Country") and here.known is None)):
         done, new_unit = unit_then_title(ctx, person, pos, end, spans)
         if done:
             return new_unit
@@ -227,7 +227,8 @@ def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[S
     return new
 
 
-def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[Span]) -> tuple[Span | None, Span | None]:
+def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[Span]
+               ) -> tuple[Span | None, Span | None]:
     """The body after an apposed title: "commander of Task Force X", "director, Technical Center,
     Parent", "commander, CSG 11" (a unit no earlier step named: returned second, as a new mention)."""
     text = ctx.text
@@ -238,7 +239,7 @@ def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[S
     target = org_at(ctx, spans, of.end())
     new = comma_unit(ctx, of.end(), end, spans) if target is None and title.leads and comma else None
     target = target or new
-    if target is None or target.kind == "Person" or comma and not _ends_item(text, target.end, end):
+    if target is None or target.kind == "Person" or (comma and not _ends_item(text, target.end, end)):
         return None, None
     return target, new
 
@@ -353,5 +354,6 @@ def drop_vague(relations: list[RelationMention]) -> list[RelationMention]:
         if r.kind != "holds" or r.post is None or r.post.org is not None:
             return False
         short = r.post.title.lower()
-        return any(t != short and re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", t) for t in titles[r.subject.key])
+        inside = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+        return any(t != short and inside.search(t) for t in titles[r.subject.key])
     return [r for r in relations if not vague(r)]

@@ -52,7 +52,8 @@ _AND_RE = _AND.compiled[0]
 _UNIT_RE, _BEFORE_RE = _UNIT.compiled[0], _BEFORE.compiled[0]
 _COPULA_OWNER, _COPULA_VERB = _COPULA.compiled
 #: A title's complement up to the next comma or the sentence's end: "for product support".
-_COMPLEMENT_RE = re.compile(r"\s+(?P<word>for|of)\s+(?P<what>(?:the\s+)?[\w’'\-]+(?:\s+(?:and\s+|&\s+)?[\w’'\-]+){0,2}?)"
+_COMPLEMENT_RE = re.compile(r"\s+(?P<word>for|of)\s+"
+                            r"(?P<what>(?:the\s+)?[\w’'\-]+(?:\s+(?:and\s+|&\s+)?[\w’'\-]+){0,2}?)"
                             r"(?=\s*(?:,|\(|\.?\s*$))")
 #: Words that make a title another one: "Deputy Assistant Secretary" is not the secretary.
 PREFIX = re.compile(r"(?:(?:principal|deputy|assistant|associate|under|vice)\s+)+", re.IGNORECASE)
@@ -121,7 +122,8 @@ def unit_then_title(ctx: Context, person: Span, pos: int, end: int, spans: list[
             org = span_at(spans, pos) if unit else None
             new = None
             if org is not None and org.known is None and org.end > unit_end and org.kind != "Person":
-                org.name, org.end = text[pos:unit_end], unit_end  # "90th Missile Wing Sexual Assault": the title's words
+                # "90th Missile Wing Sexual Assault": the last words are the title's
+                org.name, org.end = text[pos:unit_end], unit_end
             if unit and org is None:
                 last = text[pos:unit_end].split()[-1]
                 new = Span(ORG_HEADS.get(last, "Organization"), text[pos:unit_end], pos, unit_end)
@@ -151,7 +153,8 @@ def _unit_title(ctx: Context, pos: int, stop: int, spans: list[Span]) -> tuple[P
         return None
     head = heads[0]
     m = _UNIT_RE.fullmatch(text, pos, head.start())
-    if m is None or "'s " in m.group() or "’s " in m.group() or any(s.kind == "Person" and pos <= s.start < last for s in spans):
+    if m is None or "'s " in m.group() or "’s " in m.group() \
+            or any(s.kind == "Person" and pos <= s.start < last for s in spans):
         return None
     words = text[pos:head.start()].split()
     cut = _unit_words(words, head.group()[:1].islower())
@@ -253,7 +256,8 @@ def _joined_title(ctx: Context, person: Span, start: int, spans: list[Span]) -> 
     low = max(start, person.head_start - 80)
     for m in reversed(ctx.matches("post", ctx.gazetteer.post_re, low, person.head_start)):
         c = _AND_RE.fullmatch(text, m.end(), person.head_start)
-        if c is None or m.group()[:1].islower() or any(s.kind == "Person" and m.end() <= s.start < person.head_start for s in spans):
+        if c is None or m.group()[:1].islower() \
+                or any(s.kind == "Person" and m.end() <= s.start < person.head_start for s in spans):
             continue
         found = title_here(ctx, _prefix_start(text, low, m.start()), m.end())
         if found is None:
@@ -291,14 +295,16 @@ def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
     if m is None or any(s.start < pos and m.start("a") < s.end for s in spans):
         return None
     word = m.group("a")
-    if ctx.gazetteer.lookup(word) or ctx.gazetteer.rank_re.fullmatch(word) or ctx.gazetteer.honorific_re.fullmatch(word):
+    g = ctx.gazetteer
+    if g.lookup(word) or g.rank_re.fullmatch(word) or g.honorific_re.fullmatch(word):
         return None
     return Span("Organization", word, m.start("a"), m.end("a"))
 
 
 _DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
 _OWNER_GAP = re.compile(r"(?:['’]s)?\s+")
-_NOT_DESCRIBING = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "on", "at", "by", "with", "new", "former",
+_NOT_DESCRIBING = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "on", "at", "by", "with", "new",
+                             "former",
                              "his", "her", "its", "their", "our", "said", "says", "told", "is", "was", "who", "that"})
 
 
