@@ -93,8 +93,9 @@ def lower_title(ctx: Context, pos: int, end: int) -> tuple[PostTitle, int, int] 
     text = ctx.text
     for m in ctx.matches("post", ctx.gazetteer.post_re, pos, min(end, pos + 60)):
         words = text[pos:m.start()].split()
-        if len(words) > 3 or not all(w[:1].islower() for w in words) or _CLAUSE_WORD.search(text, pos, m.start()):
-            return None
+        describing = all(w[:1].islower() and w not in _NOT_DESCRIBING and not w.endswith("ly") for w in words)
+        if len(words) > 3 or not describing or _CLAUSE_WORD.search(text, pos, m.start()):
+            return None  # "was previously the deputy commander": no words of the title
         title = ctx.gazetteer.posts[fold(m.group())]
         return PostTitle(title.form, f"{' '.join(words)} {title.title}", False), pos, m.end()
     return None
