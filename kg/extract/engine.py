@@ -20,9 +20,11 @@ from kg.extract import (
     hosts,
     organisations,
     pairs,
+    person_cues,
     persons,
     posts,
     succession,
+    titles,
     troops,
 )
 from kg.extract.context import Context
@@ -78,7 +80,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
-                      relations=[discourse.rekey(mapping, r) for r in ctx.relations])
+                      relations=posts.drop_vague([discourse.rekey(mapping, r) for r in ctx.relations]))
 
 
 def too_large(document: Document, max_chars: int) -> DocumentTooLarge:
@@ -140,13 +142,18 @@ def _organisations(ctx: Context, s: Sentence) -> None:
 def _titled_persons(ctx: Context, s: Sentence) -> None:
     for span, chain, of_org in persons.titled_persons(ctx, s.start, s.end, s.nonperson):
         anchor = span.head_start if span.head_start is not None else span.start
-        posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        unit = posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        if unit is not None:  # "SDA Director X": the acronym names the body
+            s.nonperson = _by_start(s.nonperson + [unit])
         s.persons.append(span)
 
 
 def _untitled_persons(ctx: Context, s: Sentence) -> None:
+    s.persons += person_cues.cued_persons(ctx, s.start, s.end, s.taken)
     s.persons += persons.apposition_persons(ctx, s.start, s.end, s.taken)
     s.persons += persons.untitled_persons(ctx, s.start, s.end, s.taken)
+    s.persons += person_cues.known_persons(ctx, s.start, s.end, s.taken)
+    s.persons += person_cues.listed_persons(ctx, s.start, s.end, s.persons, s.taken)
 
 
 def _statistical(ctx: Context, s: Sentence) -> None:
@@ -167,7 +174,12 @@ def _definite_units(ctx: Context, s: Sentence) -> None:
 
 def _apposed_posts(ctx: Context, s: Sentence) -> None:
     for person in s.persons:
-        posts.apposition_posts(ctx, person, s.end, s.taken)
+        unit = posts.apposition_posts(ctx, person, s.end, s.taken)
+        if unit is not None:  # "X, CFC commander": the unit the title names
+            s.nonperson = _by_start(s.nonperson + [unit])
+        unit = titles.title_before_name(ctx, person, s.start, s.taken)
+        if unit is not None:  # "Head of Presidential Administration X": the body the title names
+            s.nonperson = _by_start(s.nonperson + [unit])
         ctx.memory.persons.remember(person)
 
 
@@ -218,7 +230,7 @@ def _countries(ctx: Context, s: Sentence) -> None:
 STEPS: tuple[tuple[str, Step], ...] = (
     ("organisations", _organisations),  # gazetteer names, head-word phrases, national bodies
     ("titled-persons", _titled_persons),  # a rank, title or honorific before a name (posts: title-before-name)
-    ("untitled-persons", _untitled_persons),  # apposition, reporting verb, known given name
+    ("untitled-persons", _untitled_persons),  # cue words, apposition, known given name, known person, lists
     ("statistical", _statistical),  # the optional NER model's names, where the rules found none
     ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
     ("apposed-posts", _apposed_posts),  # posts: apposition; the persons are remembered
