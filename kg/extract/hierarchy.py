@@ -1,18 +1,28 @@
-"""Relation family: unit hierarchy (``subOrganizationOf``) between two organisations of one
-sentence: "X falls under Y", "X is part of Y", "X, a subordinate command of Y", "X belongs to Y"."""
+"""Relation family: unit hierarchy (``subOrganizationOf``) between organisations of one sentence.
+
+Pairs (run by :mod:`kg.extract.pairs`): "X falls under Y", "X is part of Y", "X is assigned to Y",
+"X, a subordinate command of Y", "X serves as the component command for Y", "Y's X" (the Army's
+division). Over the whole sentence: membership lists ("X consists of A, B and C", "X includes A
+and B", with a nested "B, which includes D and E"), and comma chains of unit titles ("2nd Company,
+1st Battalion, 3rd Brigade": each belongs to the next larger one, and a trailing "attached to Y"
+to the first)."""
 
 from __future__ import annotations
 
 import re
 
 from kg.extract.context import Context
+from kg.extract.lexicon import table
 from kg.extract.modality import clause_modality
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span
 
+_MEMBER_VERB = (r"(?:consists?|consisted|consisting)\s+of|(?:is|are|was|were)\s+(?:comprised|composed|made\s+up)\s+of|"
+                r"comprises|comprised|comprising|includes?|included")
 RULES = register(
     Rule("part-of", "hierarchy", "subOrganizationOf", (
-        (r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself)\s+)*"
+        (r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself|currently|temporarily|has\s+been|"
+        r"have\s+been)\s+)*"
         r"(?:(?:falls?|fell|comes?|came|operates?|operated|sits?|placed|is\s+placed)\s+under\s+(?:the\s+)?(?:command\s+of\s+|authority\s+of\s+|control\s+of\s+|umbrella\s+of\s+)?(?:the\s+)?"
         r"|(?:reports?|reported|answers?)\s+(?:directly\s+)?to\s+(?:the\s+)?"
         r"|(?:(?:a|an|the|one)\s+)?(?:(?:\w+|of\s+the)\s+){0,2}?(?:part|component|subordinate\s+(?:command|unit|headquarters|formation)|"
@@ -23,21 +33,154 @@ RULES = register(
          "Task Force Lantern is commanded by Colonel Anna Wexford and falls under the Harbour Command."),
         ("Task Force Lantern is no longer part of the Harbour Command.",
          "Task Force Lantern trained with the Harbour Command.")),
+    Rule("assigned-to", "hierarchy", "subOrganizationOf", (
+        (r"\s*(?:(?:is|are|was|were|has\s+been|have\s+been|remains|now|currently|temporarily|permanently|also)\s+)+"
+         r"(?:assigned|attached|subordinated|subordinate|aligned)\s+(?:directly\s+)?(?:to|under)\s+(?:the\s+)?"
+         r"|\s*under\s+(?:the\s+)?"
+         r"|\s*(?:serves|served|acts|acted)\s+as\s+(?:the|a|an)\s+(?:[\w\-]+\s+){0,5}?(?:component|element)\s+"
+         r"(?:command\s+)?(?:for|of|to|within)\s+(?:the\s+)?"),), 0.75, "clause",
+         ("The 3rd Signal Company is assigned to the 9th Harbour Brigade.",
+          "The Port Logistics Office under the Harbour Command awarded a contract.",
+          "The Harbour Air Command serves as the air component command for the Joint Harbour Command."),
+         ("The 3rd Signal Company is assigned a new role by the 9th Harbour Brigade.",
+          "The Port Logistics Office thanked the Harbour Command.")),
+    Rule("possessive-unit", "hierarchy", "subOrganizationOf", (r"(?:['’]s|(?<=s)['’])\s",), 0.7, "clause",
+         ("Soldiers of the Harbour Command's 9th Logistics Brigade left.",),
+         ("Soldiers of the Harbour Command and the 9th Logistics Brigade left.",)),
+    Rule("unit-of-unit", "hierarchy", "subOrganizationOf", (r"\s*of\s+(?:the\s+)?",), 0.75, "clause",
+         ("Soldiers of the 2nd Battalion of the 9th Harbour Brigade left.",),
+         ("Soldiers of the 9th Harbour Brigade of the 2nd Battalion left.",)),
+    Rule("member-list", "hierarchy", "subOrganizationOf", (rf"\s+(?:{_MEMBER_VERB})\s+(?:the\s+)?",), 0.75, "clause",
+         ("Task Force Lantern consists of the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen (DDG 131).",
+          "The Harbour Brigade includes the 3rd Signal Company and the 4th Engineer Company.",
+          "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent."),
+         ("Task Force Lantern met the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen.",)),
+    Rule("unit-chain", "hierarchy", "subOrganizationOf", (r",\s*",), 0.7, "clause",
+         ("The award went to the 2nd Signal Company, 4th Signal Battalion, 9th Harbour Brigade.",
+          "Soldiers of the 2nd Signal Company, 4th Signal Battalion, attached to the 9th Harbour Brigade, left."),
+         ("The award went to the 2nd Signal Battalion, 4th Signal Company and the 9th Harbour Brigade.",)),
 )
-_PART_OF = RULES["part-of"]
+_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN = (RULES[k] for k in (
+    "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain"))
+_PART_OF_RE, _ASSIGNED_RE, _POSSESSIVE_RE, _OF_UNIT_RE, _MEMBERS_RE, _CHAIN_RE = (
+    r.compiled[0] for r in (_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN))
 _TAIL = re.compile(r"(?:falls?|fell|comes?|came|reports?|belongs?|is\s+part|is\s+a\s+(?:part|component|unit))\b")
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b", re.IGNORECASE)
+ECHELONS = {word: int(level) for word, level in table("echelons.tsv").items()}
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?\s")
+_NOT_UNIT = re.compile(r"(?:Operation|Exercise)\b")
+_SHIP = re.compile(r"[A-Z]{2,5}\s")
+_ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated)\s+to\s+(?:the\s+)?")
+_NESTED = re.compile(r",?\s*(?:which|that)\s+(?:also\s+)?(?:includes?|included|consists\s+of|comprises)\s+(?:the\s+)?")
+_LIST_BREAK = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
+                         r"to|for|during|with|under|after|before|since|while|on|who|which|that)\b|[.:]\s|\(")
+_GROUP_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:units|ships|vessels|squadrons|elements|components|formations|assets)\s*$")
+_NOUN_OF = re.compile(r"\b(?:units|ships|vessels|squadrons|elements|components|formations|battalions|brigades)\s+of\s+"
+                      r"(?:the\s+)?$", re.IGNORECASE)
+
+
+def _is_org(span: Span) -> bool:
+    return span.kind not in ("Person", "Country", "Post")
+
+
+def echelon(span: Span) -> int:
+    """The largest echelon word of a unit's name (0 when it has none): "Brigade Combat Team" is 6."""
+    return max((ECHELONS.get(w, 0) for w in span.name.replace(",", " ").split()), default=0)
+
+
+def _link(ctx: Context, child: Span, parent: Span, s: int, e: int, rule: Rule) -> None:
+    if child.canonical == parent.canonical or not (_is_org(child) and _is_org(parent)):
+        return
+    modality = clause_modality(ctx.text, s, min(child.start, parent.start), max(child.end, parent.end), "asserted")
+    ctx.relation("subOrganizationOf", child, parent, s, e, rule.confidence, modality, rule.id)
 
 
 def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
-    """An organisation, then the one it belongs to."""
+    """An organisation, then the one it belongs to (or, "Y's X", the owner, then the unit)."""
+    if b == "’s " or b == "'s " or (b in ("’ ", "' ") and left.name.endswith("s")):
+        if _NOT_UNIT.match(right.name) or right.known is not None and right.known.kind == "ArmedForces":
+            return False
+        _link(ctx, right, left, s, e, _POSSESSIVE)
+        return True
+    if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and _ORDINAL.match(left.name) \
+            and 0 < echelon(left) < echelon(right):
+        _link(ctx, left, right, s, e, _OF_UNIT)
+        return True
     if " and " in b:
         # "CJTF-OIR is commanded by Maj. Gen. Joel Vowell and falls under U.S. Central Command"
         tail = b.rsplit(" and ", 1)[1]
         if _TAIL.match(tail):
             b = " " + tail
-    m = _PART_OF.compiled[0].fullmatch(b)
-    if not m or re.search(r"\b(?:not|never|no\s+longer)\b", b, re.IGNORECASE):
+    rule = _PART_OF if _PART_OF_RE.fullmatch(b) else _ASSIGNED if _ASSIGNED_RE.fullmatch(b) else None
+    if rule is None or _NEGATED.search(b):
         return False
-    modality = clause_modality(ctx.text, s, left.start, right.end, "asserted")
-    ctx.relation("subOrganizationOf", left, right, s, e, _PART_OF.confidence, modality, _PART_OF.id)
+    _link(ctx, left, right, s, e, rule)
     return True
+
+
+def sentence_relations(ctx: Context, s: int, e: int, spans: list[Span]) -> None:
+    """Membership lists and comma chains of unit titles over the sentence's organisations."""
+    orgs = [x for x in spans if _is_org(x)]
+    if len(orgs) < 2:
+        return
+    _member_lists(ctx, s, e, orgs)
+    _chains(ctx, s, e, orgs)
+
+
+def _group_before(ctx: Context, orgs: list[Span], verb_start: int, s: int) -> Span | None:
+    """The organisation a membership verb is about: "X consists of", "X deploying units include",
+    "the squadrons of X include"."""
+    text = ctx.text
+    before = [o for o in orgs if o.end <= verb_start]
+    if not before:
+        return None
+    group = before[-1]
+    gap = text[group.end:verb_start]
+    if re.fullmatch(r"\s*,?\s*(?:(?:which|that|now|also|currently)\s+)*", gap) or _GROUP_NOUN.fullmatch(gap):
+        if _NOUN_OF.search(text, max(s, group.start - 40), group.start) or gap.strip() == "" or "," not in gap:
+            return group
+        return group
+    return None
+
+
+def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
+    text = ctx.text
+    for verb in _MEMBERS_RE.finditer(text, s, e):
+        group = _group_before(ctx, orgs, verb.start(), s)
+        if group is None:
+            continue
+        outer, inner, inner_ship = group, None, None
+        pos = verb.end()
+        for member in (o for o in orgs if o.start >= verb.end()):
+            gap = text[pos:member.start]
+            nested = _NESTED.match(gap)
+            if inner is not None and nested is None and (_SHIP.match(member.name) is not None) != inner_ship:
+                inner = None  # "..., which includes USS A and USS B, and Carrier Air Wing 17": back to the group
+            if nested and pos > verb.end():
+                inner, inner_ship = last, None
+            elif pos > verb.end() and (len(gap) > 120 or _LIST_BREAK.search(gap)):
+                break
+            parent = inner if inner is not None else outer
+            if inner is not None and inner_ship is None:
+                inner_ship = _SHIP.match(member.name) is not None
+            _link(ctx, member, parent, s, e, _MEMBERS)
+            last, pos = member, member.end
+
+
+def _chains(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
+    """"6th Squadron, 8th Cavalry Regiment, 4th Brigade Combat Team, 3rd Infantry Division,
+    attached to 2nd Brigade Combat Team": each unit belongs to the larger one after the comma."""
+    text = ctx.text
+    head: Span | None = None
+    for left, right in zip(orgs, orgs[1:]):
+        gap = text[left.end:right.start]
+        if _CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and 0 < echelon(left) < max(echelon(right), 1) \
+                or (_CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and echelon(left) > 0
+                    and echelon(right) == 0 and right.name[:1].isupper() and not _ORDINAL.match(right.name)):
+            _link(ctx, left, right, s, e, _CHAIN)
+            head = head or left
+            continue
+        attached = _ATTACHED.fullmatch(gap)
+        if attached:
+            _link(ctx, head or left, right, s, e, _CHAIN)
+        head = None

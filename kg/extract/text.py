@@ -10,7 +10,7 @@ _ABBREVIATIONS = {
     "gen", "lt", "col", "brig", "maj", "adm", "capt", "sgt", "cpl", "pvt", "cmdr", "cdr", "mr", "mrs",
     "ms", "dr", "st", "jr", "sr", "no", "vs", "etc", "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co",
     "rep", "sen", "gov", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
-    "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c",
+    "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c", "det",
 }
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|\n")
 

@@ -1,0 +1,142 @@
+"""Mention family (organisations): names of units that the head-word phrases miss. Ships ("USS
+Nimitz (CVN 68)": the ship, its hull number kept out of the name), numbered units with their
+abbreviation in brackets ("Destroyer Squadron (DESRON) 9" = "Destroyer Squadron 9"), the short
+forms an article defines and then uses ("DESRON 23", "CVW-14", "MININT"), a battalion or squadron
+named with its regiment ("2nd Battalion, 5th Infantry Regiment"), and a region after a comma
+("Marine Corps Forces, Pacific")."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.context import Context
+from kg.extract.lexicon import table
+from kg.extract.patterns import REGIONS
+from kg.extract.rule import Rule, register
+from kg.extract.spans import Span
+
+_SHIP_PREFIXES = (r"USS|USNS|USCGC|HMS|HMAS|HMCS|HMNZS|JS|INS|ROKS|FS|ITS|ESPS|HNLMS|HDMS|HNoMS|HSwMS|TCG|BRP|KRI|"
+                  r"PNS|NRP|SPS|RFS|ARA|BAP|KD|RSS|HTMS|BNS|SLNS|CNS")
+_HULL = r"\((?P<hull>[A-Z]{1,5}(?:-[A-Z]{1,4})?[\s\-]?\d{1,4})\)"
+_SHIP_WORD = r"(?:[A-Z][a-z][\w’'.\-]*|[A-Z]\.)"
+_NUMBER_WORD = (r"(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|"
+                r"Sixteen|Seventeen|Eighteen|Nineteen|Twenty|Zero)")
+_UNIT_WORD = r"(?:(?![\w’'\-]*-based\b)(?:[A-Z][\w’'\-]*|of|and|for|the))"
+_ORDINAL_UNIT = r"\d+(?:st|nd|rd|th)\s+(?:Battalion|Squadron)"
+_REGIMENT = (r"\d+(?:st|nd|rd|th)\s+(?:[A-Z][\w\-]*\s+){0,3}?(?:Regiment|Infantry|Cavalry|Marines|Field\s+Artillery|"
+             r"Air\s+Defen[cs]e\s+Artillery|Armou?r|Engineers?|Aviation)(?:\s+Regiment)?")
+
+RULES = register(
+    Rule("unit-ship", "organisations", "Organization", (
+        rf"\b(?P<prefix>{_SHIP_PREFIXES})\s+(?P<name>{_SHIP_WORD}(?:\s+{_SHIP_WORD}){{0,3}})(?:\s+{_HULL})?",),
+         1.0, "none",
+         ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May."),
+         ("The USS program office said [Halvorsen] would sail.",), flags=0),
+    Rule("unit-numbered-abbreviation", "organisations", "Organization", (
+        rf"(?P<name>(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*(?:\s+{_UNIT_WORD}){{0,6}}?)\s+\((?P<abbr>[A-Z][A-Za-z&]{{1,7}})\)\s+"
+        rf"(?P<num>\d{{1,4}}|{_NUMBER_WORD})(?![\w\-])",), 1.0, "none",
+         ("Sailors of [Destroyer Squadron (DESRON) 14] came aboard.",
+          "The jets of [Patrol Squadron (VP) 41] landed."),
+         ("The [Destroyer Squadron] (DESRON) left port.",), flags=0),
+    Rule("unit-abbreviation-used", "organisations", "Organization", (
+        r"(?<![\w\-])(?P<abbr>[A-Z][A-Z&]{1,7})(?:(?P<sep>[\s\-])(?P<num>\d{1,4}))?(?![\w\-])",), 1.0, "none",
+         ("Patrol Squadron (VP) 41 landed. Later [VP-42] landed too.",
+          "The Maritime Defence Directorate (MDD) met. [MDD] said nothing."),
+         ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",), flags=0),
+    Rule("unit-with-regiment", "organisations", "Organization", (rf"(?<![\w\-])({_ORDINAL_UNIT}),\s+({_REGIMENT})\b",),
+         1.0, "none",
+         ("Soldiers of the [2nd Battalion, 14th Infantry Regiment] trained.",),
+         ("Soldiers of the 2nd Battalion, and [the 14th] trained.",), flags=0),
+)
+_SHIP, _NUMBERED, _USED, _WITH_REGIMENT = (RULES[k].compiled[0] for k in (
+    "unit-ship", "unit-numbered-abbreviation", "unit-abbreviation-used", "unit-with-regiment"))
+#: Well-known unit abbreviations ("CVW" = "Carrier Air Wing"); an article's own definition wins.
+UNIT_ABBREVIATIONS = table("unit_abbreviations.tsv")
+_DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z](?:[\s\-][A-Z\d]+)?)\)")
+_NAMED_GROUP = re.compile(r"(?<![\w\-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?P<abbr>[A-Z]{2,5})(?![\w\-])")
+_LEAD = re.compile(r"(?:The|A|An)\s+")
+_NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
+                                             "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
+                                             "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty"))}
+_DETACHMENT = re.compile(r",\s+((?:Det\.|Detachment)\s+\d+)(?![\w\-])")
+_REGION_AFTER = re.compile(r",\s+([A-Z][a-z]+)(?=[.,;:)]|\s+[a-z(]|$)")
+
+
+def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Span]:
+    """Ships, bracketed-abbreviation units, defined short forms and battalion-regiment names."""
+    text = ctx.text
+    spans: list[Span] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(t.start < b and a < t.end for t in spans)
+
+    for m in _WITH_REGIMENT.finditer(text, start, end):
+        spans.append(Span("MilitaryUnit", f"{m.group(1)}, {' '.join(m.group(2).split())}", m.start(), m.end()))
+    for m in _SHIP.finditer(text, start, end):
+        name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
+        if free(m.start(), m.end()):
+            spans.append(Span("MilitaryUnit", name, m.start(), m.end()))
+    for m in _NUMBERED.finditer(text, start, end):
+        a = m.start("name")
+        lead = _LEAD.match(text, a)
+        a = lead.end() if lead else a
+        stem = " ".join(text[a:m.end("name")].split())
+        if not free(a, m.end()) or not stem or stem.split()[-1] in ("of", "and", "for", "the"):
+            continue
+        ctx.memory.abbreviations.setdefault(m.group("abbr"), stem)
+        spans.append(Span("MilitaryUnit", f"{stem} {_NUMBERS.get(m.group('num'), m.group('num'))}", a, m.end()))
+    spans += _used(ctx, start, end, known, spans)
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _used(ctx: Context, start: int, end: int, known: list[Span], found: list[Span]) -> list[Span]:
+    """Short forms the article defined before ("DESRON 23", "MININT"), or well-known unit
+    abbreviations with their number ("CVW-17")."""
+    text = ctx.text
+    defined = ctx.memory.abbreviations
+    spans: list[Span] = []
+    for m in _NAMED_GROUP.finditer(text, start, end):
+        stem = defined.get(m.group("abbr")) or UNIT_ABBREVIATIONS.get(m.group("abbr"))
+        if isinstance(stem, str) and stem.endswith("Group") and not any(
+                t.start < m.end() and m.start() < t.end for t in found + known):
+            spans.append(Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{m.group('name')} {stem}"))
+    for m in _USED.finditer(text, start, end):
+        if any(t.start < m.end() and m.start() < t.end for t in spans):
+            continue
+        if any(t.start < m.end() and m.start() < t.end for t in found + known):
+            continue
+        abbr, num = m.group("abbr"), m.group("num")
+        whole = defined.get(m.group())
+        if whole is not None and not isinstance(whole, str):
+            spans.append(Span(whole.kind, m.group(), m.start(), m.end(), known=whole.known,
+                              qualified=whole.qualified or whole.name, country=whole.country))
+            continue
+        stem = defined.get(abbr) if num else None
+        if num and stem is None:
+            stem = UNIT_ABBREVIATIONS.get(abbr)
+        if isinstance(stem, str) and num:
+            spans.append(Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{stem} {num}"))
+    return spans
+
+
+def define_abbreviations(ctx: Context, start: int, end: int, spans: list[Span]) -> None:
+    """"the Maritime Defence Directorate (MDD)": later sentences may name it "MDD"."""
+    text = ctx.text
+    for span in spans:
+        if span.kind in ("Person", "Country") or span.known is not None:
+            continue
+        m = _DEFINED.match(text, span.end, end)
+        if m and m.group("abbr") not in ctx.memory.abbreviations:
+            ctx.memory.abbreviations[m.group("abbr")] = span
+
+
+def with_region(ctx: Context, spans: list[Span], end: int) -> None:
+    """"Marine Corps Forces, Pacific": a region word after a comma belongs to the name."""
+    text = ctx.text
+    for span in spans:
+        if span.kind in ("Person", "Country") or span.known is not None:
+            continue
+        m = _DETACHMENT.match(text, span.end, end) or _REGION_AFTER.match(text, span.end, end)
+        if m and (m.group(1).lower() in REGIONS or m.group(1).startswith("Det")):
+            span.name = f"{span.name}, {m.group(1)}"
+            span.end = m.end()
