@@ -68,12 +68,13 @@ _TAIL = re.compile(r"(?:falls?|fell|comes?|came|reports?|belongs?|is\s+part|is\s
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b", re.IGNORECASE)
 ECHELONS = {word: int(level) for word, level in table("echelons.tsv").items()}
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?\s")
+_OWNER_KINDS = ("MilitaryUnit", "GovernmentBody")
 _NOT_UNIT = re.compile(r"(?:Operation|Exercise)\b")
 _SHIP = re.compile(r"[A-Z]{2,5}\s")
 _ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated)\s+to\s+(?:the\s+)?")
 _NESTED = re.compile(r",?\s*(?:which|that)\s+(?:also\s+)?(?:includes?|included|consists\s+of|comprises)\s+(?:the\s+)?")
 _LIST_BREAK = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
-                         r"to|for|during|with|under|after|before|since|while|on|who|which|that)\b|[.:]\s|\(")
+                         r"to|for|during|with|under|after|before|since|while|on|who|which|that)\b|[.:]\s")
 _GROUP_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:units|ships|vessels|squadrons|elements|components|formations|assets)\s*$")
 _NOUN_OF = re.compile(r"\b(?:units|ships|vessels|squadrons|elements|components|formations|battalions|brigades)\s+of\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
@@ -98,8 +99,8 @@ def _link(ctx: Context, child: Span, parent: Span, s: int, e: int, rule: Rule) -
 def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
     """An organisation, then the one it belongs to (or, "Y's X", the owner, then the unit)."""
     if b == "’s " or b == "'s " or (b in ("’ ", "' ") and left.name.endswith("s")):
-        if _NOT_UNIT.match(right.name) or right.known is not None and right.known.kind == "ArmedForces":
-            return False
+        if _NOT_UNIT.match(right.name) or left.kind not in _OWNER_KINDS or right.kind == "ArmedForces":
+            return False  # "the Army's 101st Airborne Division": a service's unit is its member (branch)
         _link(ctx, right, left, s, e, _POSSESSIVE)
         return True
     if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and _ORDINAL.match(left.name) \

@@ -21,7 +21,7 @@ _HULL = r"\((?P<hull>[A-Z]{1,5}(?:-[A-Z]{1,4})?[\s\-]?\d{1,4})\)"
 _SHIP_WORD = r"(?:[A-Z][a-z][\w’'.\-]*|[A-Z]\.)"
 _NUMBER_WORD = (r"(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|"
                 r"Sixteen|Seventeen|Eighteen|Nineteen|Twenty|Zero)")
-_UNIT_WORD = r"(?:(?![\w’'\-]*-based\b)(?:[A-Z][\w’'\-]*|of|and|for|the))"
+_UNIT_WORD = r"(?:(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*)"
 _ORDINAL_UNIT = r"\d+(?:st|nd|rd|th)\s+(?:Battalion|Squadron)"
 _REGIMENT = (r"\d+(?:st|nd|rd|th)\s+(?:[A-Z][\w\-]*\s+){0,3}?(?:Regiment|Infantry|Cavalry|Marines|Field\s+Artillery|"
              r"Air\s+Defen[cs]e\s+Artillery|Armou?r|Engineers?|Aviation)(?:\s+Regiment)?")
@@ -37,7 +37,7 @@ RULES = register(
         rf"(?P<num>\d{{1,4}}|{_NUMBER_WORD})(?![\w\-])",), 1.0, "none",
          ("Sailors of [Destroyer Squadron (DESRON) 14] came aboard.",
           "The jets of [Patrol Squadron (VP) 41] landed."),
-         ("The [Destroyer Squadron] (DESRON) left port.",), flags=0),
+         ("Sailors of the destroyer squadron (DESRON) [14] came aboard.",), flags=0),
     Rule("unit-abbreviation-used", "organisations", "Organization", (
         r"(?<![\w\-])(?P<abbr>[A-Z][A-Z&]{1,7})(?:(?P<sep>[\s\-])(?P<num>\d{1,4}))?(?![\w\-])",), 1.0, "none",
          ("Patrol Squadron (VP) 41 landed. Later [VP-42] landed too.",
@@ -74,8 +74,8 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
         spans.append(Span("MilitaryUnit", f"{m.group(1)}, {' '.join(m.group(2).split())}", m.start(), m.end()))
     for m in _SHIP.finditer(text, start, end):
         name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
-        if free(m.start(), m.end()):
-            spans.append(Span("MilitaryUnit", name, m.start(), m.end()))
+        if free(m.start(), m.end()):  # the hull number stays out of the name and the span
+            spans.append(Span("MilitaryUnit", name, m.start(), m.end("name")))
     for m in _NUMBERED.finditer(text, start, end):
         a = m.start("name")
         lead = _LEAD.match(text, a)
