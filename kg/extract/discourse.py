@@ -34,7 +34,7 @@ RULES = register(
          ("The new brigade moved north past [Granite Lance].",), flags=0),
     Rule("unit-definite", "discourse", "Organization", (
         (r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
-        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))"),), 1.0, "none",
+        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters|battlegroup)\b(?!\s+(?:of|for|in|[A-Z\d]))"),), 1.0, "none",
          ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",),
          ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
 )

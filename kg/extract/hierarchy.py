@@ -19,6 +19,8 @@ from kg.extract.spans import Span
 
 _MEMBER_VERB = (r"(?:consists?|consisted|consisting)\s+of|(?:is|are|was|were)\s+(?:comprised|composed|made\s+up)\s+of|"
                 r"comprises|comprised|comprising|includes?|included")
+_ALL_OF_PATTERN = (r",\s*(?:all|both|each)\s+(?:of\s+(?:them|which)\s+|two\s+|three\s+|four\s+|five\s+)?"
+                   r"(?:components?|parts?|units?|branches|elements|arms|formations)\s+of\s+(?:the\s+)?")
 RULES = register(
     Rule("part-of", "hierarchy", "subOrganizationOf", (
         (r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself|currently|temporarily|has\s+been|"
@@ -55,19 +57,29 @@ RULES = register(
           "The Harbour Brigade includes the 3rd Signal Company and the 4th Engineer Company.",
           "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent."),
          ("Task Force Lantern met the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen.",)),
+    Rule("all-components-of", "hierarchy", "subOrganizationOf", (_ALL_OF_PATTERN,), 0.7, "clause",
+         ("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them components "
+          "of the Joint Harbour Command.",),
+         ("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them visitors "
+          "of the Joint Harbour Command.",)),
     Rule("unit-chain", "hierarchy", "subOrganizationOf", (r",\s*",), 0.7, "clause",
          ("The award went to the 2nd Signal Company, 4th Signal Battalion, 9th Harbour Brigade.",
           "Soldiers of the 2nd Signal Company, 4th Signal Battalion, attached to the 9th Harbour Brigade, left."),
          ("The award went to the 2nd Signal Battalion, 4th Signal Company and the 9th Harbour Brigade.",)),
 )
-_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN = (RULES[k] for k in (
-    "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain"))
-_PART_OF_RE, _ASSIGNED_RE, _POSSESSIVE_RE, _OF_UNIT_RE, _MEMBERS_RE, _CHAIN_RE = (
-    r.compiled[0] for r in (_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN))
+_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL = (RULES[k] for k in (
+    "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain", "all-components-of"))
+_PART_OF_RE, _ASSIGNED_RE, _POSSESSIVE_RE, _OF_UNIT_RE, _MEMBERS_RE, _CHAIN_RE, _ALL_RE = (
+    r.compiled[0] for r in (_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL))
 _TAIL = re.compile(r"(?:falls?|fell|comes?|came|reports?|belongs?|is\s+part|is\s+a\s+(?:part|component|unit))\b")
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b", re.IGNORECASE)
 ECHELONS = {word: int(level) for word, level in table("echelons.tsv").items()}
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?\s")
+#: "the HUR military intelligence agency, which falls under ...": the noun after a name is no verb
+_DESCRIPTOR = re.compile(r"^(?:[a-z][\w\-]*\s+){0,3}(?:agency|service|unit|force|forces|brigade|directorate|command|"
+                         r"battalion|regiment|division|group|office|bureau|department)\s*(?=,)")
+#: "falls under the Lithuanian army's Iron Wolf Brigade": the army owns the brigade, it is not the verb
+_NATIONAL_OWNER = re.compile(r"(?:the\s+)?(?:[A-Z]\w+\s+)?(?:army|navy|air\s+force|military)['’]s $")
 _OWNER_KINDS = ("MilitaryUnit", "GovernmentBody")
 _NOT_UNIT = re.compile(r"(?:Operation|Exercise)\b")
 _SHIP = re.compile(r"[A-Z]{2,5}\s")
@@ -107,6 +119,7 @@ def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bo
             and 0 < echelon(left) < echelon(right):
         _link(ctx, left, right, s, e, _OF_UNIT)
         return True
+    b = _DESCRIPTOR.sub("", _NATIONAL_OWNER.sub("", b))
     if " and " in b:
         # "CJTF-OIR is commanded by Maj. Gen. Joel Vowell and falls under U.S. Central Command"
         tail = b.rsplit(" and ", 1)[1]
@@ -126,6 +139,17 @@ def sentence_relations(ctx: Context, s: int, e: int, spans: list[Span]) -> None:
         return
     _member_lists(ctx, s, e, orgs)
     _chains(ctx, s, e, orgs)
+    _all_components(ctx, s, e, orgs)
+
+
+def _all_components(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
+    """"... the Joint Forces and the Air Assault Forces, all of them components of the Armed Forces"."""
+    for m in _ALL_RE.finditer(ctx.text, s, e):
+        parent = next((o for o in orgs if o.start == m.end()), None)
+        if parent is None:
+            continue
+        for member in (o for o in orgs if o.end <= m.start()):
+            _link(ctx, member, parent, s, e, _ALL)
 
 
 def _group_before(ctx: Context, orgs: list[Span], verb_start: int, s: int) -> Span | None:

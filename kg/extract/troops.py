@@ -24,7 +24,8 @@ _IN_HOST = (r"(?:\s+(?:\w+ly\s+)?(?:are|were|is|remain|remained|will\s+remain|st
             r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
             r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
             r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within|on)\s+(?:the\s+)?")
-_ELLIPTICAL = (rf"\s*,?\s+and\s+(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:(?:more|others?)\s+)?"
+_ELLIPTICAL = (rf"(?:\s*,\s*(?:its|their|the|a|an)\s+[^,.;()]{{1,60}}?(?=,))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+               rf"(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:(?:more|others?)\s+)?"
                rf"(?:(?:are|were|remain|still)\s+)?(?:(?:stationed|deployed|based)\s+)?(?:in|to|inside)\s+(?:the\s+)?"
                rf"(?:(?:neighbou?ring|nearby|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
                rf"south-?western|central)\s+)?")
@@ -36,7 +37,8 @@ RULES = register(
           "Some 800 Canadian soldiers remain in Kuwait, officials said."),
          ("About 3,200 Danish tourists are in Latvia.", "In 2019 Danish troops visited Latvia.")),
     Rule("count-in-host-elliptical", "troops", "troops", (_ELLIPTICAL,), 0.75, "troops",
-         ("Norway keeps roughly 700 soldiers in Latvia and about 150 in Estonia.",),
+         ("Norway keeps roughly 700 soldiers in Latvia and about 150 in Estonia.",
+          "Norway keeps roughly 700 soldiers in Latvia, its largest base abroad, about 150 in Estonia and 90 in Poland."),
          ("Norway keeps roughly 700 soldiers in Latvia and visits Estonia.",)),
     Rule("included-count", "troops", "troops", (_INCLUDED,), 0.75, "troops",
          ("Norway keeps about 2,000 Norwegian troops across the Baltic region, including 700 in Latvia.",),
@@ -111,6 +113,7 @@ def _elliptical(ctx: Context, sender: Span, host: Span, countries: list[Span], m
     if second is not None and extra and extra >= 2 and second.known is not sender.known:
         ctx.troops(sender, second, extra, more.group("hedge"), sent_start, sent_end,
                    _ELLIPTICAL_RULE.confidence, modality, _ELLIPTICAL_RULE.id)
+        _elliptical(ctx, sender, second, countries, modality, sent_start, sent_end)  # "..., 600 in A and 350 in B"
 
 
 def _sender_in_phrase(ctx: Context, m: re.Match[str], countries: list[Span], spans: list[Span]) -> Span | None:
