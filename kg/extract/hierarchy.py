@@ -10,6 +10,7 @@ to the first)."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from kg.extract.context import Context
 from kg.extract.lexicon import table
@@ -58,10 +59,10 @@ RULES = register(
           "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent."),
          ("Task Force Lantern met the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen.",)),
     Rule("all-components-of", "hierarchy", "subOrganizationOf", (_ALL_OF_PATTERN,), 0.7, "clause",
-         ("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them components "
-          "of the Joint Harbour Command.",),
-         ("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them visitors "
-          "of the Joint Harbour Command.",)),
+         (("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them components "
+           "of the Joint Harbour Command."),),
+         (("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them visitors "
+           "of the Joint Harbour Command."),)),
     Rule("unit-chain", "hierarchy", "subOrganizationOf", (r",\s*",), 0.7, "clause",
          ("The award went to the 2nd Signal Company, 4th Signal Battalion, 9th Harbour Brigade.",
           "Soldiers of the 2nd Signal Company, 4th Signal Battalion, attached to the 9th Harbour Brigade, left."),
@@ -88,8 +89,7 @@ _NESTED = re.compile(r",?\s*(?:which|that)\s+(?:also\s+)?(?:includes?|included|c
 _LIST_BREAK = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
                          r"to|for|during|with|under|after|before|since|while|on|who|which|that)\b|[.:]\s")
 _GROUP_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:units|ships|vessels|squadrons|elements|components|formations|assets)\s*$")
-_NOUN_OF = re.compile(r"\b(?:units|ships|vessels|squadrons|elements|components|formations|battalions|brigades)\s+of\s+"
-                      r"(?:the\s+)?$", re.IGNORECASE)
+_GROUP_GAP = re.compile(r"\s*,?\s*(?:(?:which|that|now|also|currently)\s+)*")
 
 
 def _is_org(span: Span) -> bool:
@@ -161,10 +161,8 @@ def _group_before(ctx: Context, orgs: list[Span], verb_start: int, s: int) -> Sp
         return None
     group = before[-1]
     gap = text[group.end:verb_start]
-    if re.fullmatch(r"\s*,?\s*(?:(?:which|that|now|also|currently)\s+)*", gap) or _GROUP_NOUN.fullmatch(gap):
-        if _NOUN_OF.search(text, max(s, group.start - 40), group.start) or gap.strip() == "" or "," not in gap:
-            return group
-        return group
+    if _GROUP_GAP.fullmatch(gap) or _GROUP_NOUN.fullmatch(gap):
+        return group  # "X consists of", "X, which includes", "X deploying units include", "the squadrons of X include"
     return None
 
 
@@ -175,7 +173,7 @@ def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
         if group is None:
             continue
         outer, inner, inner_ship = group, None, None
-        pos = verb.end()
+        pos, last = verb.end(), group
         for member in (o for o in orgs if o.start >= verb.end()):
             gap = text[pos:member.start]
             nested = _NESTED.match(gap)
@@ -197,7 +195,7 @@ def _chains(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
     attached to 2nd Brigade Combat Team": each unit belongs to the larger one after the comma."""
     text = ctx.text
     head: Span | None = None
-    for left, right in zip(orgs, orgs[1:]):
+    for left, right in pairwise(orgs):
         gap = text[left.end:right.start]
         if _CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and 0 < echelon(left) < max(echelon(right), 1) \
                 or (_CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and echelon(left) > 0

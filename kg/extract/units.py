@@ -32,9 +32,9 @@ RULES = register(
          1.0, "none",
          ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May."),
          ("The USS program office said [Halvorsen] would sail.",), flags=0),
-    Rule("unit-numbered-abbreviation", "organisations", "Organization", (
+    Rule("unit-numbered-abbreviation", "organisations", "Organization", ((
         rf"(?P<name>(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*(?:\s+{_UNIT_WORD}){{0,6}}?)\s+\((?P<abbr>[A-Z][A-Za-z&]{{1,7}})\)\s+"
-        rf"(?P<num>\d{{1,4}}|{_NUMBER_WORD})(?![\w\-])",), 1.0, "none",
+        rf"(?P<num>\d{{1,4}}|{_NUMBER_WORD})(?![\w\-])"),), 1.0, "none",
          ("Sailors of [Destroyer Squadron (DESRON) 14] came aboard.",
           "The jets of [Patrol Squadron (VP) 41] landed."),
          ("Sailors of the destroyer squadron (DESRON) [14] came aboard.",), flags=0),
@@ -90,33 +90,41 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
 
 
 def _used(ctx: Context, start: int, end: int, known: list[Span], found: list[Span]) -> list[Span]:
-    """Short forms the article defined before ("DESRON 23", "MININT"), or well-known unit
-    abbreviations with their number ("CVW-17")."""
+    """Short forms the article defined before ("DESRON 23", "MININT"), well-known unit
+    abbreviations with their number ("CVW-17"), and groups named after their ship ("Nimitz CSG")."""
     text = ctx.text
-    defined = ctx.memory.abbreviations
     spans: list[Span] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(t.start < m.end() and m.start() < t.end for t in found + known + spans)
+
     for m in _NAMED_GROUP.finditer(text, start, end):
-        stem = defined.get(m.group("abbr")) or UNIT_ABBREVIATIONS.get(m.group("abbr"))
-        if isinstance(stem, str) and stem.endswith("Group") and not any(
-                t.start < m.end() and m.start() < t.end for t in found + known):
+        stem = _stem(ctx, m.group("abbr"))
+        if stem is not None and stem.endswith("Group") and free(m):
             spans.append(Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{m.group('name')} {stem}"))
     for m in _USED.finditer(text, start, end):
-        if any(t.start < m.end() and m.start() < t.end for t in spans):
-            continue
-        if any(t.start < m.end() and m.start() < t.end for t in found + known):
-            continue
-        abbr, num = m.group("abbr"), m.group("num")
-        whole = defined.get(m.group())
-        if whole is not None and not isinstance(whole, str):
-            spans.append(Span(whole.kind, m.group(), m.start(), m.end(), known=whole.known,
-                              qualified=whole.qualified or whole.name, country=whole.country))
-            continue
-        stem = defined.get(abbr) if num else None
-        if num and stem is None:
-            stem = UNIT_ABBREVIATIONS.get(abbr)
-        if isinstance(stem, str) and num:
-            spans.append(Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{stem} {num}"))
+        if free(m):
+            span = _short_form(ctx, m)
+            if span is not None:
+                spans.append(span)
     return spans
+
+
+def _stem(ctx: Context, abbr: str) -> str | None:
+    """The name an abbreviation of a numbered unit stands for: the article's, else the list's."""
+    stem = ctx.memory.abbreviations.get(abbr)
+    return stem if isinstance(stem, str) else UNIT_ABBREVIATIONS.get(abbr)
+
+
+def _short_form(ctx: Context, m: re.Match[str]) -> Span | None:
+    whole = ctx.memory.abbreviations.get(m.group())
+    if isinstance(whole, Span):
+        return Span(whole.kind, m.group(), m.start(), m.end(), known=whole.known,
+                    qualified=whole.qualified or whole.name, country=whole.country)
+    stem = _stem(ctx, m.group("abbr")) if m.group("num") else None
+    if stem is None:
+        return None
+    return Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{stem} {m.group('num')}")
 
 
 def define_abbreviations(ctx: Context, start: int, end: int, spans: list[Span]) -> None:
