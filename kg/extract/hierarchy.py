@@ -144,7 +144,7 @@ def sentence_relations(ctx: Context, s: int, e: int, spans: list[Span]) -> None:
 
 def _all_components(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
     """"... the Joint Forces and the Air Assault Forces, all of them components of the Armed Forces"."""
-    for m in _ALL_RE.finditer(ctx.text, s, e):
+    for m in ctx.matches("all-components", _ALL_RE, s, e):
         parent = next((o for o in orgs if o.start == m.end()), None)
         if parent is None:
             continue
@@ -168,7 +168,7 @@ def _group_before(ctx: Context, orgs: list[Span], verb_start: int, s: int) -> Sp
 
 def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
     text = ctx.text
-    for verb in _MEMBERS_RE.finditer(text, s, e):
+    for verb in ctx.matches("member-verb", _MEMBERS_RE, s, e):
         group = _group_before(ctx, orgs, verb.start(), s)
         if group is None:
             continue

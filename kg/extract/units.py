@@ -70,13 +70,13 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
     def free(a: int, b: int) -> bool:
         return not any(t.start < b and a < t.end for t in spans)
 
-    for m in _WITH_REGIMENT.finditer(text, start, end):
+    for m in ctx.matches("unit-with-regiment", _WITH_REGIMENT, start, end):
         spans.append(Span("MilitaryUnit", f"{m.group(1)}, {' '.join(m.group(2).split())}", m.start(), m.end()))
-    for m in _SHIP.finditer(text, start, end):
+    for m in ctx.matches("unit-ship", _SHIP, start, end):
         name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
         if free(m.start(), m.end()):  # the hull number stays out of the name and the span
             spans.append(Span("MilitaryUnit", name, m.start(), m.end("name")))
-    for m in _NUMBERED.finditer(text, start, end):
+    for m in ctx.matches("unit-numbered", _NUMBERED, start, end):
         a = m.start("name")
         lead = _LEAD.match(text, a)
         a = lead.end() if lead else a
@@ -98,11 +98,11 @@ def _used(ctx: Context, start: int, end: int, known: list[Span], found: list[Spa
     def free(m: re.Match[str]) -> bool:
         return not any(t.start < m.end() and m.start() < t.end for t in found + known + spans)
 
-    for m in _NAMED_GROUP.finditer(text, start, end):
+    for m in ctx.matches("unit-named-group", _NAMED_GROUP, start, end):
         stem = _stem(ctx, m.group("abbr"))
         if stem is not None and stem.endswith("Group") and free(m):
             spans.append(Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{m.group('name')} {stem}"))
-    for m in _USED.finditer(text, start, end):
+    for m in ctx.matches("unit-used", _USED, start, end):
         if free(m):
             span = _short_form(ctx, m)
             if span is not None:
