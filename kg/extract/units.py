@@ -53,7 +53,10 @@ _SHIP, _NUMBERED, _USED, _WITH_REGIMENT = (RULES[k].compiled[0] for k in (
 #: Well-known unit abbreviations ("CVW" = "Carrier Air Wing"); an article's own definition wins.
 UNIT_ABBREVIATIONS = table("unit_abbreviations.tsv")
 _DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z](?:[\s\-][A-Z\d]+)?)\)")
-_NAMED_GROUP = re.compile(r"(?<![\w\-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?P<abbr>[A-Z]{2,5})(?![\w\-])")
+_NAMED_GROUP = re.compile(r"(?<![\w\-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?P<abbr>[A-Z]{2,5})$")
+#: what a sentence needs before short forms are looked for, while the article has defined none
+_MAY_USE = re.compile(r"(?<![\w\-])(?:[A-Z][A-Z&]{1,7}[\s\-]\d|(?:"
+                      + "|".join(a for a, stem in UNIT_ABBREVIATIONS.items() if stem.endswith("Group")) + r")\b)")
 _LEAD = re.compile(r"(?:The|A|An)\s+")
 _NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
                                              "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
@@ -76,7 +79,8 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
         name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
         if free(m.start(), m.end()):  # the hull number stays out of the name and the span
             spans.append(Span("MilitaryUnit", name, m.start(), m.end("name")))
-    for m in ctx.matches("unit-numbered", _NUMBERED, start, end):
+    brackets = _NUMBERED.finditer(text, start, end) if "(" in text[start:end] else iter(())
+    for m in brackets:
         a = m.start("name")
         lead = _LEAD.match(text, a)
         a = lead.end() if lead else a
@@ -85,24 +89,26 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
             continue
         ctx.memory.abbreviations.setdefault(m.group("abbr"), stem)
         spans.append(Span("MilitaryUnit", f"{stem} {_NUMBERS.get(m.group('num'), m.group('num'))}", a, m.end()))
-    spans += _used(ctx, start, end, known, spans)
+    if ctx.memory.abbreviations or _MAY_USE.search(text, start, end):
+        spans += _used(ctx, start, end, known, spans)
     return sorted(spans, key=lambda s: s.start)
 
 
 def _used(ctx: Context, start: int, end: int, known: list[Span], found: list[Span]) -> list[Span]:
     """Short forms the article defined before ("DESRON 23", "MININT"), well-known unit
     abbreviations with their number ("CVW-17"), and groups named after their ship ("Nimitz CSG")."""
-    text = ctx.text
     spans: list[Span] = []
 
     def free(m: re.Match[str]) -> bool:
         return not any(t.start < m.end() and m.start() < t.end for t in found + known + spans)
 
-    for m in ctx.matches("unit-named-group", _NAMED_GROUP, start, end):
-        stem = _stem(ctx, m.group("abbr"))
-        if stem is not None and stem.endswith("Group") and free(m):
+    used = ctx.matches("unit-used", _USED, start, end)
+    for abbr in used:
+        stem = _stem(ctx, abbr.group("abbr")) if not abbr.group("num") else None
+        m = _NAMED_GROUP.search(ctx.text, max(start, abbr.start() - 40), abbr.end()) if stem else None
+        if stem is not None and stem.endswith("Group") and m is not None and m.end() == abbr.end() and free(m):
             spans.append(Span("MilitaryUnit", m.group(), m.start(), m.end(), qualified=f"{m.group('name')} {stem}"))
-    for m in ctx.matches("unit-used", _USED, start, end):
+    for m in used:
         if free(m):
             span = _short_form(ctx, m)
             if span is not None:
