@@ -22,6 +22,11 @@ _MEMBER_VERB = (r"(?:consists?|consisted|consisting)\s+of|(?:is|are|was|were)\s+
                 r"comprises|comprised|comprising|includes?|included")
 _ALL_OF_PATTERN = (r",\s*(?:all|both|each)\s+(?:of\s+(?:them|which)\s+|two\s+|three\s+|four\s+|five\s+)?"
                    r"(?:components?|parts?|units?|branches|elements|arms|formations)\s+of\s+(?:the\s+)?")
+_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+(?:Directorate|Office|Bureau|Section|Branch|Unit)|"
+                     r"(?:Directorate|Office|Bureau)\s+(?:of|for)\s+(?:[A-Z][\w\-]*\s+){0,4}[A-Z][\w\-]*)"
+                     r"\s+(?P<joint>of|for)\s+(?:the\s+)?"
+                     r"(?P<parent>(?:[A-Z][\w\-]*\s+)*(?:Ministry|Department|Police|Army|Navy|Forces|Agency|Command|Guard)"
+                     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)$")
 RULES = register(
     Rule("part-of", "hierarchy", "subOrganizationOf", (
         (r",?\s*(?:(?:which|that)\s+)?(?:(?:is|are|was|were|remains|now|also|itself|currently|temporarily|has\s+been|"
@@ -63,13 +68,20 @@ RULES = register(
            "of the Joint Harbour Command."),),
          (("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them visitors "
            "of the Joint Harbour Command."),)),
+    Rule("sub-body-of", "hierarchy", "subOrganizationOf", (_SUB_BODY_PATTERN,), 0.7, "clause",
+         ("The Political Directorate of the Harbour Ministry of Transport issued a rule.",
+          "She led the Bureau of Port Security for the Harbour Ministry."),
+         ("The Ministry of Transport issued a rule.", "She led the Bureau of Port Security with the Harbour Ministry.")),
     Rule("unit-chain", "hierarchy", "subOrganizationOf", (r",\s*",), 0.7, "clause",
          ("The award went to the 2nd Signal Company, 4th Signal Battalion, 9th Harbour Brigade.",
           "Soldiers of the 2nd Signal Company, 4th Signal Battalion, attached to the 9th Harbour Brigade, left."),
          ("The award went to the 2nd Signal Battalion, 4th Signal Company and the 9th Harbour Brigade.",)),
 )
-_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL = (RULES[k] for k in (
-    "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain", "all-components-of"))
+_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL, _SUB_BODY = (RULES[k] for k in (
+    "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain", "all-components-of",
+    "sub-body-of"))
+_SUB_BODY_RE = re.compile(_SUB_BODY_PATTERN)
+_SUB_BODY_HEAD = re.compile(r"(?:Directorate|Office|Bureau)\b")
 _PART_OF_RE, _ASSIGNED_RE, _POSSESSIVE_RE, _OF_UNIT_RE, _MEMBERS_RE, _CHAIN_RE, _ALL_RE = (
     r.compiled[0] for r in (_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL))
 _TAIL = re.compile(r"(?:falls?|fell|comes?|came|reports?|belongs?|is\s+part|is\s+a\s+(?:part|component|unit))\b")
@@ -110,14 +122,7 @@ def _link(ctx: Context, child: Span, parent: Span, s: int, e: int, rule: Rule) -
 
 def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
     """An organisation, then the one it belongs to (or, "Y's X", the owner, then the unit)."""
-    if b == "’s " or b == "'s " or (b in ("’ ", "' ") and left.name.endswith("s")):
-        if _NOT_UNIT.match(right.name) or left.kind not in _OWNER_KINDS or right.kind == "ArmedForces":
-            return False  # "the Army's 101st Airborne Division": a service's unit is its member (branch)
-        _link(ctx, right, left, s, e, _POSSESSIVE)
-        return True
-    if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and _ORDINAL.match(left.name) \
-            and 0 < echelon(left) < echelon(right):
-        _link(ctx, left, right, s, e, _OF_UNIT)
+    if _adjacent(ctx, left, right, b, s, e):
         return True
     b = _DESCRIPTOR.sub("", _NATIONAL_OWNER.sub("", b))
     if " and " in b:
@@ -132,14 +137,48 @@ def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bo
     return True
 
 
+def _adjacent(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
+    """Two names joined by a possessive, "of the" or "for the": "the Harbour Command's 9th Brigade",
+    "the 2nd Battalion of the 9th Brigade", "the Bureau of Port Security for the Harbour Ministry"."""
+    if b in ("’s ", "'s ") or (b in ("’ ", "' ") and left.name.endswith("s")):
+        if _NOT_UNIT.match(right.name) or left.kind not in _OWNER_KINDS or right.kind == "ArmedForces":
+            return False  # "the Army's 101st Airborne Division": a service's unit is its member (branch)
+        _link(ctx, right, left, s, e, _POSSESSIVE)
+        return True
+    if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and _ORDINAL.match(left.name) \
+            and 0 < echelon(left) < echelon(right):
+        _link(ctx, left, right, s, e, _OF_UNIT)
+        return True
+    if b == "for the " and _SUB_BODY_HEAD.match(left.name) and right.kind == "GovernmentBody":
+        _link(ctx, left, right, s, e, _SUB_BODY)  # "the Bureau of Overseas Operations for the State Department"
+        return True
+    return False
+
+
 def sentence_relations(ctx: Context, s: int, e: int, spans: list[Span]) -> None:
     """Membership lists and comma chains of unit titles over the sentence's organisations."""
     orgs = [x for x in spans if _is_org(x)]
+    _sub_bodies(ctx, s, e, orgs)
     if len(orgs) < 2:
         return
     _member_lists(ctx, s, e, orgs)
     _chains(ctx, s, e, orgs)
     _all_components(ctx, s, e, orgs)
+
+
+def _sub_bodies(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
+    """"the Political Directorate of the Cuban Ministry of the Interior": a body named within its parent."""
+    for org in orgs:
+        m = _SUB_BODY_RE.fullmatch(org.name) if org.known is None and " of " in org.name else None
+        if m is None:
+            continue
+        at = org.start + ctx.text[org.start:org.end].find(m.group("parent").split()[0])
+        parent = Span("GovernmentBody" if "Ministry" in m.group("parent") else org.kind, m.group("parent"), at,
+                      org.end, country=org.country)
+        child = org
+        if m.group("joint") == "for":  # "the Bureau of Port Security for the Harbour Ministry": the bureau's name ends
+            child = Span(org.kind, m.group("child"), org.start, org.start + len(m.group("child")), country=org.country)
+        _link(ctx, child, parent, s, e, _SUB_BODY)
 
 
 def _all_components(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
@@ -187,6 +226,8 @@ def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
             if inner is not None and inner_ship is None:
                 inner_ship = _SHIP.match(member.name) is not None
             _link(ctx, member, parent, s, e, _MEMBERS)
+            if parent is not outer:  # "X consists of A, which includes B": B is in X too
+                _link(ctx, member, outer, s, e, _MEMBERS)
             last, pos = member, member.end
 
 

@@ -49,6 +49,7 @@ _UNIT_OF_UNIT = re.compile(r"(\d+(?:st|nd|rd|th)\s+(?:[A-Z][\w\-]*\s+){0,3}?(?:B
                            r"Regiment|Brigade|Group|Wing|Division|Detachment|Flight))\s+of\s+(?:the\s+)?(?=\S)")
 _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")  # "Department of the Treasury's"
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
+_FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
@@ -96,7 +97,7 @@ def pattern_orgs(ctx: Context, start: int, end: int, known: list[Span]) -> list[
 def _owner_span(ctx: Context, a: int, org_start: int, known: list[Span]) -> Span | None:
     """"the Harbour Command's 9th Brigade": the owner is an organisation of its own."""
     owner = _OWNER.fullmatch(ctx.text, a, org_start)
-    if owner is None or any(k.start < org_start and a < k.end for k in known):
+    if owner is None or any(k.start < org_start and a < k.end for k in known if k.kind != "Country"):
         return None
     found = _org_phrase(ctx, a, owner.end(1))
     if found is None:
@@ -204,6 +205,10 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units
             yield a, of.end(1)
             a = of.end()
+        acronym = _FOR_ACRONYM.search(text, a, b)
+        if acronym and ctx.gazetteer.lookup(acronym.group(1)):  # "Component Command for USSPACECOM": two bodies
+            yield a, acronym.start()
+            a = acronym.start(1)
         conjunct = _CONJUNCT.search(text[a:b])
         if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
             yield a, a + conjunct.start()
