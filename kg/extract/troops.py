@@ -16,11 +16,14 @@ from kg.extract.spans import Span, span_at
 from kg.extract.text import NUMBER_PATTERN, parse_number
 from kg.model import Modality
 
+#: "an 800-strong battalion": after "-strong" a unit counts its troops
+_STRONG_UNIT = (r"(?<=\d-strong\s)(?:[\w\-]+\s+){0,2}?(?:battalion|battlegroup|battle\s+group|brigade|company|force|unit|"
+                r"task\s+force|mission|detachment|regiment)")
 _TROOPS = (rf"(?<![\w,.])(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
            rf"(?:\s+(?:more|additional|extra|fresh|new|other|further))?"
-           rf"(?P<np>(?:\s+[\w.’'\-]+){{0,5}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS})\b")
+           rf"(?P<np>(?:\s+(?!\d)[\w.’'\-]+){{0,5}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS}|{_STRONG_UNIT})\b")
 _IN_HOST = (r"(?:\s+(?:\w+ly\s+)?(?:are|were|is|remain|remained|will\s+remain|stay|stayed|are\s+still|still|currently|now|"
-            r"based|stationed|deployed|serving|positioned|posted|permanently|rotating|rotate|already|present|"
+            r"based|stationed|deployed|serving|serve|served|positioned|posted|permanently|rotating|rotate|already|present|"
             r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
             r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
             r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within|on)\s+(?:the\s+)?")
@@ -31,10 +34,17 @@ _ELLIPTICAL = (rf"(?:\s*,\s*(?:its|their|the|a|an)\s+[^,.;()]{{1,60}}?(?=,))?(?:
                rf"south-?western|central)\s+)?")
 _INCLUDED = (rf"[^.;]{{0,60}}?,?\s+including\s+(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:in|inside)\s+(?:the\s+)?")
 
+#: "... 700 soldiers in Latvia. About 150 are in Estonia": a count with no noun continues the last one
+_CONTINUED = (rf"(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:more\s+|others?\s+|of\s+them\s+)?"
+              r"(?:are|were|remain|remained|will\s+be|stay|are\s+still)\s+(?:(?:now|currently|still|permanently)\s+)?"
+              r"(?:(?:stationed|deployed|based|serving|posted)\s+)?(?:in|at|inside)\s+(?:the\s+)?")
+
 RULES = register(
     Rule("count-in-host", "troops", "troops", (_TROOPS, _IN_HOST), 0.8, "troops",
          ("About 3,200 Danish troops are stationed in Latvia.",
-          "Some 800 Canadian soldiers remain in Kuwait, officials said."),
+          "Some 800 Canadian soldiers remain in Kuwait, officials said.",
+          "Denmark has sent an 800-strong mechanised battalion to Latvia.",
+          "About 300 Danish peacekeepers serve in Kosovo."),
          ("About 3,200 Danish tourists are in Latvia.", "In 2019 Danish troops visited Latvia.")),
     Rule("count-in-host-elliptical", "troops", "troops", (_ELLIPTICAL,), 0.75, "troops",
          ("Norway keeps roughly 700 soldiers in Latvia and about 150 in Estonia.",
@@ -43,6 +53,10 @@ RULES = register(
     Rule("included-count", "troops", "troops", (_INCLUDED,), 0.75, "troops",
          ("Norway keeps about 2,000 Norwegian troops across the Baltic region, including 700 in Latvia.",),
          ("Norway keeps about 2,000 Norwegian troops across the Baltic region.",)),
+    Rule("count-continued", "troops", "troops", (_CONTINUED,), 0.7, "troops",
+         ("Denmark keeps about 700 soldiers in Latvia. About 150 are in Estonia, officials said.",),
+         ("Denmark keeps about 700 soldiers in Latvia. About 150 visited Estonia, officials said.",
+          "About 150 are in Estonia, officials said.")),
     Rule("host-hosts", "troops", "troops", (r"\b(?:hosts?|hosted|hosting|is\s+home\s+to|houses)\b",), 0.8, "troops",
          ("Latvia hosts about 1,200 Danish troops.",),
          ("Latvia thanked about 1,200 Danish troops.",)),
@@ -53,9 +67,11 @@ RULES = register(
 _COUNT_IN_HOST, _ELLIPTICAL_RULE, _INCLUDED_RULE, _HOSTS, _WHERE = (
     RULES[k] for k in ("count-in-host", "count-in-host-elliptical", "included-count", "host-hosts", "where-deployed"))
 _TROOP_RE, _HOST_RE = _COUNT_IN_HOST.compiled
+_CONTINUED_RULE = RULES["count-continued"]
+_CONTINUED_RE = _CONTINUED_RULE.compiled[0]
 _ELLIPTICAL_RE = _ELLIPTICAL_RULE.compiled[0]
 _INCLUDED_RE = _INCLUDED_RULE.compiled[0]
-_TROOP_NOUN_RE = re.compile(rf"\b(?:{TROOP_NOUNS})\b", re.IGNORECASE)
+_TROOP_NOUN_RE = re.compile(rf"\b(?:{TROOP_NOUNS})\b|-strong\b", re.IGNORECASE)
 _NP_ALLOWED = re.compile(r"^(?:\s+(?:[A-Z][\w.’'\-]*|U\.S\.|US|more|additional|extra|combat|ground|active-duty|"
                          r"active\s+duty|military|rotational|regular|coalition|allied|NATO|elite|special|"
                          r"operations|army|navy|air|force|marine|naval|strong|and|of\s+its|of\s+their|of\s+the))*$",
@@ -79,6 +95,8 @@ def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Sp
     text = ctx.text
     countries = [s for s in spans if s.known is not None and s.known.kind == "Country"]
     national = countries or [s for s in spans if s.country]
+    if countries:
+        _continued(ctx, countries, sent_start, sent_end)
     if not national or not _TROOP_NOUN_RE.search(text, sent_start, sent_end):
         return  # most sentences: no troops, or no country to send or host them
     for m in _TROOP_RE.finditer(text, sent_start, sent_end):
@@ -100,6 +118,24 @@ def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Sp
         ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _COUNT_IN_HOST.confidence, modality, rule)
         if rule == _COUNT_IN_HOST.id:
             _elliptical(ctx, sender, host, countries, modality, sent_start, sent_end)
+
+
+def _continued(ctx: Context, countries: list[Span], sent_start: int, sent_end: int) -> None:
+    """"Denmark keeps 700 soldiers in Latvia. About 150 are in Estonia": the sender of the
+    article's last troop count (in the sentence before), a new host."""
+    m = _CONTINUED_RE.match(ctx.text, sent_start, sent_end)
+    host = span_at(countries, m.end()) if m else None
+    count = parse_number(m.group("count")) if m else None
+    if m is None or host is None or not count or count < 2:
+        return
+    last = next((r for r in reversed(ctx.relations) if r.kind == "troops"), None)
+    if last is None or last.end < sent_start - 400 or last.subject.canonical == (host.known.name if host.known else None):
+        return
+    sender = ctx.country_span(last.subject.canonical or last.subject.name, sent_start)
+    if sender is not None:
+        modality = troop_modality(ctx.text, sent_start, m, ctx.text[m.end():sent_end])
+        ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _CONTINUED_RULE.confidence, modality,
+                   _CONTINUED_RULE.id)
 
 
 def _elliptical(ctx: Context, sender: Span, host: Span, countries: list[Span], modality: Modality,
