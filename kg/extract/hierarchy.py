@@ -56,13 +56,16 @@ RULES = register(
          ("Soldiers of the Harbour Command's 9th Logistics Brigade left.",),
          ("Soldiers of the Harbour Command and the 9th Logistics Brigade left.",)),
     Rule("unit-of-unit", "hierarchy", "subOrganizationOf", (r"\s*of\s+(?:the\s+)?",), 0.75, "clause",
-         ("Soldiers of the 2nd Battalion of the 9th Harbour Brigade left.",),
+         ("Soldiers of the 2nd Battalion of the 9th Harbour Brigade left.",
+          "The Granite Brigade of the 3rd Harbour Division moved north."),
          ("Soldiers of the 9th Harbour Brigade of the 2nd Battalion left.",)),
     Rule("member-list", "hierarchy", "subOrganizationOf", (rf"\s+(?:{_MEMBER_VERB})\s+(?:the\s+)?",), 0.75, "clause",
          ("Task Force Lantern consists of the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen (DDG 131).",
           "The Harbour Brigade includes the 3rd Signal Company and the 4th Engineer Company.",
           "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent."),
-         ("Task Force Lantern met the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen.",)),
+         ("Task Force Lantern met the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen.",
+          "The Harbour Command includes officers from the 4th Signal Battalion.",
+          "Task Force Lantern does not include the 4th Signal Battalion.")),
     Rule("all-components-of", "hierarchy", "subOrganizationOf", (_ALL_OF_PATTERN,), 0.7, "clause",
          (("Officers led the Harbour Command, the Coastal Command and the Air Command, all of them components "
            "of the Joint Harbour Command."),),
@@ -99,9 +102,10 @@ _SHIP = re.compile(r"[A-Z]{2,5}\s")
 _ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated)\s+to\s+(?:the\s+)?")
 _NESTED = re.compile(r",?\s*(?:which|that)\s+(?:also\s+)?(?:includes?|included|consists\s+of|comprises)\s+(?:the\s+)?")
 _LIST_BREAK = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
-                         r"to|for|during|with|under|after|before|since|while|on|who|which|that)\b|[.:]\s")
+                         r"to|for|during|with|under|after|before|since|while|on|who|which|that|officers|soldiers|personnel|troops|"
+                         r"members|staff|sailors|airmen|marines|representatives|delegates|experts|officials|people)\b|[.:]\s")
 _GROUP_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:units|ships|vessels|squadrons|elements|components|formations|assets)\s*$")
-_GROUP_GAP = re.compile(r"\s*,?\s*(?:(?:which|that|now|also|currently)\s+)*")
+_GROUP_GAP = re.compile(r"\s*,?(?:\s*\b(?:which|that|now|also|currently|will|would|to)\b)*\s*")
 
 
 def _is_org(span: Span) -> bool:
@@ -145,8 +149,7 @@ def _adjacent(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> 
             return False  # "the Army's 101st Airborne Division": a service's unit is its member (branch)
         _link(ctx, right, left, s, e, _POSSESSIVE)
         return True
-    if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and _ORDINAL.match(left.name) \
-            and 0 < echelon(left) < echelon(right):
+    if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and 0 < echelon(left) < echelon(right):
         _link(ctx, left, right, s, e, _OF_UNIT)
         return True
     if b == "for the " and _SUB_BODY_HEAD.match(left.name) and right.kind == "GovernmentBody":
@@ -207,8 +210,9 @@ def _group_before(ctx: Context, orgs: list[Span], verb_start: int, s: int) -> Sp
 
 def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
     text = ctx.text
+    done = s  # a nested "which includes" was read with the list around it
     for verb in ctx.matches("member-verb", _MEMBERS_RE, s, e):
-        group = _group_before(ctx, orgs, verb.start(), s)
+        group = _group_before(ctx, orgs, verb.start(), s) if verb.start() >= done else None
         if group is None:
             continue
         outer, inner, inner_ship = group, None, None
@@ -220,7 +224,7 @@ def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
                 inner = None  # "..., which includes USS A and USS B, and Carrier Air Wing 17": back to the group
             if nested and pos > verb.end():
                 inner, inner_ship = last, None
-            elif pos > verb.end() and (len(gap) > 120 or _LIST_BREAK.search(gap)):
+            elif len(gap) > 120 or _LIST_BREAK.search(gap):
                 break
             parent = inner if inner is not None else outer
             if inner is not None and inner_ship is None:
@@ -229,6 +233,7 @@ def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
             if parent is not outer:  # "X consists of A, which includes B": B is in X too
                 _link(ctx, member, outer, s, e, _MEMBERS)
             last, pos = member, member.end
+        done = pos
 
 
 def _chains(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:

@@ -18,7 +18,7 @@ from kg.extract.spans import Span
 _SHIP_PREFIXES = (r"USS|USNS|USCGC|HMS|HMAS|HMCS|HMNZS|JS|INS|ROKS|FS|ITS|ESPS|HNLMS|HDMS|HNoMS|HSwMS|TCG|BRP|KRI|"
                   r"PNS|NRP|SPS|RFS|ARA|BAP|KD|RSS|HTMS|BNS|SLNS|CNS")
 _HULL = r"\((?P<hull>[A-Z]{1,5}(?:-[A-Z]{1,4})?[\s\-]?\d{1,4})\)"
-_SHIP_WORD = r"(?:[A-Z][a-z][\w’'.\-]*|[A-Z]\.)"
+_SHIP_WORD = r"(?:[A-Z][a-z][\w’'\-]*|[A-Z]\.)"
 _NUMBER_WORD = (r"(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|"
                 r"Sixteen|Seventeen|Eighteen|Nineteen|Twenty|Zero)")
 _UNIT_WORD = r"(?:(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*)"
@@ -30,7 +30,8 @@ RULES = register(
     Rule("unit-ship", "organisations", "Organization", (
         rf"\b(?P<prefix>{_SHIP_PREFIXES})\s+(?P<name>{_SHIP_WORD}(?:\s+{_SHIP_WORD}){{0,3}})(?:\s+{_HULL})?",),
          1.0, "none",
-         ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May."),
+         ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May.",
+          "The frigate refuelled from [USNS Brennan]."),
          ("The USS program office said [Halvorsen] would sail.",), flags=0),
     Rule("unit-numbered-abbreviation", "organisations", "Organization", ((
         rf"(?P<name>(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*(?:\s+{_UNIT_WORD}){{0,6}}?)\s+\((?P<abbr>[A-Z][A-Za-z&]{{1,7}})\)\s+"
