@@ -62,7 +62,9 @@ RULES = register(
     Rule("member-list", "hierarchy", "subOrganizationOf", (rf"\s+(?:{_MEMBER_VERB})\s+(?:the\s+)?",), 0.75, "clause",
          ("Task Force Lantern consists of the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen (DDG 131).",
           "The Harbour Brigade includes the 3rd Signal Company and the 4th Engineer Company.",
-          "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent."),
+          "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent.",
+          ("Carrier Strike Group 4 sailed. The carrier strike group includes the Navy's forward-deployed carrier "
+           "USS Halvorsen and the embarked Carrier Air Wing (CVW) 8.")),
          ("Task Force Lantern met the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen.",
           "The Harbour Command includes officers from the 4th Signal Battalion.",
           "Task Force Lantern does not include the 4th Signal Battalion.")),
@@ -101,10 +103,11 @@ _NOT_UNIT = re.compile(r"(?:Operation|Exercise)\b")
 _SHIP = re.compile(r"[A-Z]{2,5}\s")
 _ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated)\s+to\s+(?:the\s+)?")
 _NESTED = re.compile(r",?\s*(?:which|that)\s+(?:also\s+)?(?:includes?|included|consists\s+of|comprises)\s+(?:the\s+)?")
-_LIST_BREAK = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
+_LIST_BREAK = re.compile(r"(?<![\w\-])(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
                          r"to|for|during|with|under|after|before|since|while|on|who|which|that|officers|soldiers|personnel|troops|"
-                         r"members|staff|sailors|airmen|marines|representatives|delegates|experts|officials|people)\b|[.:]\s")
+                         r"members|staff|staffs|sailors|airmen|marines|representatives|delegates|experts|officials|people)\b|[.:]\s")
 _GROUP_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:units|ships|vessels|squadrons|elements|components|formations|assets)\s*$")
+_OWNS = re.compile(r"['’]s?\s")
 _GROUP_GAP = re.compile(r"\s*,?(?:\s*\b(?:which|that|now|also|currently|will|would|to)\b)*\s*")
 
 
@@ -218,6 +221,8 @@ def _member_lists(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
         outer, inner, inner_ship = group, None, None
         pos, last = verb.end(), group
         for member in (o for o in orgs if o.start >= verb.end()):
+            if _OWNS.match(text, member.end):
+                continue  # "the Navy's aircraft carrier USS Harmon": the owner is no member
             gap = text[pos:member.start]
             nested = _NESTED.match(gap)
             if inner is not None and nested is None and (_SHIP.match(member.name) is not None) != inner_ship:
