@@ -34,7 +34,8 @@ RULES = register(
          ("The new brigade moved north past [Granite Lance].",), flags=0),
     Rule("unit-definite", "discourse", "Organization", (
         (r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
-        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters|battlegroup|(?:carrier\s+)?strike\s+group|air\s+wing)\b(?!\s+(?:(?:of|for|in)\b|[A-Z\d]))"),), 1.0, "none",
+        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters|battlegroup|(?:carrier\s+)?strike\s+group|"
+        r"air\s+wing)\b(?!\s+(?:(?:of|for|in)\b|[A-Z\d]))"),), 1.0, "none",
          ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",
           "Carrier Strike Group 4 sailed on Monday. [The carrier strike group] includes two destroyers.",
           "The 4th Mechanized Brigade arrived on Monday. [The brigade] inspected the port."),

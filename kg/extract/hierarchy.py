@@ -60,7 +60,8 @@ RULES = register(
           "The Granite Brigade of the 3rd Harbour Division moved north."),
          ("Soldiers of the 9th Harbour Brigade of the 2nd Battalion left.",)),
     Rule("member-list", "hierarchy", "subOrganizationOf", (rf"\s+(?:{_MEMBER_VERB})\s+(?:the\s+)?",), 0.75, "clause",
-         ("Task Force Lantern consists of the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen (DDG 131).",
+         ("Task Force Lantern consists of the 3rd Signal Company, the 4th Engineer Company and USS Halvorsen "
+          "(DDG 131).",
           "The Harbour Brigade includes the 3rd Signal Company and the 4th Engineer Company.",
           "Task Force Lantern consists of Patrol Squadron (VP) 41, which includes USS Halvorsen and USS Brent.",
           ("Carrier Strike Group 4 sailed. The carrier strike group includes the Navy's forward-deployed carrier "
@@ -76,7 +77,8 @@ RULES = register(
     Rule("sub-body-of", "hierarchy", "subOrganizationOf", (_SUB_BODY_PATTERN,), 0.7, "clause",
          ("The Political Directorate of the Harbour Ministry of Transport issued a rule.",
           "She led the Bureau of Port Security for the Harbour Ministry."),
-         ("The Ministry of Transport issued a rule.", "She led the Bureau of Port Security with the Harbour Ministry.")),
+         ("The Ministry of Transport issued a rule.",
+          "She led the Bureau of Port Security with the Harbour Ministry.")),
     Rule("unit-chain", "hierarchy", "subOrganizationOf", (r",\s*",), 0.7, "clause",
          ("The award went to the 2nd Signal Company, 4th Signal Battalion, 9th Harbour Brigade.",
           "Soldiers of the 2nd Signal Company, 4th Signal Battalion, attached to the 9th Harbour Brigade, left."),
@@ -101,9 +103,11 @@ _NATIONAL_OWNER = re.compile(r"(?:the\s+)?(?:[A-Z]\w+\s+)?(?:army|navy|air\s+for
 _OWNER_KINDS = ("MilitaryUnit", "GovernmentBody")
 _NOT_UNIT = re.compile(r"(?:Operation|Exercise)\b")
 _SHIP = re.compile(r"[A-Z]{2,5}\s")
-_ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated)\s+to\s+(?:the\s+)?")
+_ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated|subordinate)\s+"
+                       r"to\s+(?:the\s+)?")
 _NESTED = re.compile(r",?\s*(?:which|that)\s+(?:also\s+)?(?:includes?|included|consists\s+of|comprises)\s+(?:the\s+)?")
-_LIST_BREAK = re.compile(r"(?<![\w\-])(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|deployed|in|at|"
+_LIST_BREAK = re.compile(r"(?<![\w\-])(?:is|are|was|were|will|would|has|have|had|said|says|arrived|left|returned|"
+                         r"deployed|in|at|"
                          r"to|for|during|with|under|after|before|since|while|on|who|which|that|officers|soldiers|personnel|troops|"
                          r"members|staff|staffs|sailors|airmen|marines|representatives|delegates|experts|officials|people)\b|[.:]\s")
 _GROUP_NOUN = re.compile(r"\s+(?:\w+\s+)?(?:units|ships|vessels|squadrons|elements|components|formations|assets)\s*$")
@@ -248,7 +252,7 @@ def _chains(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
     head: Span | None = None
     for left, right in pairwise(orgs):
         gap = text[left.end:right.start]
-        if _CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and 0 < echelon(left) < max(echelon(right), 1) \
+        if (_CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and 0 < echelon(left) < max(echelon(right), 1)) \
                 or (_CHAIN_RE.fullmatch(gap) and _ORDINAL.match(left.name) and echelon(left) > 0
                     and echelon(right) == 0 and right.name[:1].isupper() and not _ORDINAL.match(right.name)):
             _link(ctx, left, right, s, e, _CHAIN)

@@ -24,7 +24,8 @@ RULES = register(
 HOST_FROM_CONTEXT = RULES["host-from-context"]
 _IN_COUNTRY, _MISSION, _AT_BASE = HOST_FROM_CONTEXT.compiled
 _WITH_UNIT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:with|in|as\s+part\s+of)\s+(?:the\s+)?")
-_BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+(?:the\s+)?"
+_BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+"
+                      r"(?:the\s+)?"
                       r"(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?\s+|central\s+)?")
 _IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$")
 _TO_AFTER = re.compile(r"\s+(?:\w+\s+){0,4}?(?:to|into)\s")

@@ -45,10 +45,12 @@ _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|
 _OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
 _LOWER_GENERIC_ORG = RULES["org-national-body"].compiled[0]
 _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.IGNORECASE)
-_UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\-]*\s+){0,3}?(?:Battalion|Squadron|Company|Platoon|Battery|"
+_UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\-]*\s+){0,3}?"
+                           r"(?:Battalion|Squadron|Company|Platoon|Battery|"
                            r"Regiment|Brigade|Group|Wing|Division|Detachment|Flight))\s+of\s+(?:the\s+)?(?=\d|(?:[A-Z][\w\-]*\s+){0,3}"
                            r"(?:Division|Corps|Army|Fleet|Command|Brigade|Regiment|Wing)\b)")
-_HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")  # "Department of the Treasury's"
+# "the Department of the Treasury's Office of ...": the owner is a body though its last word is no head word
+_HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")

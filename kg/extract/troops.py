@@ -17,12 +17,14 @@ from kg.extract.text import NUMBER_PATTERN, parse_number
 from kg.model import Modality
 
 #: "an 800-strong battalion": after "-strong" a unit counts its troops
-_STRONG_UNIT = (r"(?<=\d-strong\s)(?:[\w\-]+\s+){0,2}?(?:battalion|battlegroup|battle\s+group|brigade|company|force|unit|"
+_STRONG_UNIT = (r"(?<=\d-strong\s)(?:[\w\-]+\s+){0,2}?"
+                r"(?:battalion|battlegroup|battle\s+group|brigade|company|force|unit|"
                 r"task\s+force|mission|detachment|regiment)")
 _TROOPS = (rf"(?<![\w,.])(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})"
            rf"(?:\s+(?:more|additional|extra|fresh|new|other|further))?"
            rf"(?P<np>(?:\s+(?!\d)[\w.’'\-]+){{0,5}}?)\s*(?:-|\s)(?:strong\s+)?(?P<noun>{TROOP_NOUNS}|{_STRONG_UNIT})\b")
-_IN_HOST = (r"(?:\s+(?:\w+ly\s+)?(?:are|were|is|remain|remained|will\s+remain|stay|stayed|are\s+still|still|currently|now|"
+_IN_HOST = (r"(?:\s+(?:\w+ly\s+)?(?:are|were|is|remain|remained|will\s+remain|stay|stayed|are\s+still|still|"
+            r"currently|now|"
             r"based|stationed|deployed|serving|serve|served|positioned|posted|permanently|rotating|rotate|already|present|"
             r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
             r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
@@ -32,7 +34,8 @@ _ELLIPTICAL = (rf"(?:\s*,\s*(?:its|their|the|a|an)\s+[^,.;()]{{1,60}}?(?=,))?(?:
                rf"(?:(?:are|were|remain|still)\s+)?(?:(?:stationed|deployed|based)\s+)?(?:in|to|inside)\s+(?:the\s+)?"
                rf"(?:(?:neighbou?ring|nearby|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
                rf"south-?western|central)\s+)?")
-_INCLUDED = (rf"[^.;]{{0,60}}?,?\s+including\s+(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:in|inside)\s+(?:the\s+)?")
+_INCLUDED = (rf"[^.;]{{0,60}}?,?\s+including\s+(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+"
+             r"(?:in|inside)\s+(?:the\s+)?")
 
 #: "... 700 soldiers in Latvia. About 150 are in Estonia": a count with no noun continues the last one
 _CONTINUED = (rf"(?:(?P<hedge>{HEDGES})\s+)?(?P<count>{NUMBER_PATTERN})\s+(?:more\s+|others?\s+|of\s+them\s+)?"
@@ -48,7 +51,8 @@ RULES = register(
          ("About 3,200 Danish tourists are in Latvia.", "In 2019 Danish troops visited Latvia.")),
     Rule("count-in-host-elliptical", "troops", "troops", (_ELLIPTICAL,), 0.75, "troops",
          ("Norway keeps roughly 700 soldiers in Latvia and about 150 in Estonia.",
-          "Norway keeps roughly 700 soldiers in Latvia, its largest base abroad, about 150 in Estonia and 90 in Poland."),
+          ("Norway keeps roughly 700 soldiers in Latvia, its largest base abroad, about 150 in Estonia and 90 "
+           "in Poland.")),
          ("Norway keeps roughly 700 soldiers in Latvia and visits Estonia.",)),
     Rule("included-count", "troops", "troops", (_INCLUDED,), 0.75, "troops",
          ("Norway keeps about 2,000 Norwegian troops across the Baltic region, including 700 in Latvia.",),
@@ -87,7 +91,8 @@ _SHARE_AFTER = re.compile(r"\s*(?:%|per\s*cent|percent)")
 _TOWN = re.compile(r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?,\s+")
 _SENDS = re.compile(r"\b(?:keeps?|kept|has|had|have|maintains?|maintained|sent|sends?|send|deployed|deploys?|deploy|"
                     r"stations?|stationed|bases?|contributes?|contributed|will\s+send|pledged|dispatched|"
-                    r"moved|rotates?|withdr[ae]w|pull|pulled|cut|reduce|reduced|plans?\s+to|would|announced)\b", re.IGNORECASE)
+                    r"moved|rotates?|withdr[ae]w|pull|pulled|cut|reduce|reduced|plans?\s+to|would|announced)\b",
+                    re.IGNORECASE)
 
 
 def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Span]) -> None:
@@ -115,7 +120,8 @@ def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Sp
         if sender is None or sender.known is host.known:
             continue
         modality = troop_modality(text, sent_start, m, after)
-        ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _COUNT_IN_HOST.confidence, modality, rule)
+        ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _COUNT_IN_HOST.confidence, modality,
+                   rule)
         if rule == _COUNT_IN_HOST.id:
             _elliptical(ctx, sender, host, countries, modality, sent_start, sent_end)
 
@@ -129,7 +135,8 @@ def _continued(ctx: Context, countries: list[Span], sent_start: int, sent_end: i
     if m is None or host is None or not count or count < 2:
         return
     last = next((r for r in reversed(ctx.relations) if r.kind == "troops"), None)
-    if last is None or last.end < sent_start - 400 or last.subject.canonical == (host.known.name if host.known else None):
+    host_name = host.known.name if host.known else None
+    if last is None or last.end < sent_start - 400 or last.subject.canonical == host_name:
         return
     sender = ctx.country_span(last.subject.canonical or last.subject.name, sent_start)
     if sender is not None:
@@ -211,7 +218,8 @@ def _host_in_clause(text: str, m: re.Match[str], after: str, countries: list[Spa
     if subject:
         verb = text[subject[-1].end:m.start()]
         if _HOSTS.compiled[0].search(verb) or \
-                (re.search(r"^\s+(?:has|had|now\s+has)\b", verb, re.IGNORECASE) and re.match(r"[^.]*?\bon\s+(?:its|their)\s+(?:soil|territory)", after)):
+                (re.search(r"^\s+(?:has|had|now\s+has)\b", verb, re.IGNORECASE)
+                 and re.match(r"[^.]*?\bon\s+(?:its|their)\s+(?:soil|territory)", after)):
             return subject[-1], _HOSTS.id
     if re.match(r"\s+(?:are|were|is)?\s*(?:deployed|based|stationed)", after) and re.search(r",?\s*where\s+$", clause):
         region = [c for c in countries if c.end <= m.start()]
