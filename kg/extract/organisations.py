@@ -48,7 +48,7 @@ _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|d
 _UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\-]*\s+){0,3}?"
                            r"(?:Battalion|Squadron|Company|Platoon|Battery|"
                            r"Regiment|Brigade|Group|Wing|Division|Detachment|Flight))\s+of\s+(?:the\s+)?(?=\d|(?:[A-Z][\w\-]*\s+){0,3}"
-                           r"(?:Division|Corps|Army|Fleet|Command|Brigade|Regiment|Wing)\b)")
+                           r"(?:Division|Corps|Army|Fleet|Command|Brigade|Regiment|Wing|Forces|Force)\b)")
 # "the Department of the Treasury's Office of ...": the owner is a body though its last word is no head word
 _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"

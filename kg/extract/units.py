@@ -44,13 +44,18 @@ RULES = register(
          ("Patrol Squadron (VP) 41 landed. Later [VP-42] landed too.",
           "The Maritime Defence Directorate (MDD) met. [MDD] said nothing."),
          ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",), flags=0),
+    Rule("org-acronym-described", "organisations", "Organization", (
+        (r"\b[Tt]he\s+(?P<name>[A-Z]{2,6})\s+(?:[a-z][\w\-]*\s+){0,3}?(?:agency|service|directorate|unit|command|"
+         r"ministry|militia|brigade|battalion|regiment|force)\b"),), 1.0, "none",
+         ("Officers of the [HMI] military intelligence agency were present.",),
+         ("Officers of the [HMI] were present.",), flags=0),
     Rule("unit-with-regiment", "organisations", "Organization", (rf"(?<![\w\-])({_ORDINAL_UNIT}),\s+({_REGIMENT})\b",),
          1.0, "none",
          ("Soldiers of the [2nd Battalion, 14th Infantry Regiment] trained.",),
          ("Soldiers of the 2nd Battalion, and [the 14th] trained.",), flags=0),
 )
-_SHIP, _NUMBERED, _USED, _WITH_REGIMENT = (RULES[k].compiled[0] for k in (
-    "unit-ship", "unit-numbered-abbreviation", "unit-abbreviation-used", "unit-with-regiment"))
+_SHIP, _NUMBERED, _USED, _WITH_REGIMENT, _DESCRIBED = (RULES[k].compiled[0] for k in (
+    "unit-ship", "unit-numbered-abbreviation", "unit-abbreviation-used", "unit-with-regiment", "org-acronym-described"))
 #: Well-known unit abbreviations ("CVW" = "Carrier Air Wing"); an article's own definition wins.
 UNIT_ABBREVIATIONS = table("unit_abbreviations.tsv")
 _DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z](?:[\s\-][A-Z\d]+)?)\)")
@@ -70,29 +75,42 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
     """Ships, bracketed-abbreviation units, defined short forms and battalion-regiment names."""
     text = ctx.text
     spans: list[Span] = []
-
-    def free(a: int, b: int) -> bool:
-        return not any(t.start < b and a < t.end for t in spans)
-
     for m in ctx.matches("unit-with-regiment", _WITH_REGIMENT, start, end):
         spans.append(Span("MilitaryUnit", f"{m.group(1)}, {' '.join(m.group(2).split())}", m.start(), m.end()))
     for m in ctx.matches("unit-ship", _SHIP, start, end):
         name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
-        if free(m.start(), m.end()):  # the hull number stays out of the name and the span
+        if _free(spans, m.start(), m.end()):  # the hull number stays out of the name and the span
             spans.append(Span("MilitaryUnit", name, m.start(), m.end("name")))
-    brackets = _NUMBERED.finditer(text, start, end) if "(" in text[start:end] else iter(())
-    for m in brackets:
+    for m in ctx.matches("org-acronym-described", _DESCRIBED, start, end):
+        if _free(spans + known, m.start("name"), m.end("name")):
+            described = m.group().endswith(("agency", "service", "directorate", "ministry"))
+            spans.append(Span("GovernmentBody" if described else "MilitaryUnit", m.group("name"), m.start("name"),
+                              m.end("name")))
+    if "(" in text[start:end]:
+        spans += _bracketed(ctx, start, end, spans)
+    if ctx.memory.abbreviations or _MAY_USE.search(text, start, end):
+        spans += _used(ctx, start, end, known, spans)
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _free(spans: list[Span], a: int, b: int) -> bool:
+    return not any(t.start < b and a < t.end for t in spans)
+
+
+def _bracketed(ctx: Context, start: int, end: int, found: list[Span]) -> list[Span]:
+    """"Destroyer Squadron (DESRON) 9": the unit, and "DESRON" as the stem of later short forms."""
+    text = ctx.text
+    spans: list[Span] = []
+    for m in _NUMBERED.finditer(text, start, end):
         a = m.start("name")
         lead = _LEAD.match(text, a)
         a = lead.end() if lead else a
         stem = " ".join(text[a:m.end("name")].split())
-        if not free(a, m.end()) or not stem or stem.split()[-1] in ("of", "and", "for", "the"):
+        if not _free(found + spans, a, m.end()) or not stem:
             continue
         ctx.memory.abbreviations.setdefault(m.group("abbr"), stem)
         spans.append(Span("MilitaryUnit", f"{stem} {_NUMBERS.get(m.group('num'), m.group('num'))}", a, m.end()))
-    if ctx.memory.abbreviations or _MAY_USE.search(text, start, end):
-        spans += _used(ctx, start, end, known, spans)
-    return sorted(spans, key=lambda s: s.start)
+    return spans
 
 
 def _used(ctx: Context, start: int, end: int, known: list[Span], found: list[Span]) -> list[Span]:
