@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.hosts import HOST_FROM_CONTEXT, host_from_context, sender_of_force
-from kg.extract.modality import troop_modality
+from kg.extract.hosts import BASE_HOSTS, HOST_FROM_CONTEXT, base_subject_host, host_from_context, sender_of_force
+from kg.extract.modality import clause_modality, troop_modality
 from kg.extract.patterns import HEDGES, TROOP_NOUNS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, span_at
@@ -61,6 +61,9 @@ RULES = register(
          ("Denmark keeps about 700 soldiers in Latvia. About 150 are in Estonia, officials said.",),
          ("Denmark keeps about 700 soldiers in Latvia. About 150 visited Estonia, officials said.",
           "About 150 are in Estonia, officials said.")),
+    Rule("sender-from-article", "troops", "troops", (r".",), 0.6, "troops",
+         ("Denmark's defence minister spoke on Monday. About 700 soldiers are stationed in Latvia, officials said.",),
+         ("About 700 soldiers are stationed in Latvia, officials said.",), flags=0),
     Rule("host-hosts", "troops", "troops", (r"\b(?:hosts?|hosted|hosting|is\s+home\s+to|houses)\b",), 0.8, "troops",
          ("Latvia hosts about 1,200 Danish troops.",),
          ("Latvia thanked about 1,200 Danish troops.",)),
@@ -72,6 +75,8 @@ _COUNT_IN_HOST, _ELLIPTICAL_RULE, _INCLUDED_RULE, _HOSTS, _WHERE = (
     RULES[k] for k in ("count-in-host", "count-in-host-elliptical", "included-count", "host-hosts", "where-deployed"))
 _TROOP_RE, _HOST_RE = _COUNT_IN_HOST.compiled
 _CONTINUED_RULE = RULES["count-continued"]
+_FROM_ARTICLE = RULES["sender-from-article"]
+_CONFIDENCE = {r.id: r.confidence for r in (*RULES.values(), HOST_FROM_CONTEXT, BASE_HOSTS)}
 _CONTINUED_RE = _CONTINUED_RULE.compiled[0]
 _ELLIPTICAL_RE = _ELLIPTICAL_RULE.compiled[0]
 _INCLUDED_RE = _INCLUDED_RULE.compiled[0]
@@ -117,10 +122,12 @@ def troop_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Sp
                 _included_troops(ctx, sender, m, countries, sent_start, sent_end)
             continue
         sender = sender or _subject_sender(text, m, countries, host)
+        if sender is None:
+            sender, rule = _article_sender(ctx, m, countries, host), _FROM_ARTICLE.id
         if sender is None or sender.known is host.known:
             continue
         modality = troop_modality(text, sent_start, m, after)
-        ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _COUNT_IN_HOST.confidence, modality,
+        ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _CONFIDENCE.get(rule, 0.8), modality,
                    rule)
         if rule == _COUNT_IN_HOST.id:
             _elliptical(ctx, sender, host, countries, modality, sent_start, sent_end)
@@ -140,9 +147,21 @@ def _continued(ctx: Context, countries: list[Span], sent_start: int, sent_end: i
         return
     sender = ctx.country_span(last.subject.canonical or last.subject.name, sent_start)
     if sender is not None:
-        modality = troop_modality(ctx.text, sent_start, m, ctx.text[m.end():sent_end])
+        # "150 more are in Estonia": "more" adds to the count before, it plans nothing
+        modality = clause_modality(ctx.text, sent_start, m.start(), m.end(), "asserted")
         ctx.troops(sender, host, count, m.group("hedge"), sent_start, sent_end, _CONTINUED_RULE.confidence, modality,
                    _CONTINUED_RULE.id)
+
+
+def _article_sender(ctx: Context, m: re.Match[str], countries: list[Span], host: Span) -> Span | None:
+    """"About 700 soldiers are stationed in Latvia": no sender in the sentence, so the country the
+    article is about, when that is not the host and the sentence names no other country."""
+    if any(c.known is not host.known for c in countries):
+        return None
+    main = ctx.memory.main_country()
+    if main is None or main is host.known:
+        return None
+    return ctx.country_span(main.name, m.start())
 
 
 def _elliptical(ctx: Context, sender: Span, host: Span, countries: list[Span], modality: Modality,
@@ -192,6 +211,9 @@ def _host(ctx: Context, m: re.Match[str], after: str, countries: list[Span], spa
     host = host_from_context(ctx, after, m.end(), spans, sender)
     if host is not None:
         return host, HOST_FROM_CONTEXT.id
+    host = base_subject_host(ctx, sent_start, m.start())
+    if host is not None:
+        return host, BASE_HOSTS.id
     return _host_in_clause(ctx.text, m, after, countries, sent_start)
 
 
