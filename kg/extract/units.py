@@ -28,7 +28,7 @@ _REGIMENT = (r"\d+(?:st|nd|rd|th)\s+(?:[A-Z][\w\-]*\s+){0,3}?(?:Regiment|Infantr
 
 RULES = register(
     Rule("unit-ship", "organisations", "Organization", (
-        rf"\b(?P<prefix>{_SHIP_PREFIXES})\s+(?P<name>{_SHIP_WORD}(?:\s+{_SHIP_WORD}){{0,3}})(?:\s+{_HULL})?",),
+        rf"\b(?=[A-Z]{{2}})(?P<prefix>{_SHIP_PREFIXES})\s+(?P<name>{_SHIP_WORD}(?:\s+{_SHIP_WORD}){{0,3}})(?:\s+{_HULL})?",),
          1.0, "none",
          ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May.",
           "The frigate refuelled from [USNS Brennan]."),
@@ -45,11 +45,11 @@ RULES = register(
           "The Maritime Defence Directorate (MDD) met. [MDD] said nothing."),
          ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",), flags=0),
     Rule("org-acronym-described", "organisations", "Organization", (
-        (r"\b[Tt]he\s+(?P<name>[A-Z]{2,6})\s+(?:[a-z][\w\-]*\s+){0,3}?(?:agency|service|directorate|unit|command|"
+        (r"(?=[Tt]he\s+[A-Z]{2})\b[Tt]he\s+(?P<name>[A-Z]{2,6})\s+(?:[a-z][\w\-]*\s+){0,3}?(?:agency|service|directorate|unit|command|"
          r"ministry|militia|brigade|battalion|regiment|force)\b"),), 1.0, "none",
          ("Officers of the [HMI] military intelligence agency were present.",),
          ("Officers of the [HMI] were present.",), flags=0),
-    Rule("unit-with-regiment", "organisations", "Organization", (rf"(?<![\w\-])({_ORDINAL_UNIT}),\s+({_REGIMENT})\b",),
+    Rule("unit-with-regiment", "organisations", "Organization", (rf"(?=\d)(?<![\w\-])({_ORDINAL_UNIT}),\s+({_REGIMENT})\b",),
          1.0, "none",
          ("Soldiers of the [2nd Battalion, 14th Infantry Regiment] trained.",),
          ("Soldiers of the 2nd Battalion, and [the 14th] trained.",), flags=0),
@@ -61,7 +61,7 @@ UNIT_ABBREVIATIONS = table("unit_abbreviations.tsv")
 _DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z](?:[\s\-][A-Z\d]+)?)\)")
 _NAMED_GROUP = re.compile(r"(?<![\w\-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?P<abbr>[A-Z]{2,5})$")
 #: what a sentence needs before short forms are looked for, while the article has defined none
-_MAY_USE = re.compile(r"(?<![\w\-])(?:[A-Z][A-Z&]{1,7}[\s\-]\d|(?:"
+_MAY_USE = re.compile(r"(?=[A-Z]{2})(?<![\w\-])(?:[A-Z][A-Z&]{1,7}[\s\-]\d|(?:"
                       + "|".join(a for a, stem in UNIT_ABBREVIATIONS.items() if stem.endswith("Group")) + r")\b)")
 _LEAD = re.compile(r"(?:The|A|An)\s+")
 _NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
