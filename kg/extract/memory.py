@@ -234,6 +234,7 @@ class Memory:
     #: short forms the article defined: "DESRON" -> "Destroyer Squadron" (a stem taking a number),
     #: "MDD" -> the organisation it was given after
     abbreviations: dict[str, str | Span] = field(default_factory=dict)
+    not_persons: set[str] = field(default_factory=set)  # names the article showed are not persons (its ships)
 
     def main_country(self) -> KnownEntity | None:
         """The country the article has named most so far (the first named on a tie)."""
