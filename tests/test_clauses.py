@@ -24,3 +24,32 @@ def test_clauses_a_relative_clause_is_not_reached_by_the_plan_of_its_host_clause
 def test_clauses_a_plan_inside_the_relative_clause_still_counts() -> None:
     text = "Colonel Anna Wexford arrived. Task Force Lantern, which Wexford will command from May, moved north."
     assert ("anna wexford", "task force lantern", "asserted") not in facts(text, "headOf")
+
+
+def test_clauses_a_month_named_may_is_not_the_modal() -> None:
+    text = "Colonel Anna Wexford took up the post in May and reports to General Marta Quillon."
+    assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "asserted")}
+
+
+def test_clauses_deputies_named_through_a_possessive_pronoun_report_to_the_last_subject() -> None:
+    text = ("General Marta Quillon leads the 2nd Corps. Her deputy is Colonel Anna Wexford, and her chief of "
+            "staff is Colonel Piet Halloran.")
+    assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "asserted"),
+                                        ("piet halloran", "marta quillon", "asserted")}
+
+
+def test_clauses_a_possessive_pronoun_after_a_person_of_the_sentence_is_not_resolved_across_it() -> None:
+    text = "General Marta Quillon leads the 2nd Corps. Colonel Piet Halloran said his deputy, Major Ilse Brandvold, was ill."
+    assert facts(text, "reportsTo") == set()
+
+
+def test_clauses_a_subordinate_post_in_apposition_reports_to_its_owner() -> None:
+    assert facts("Colonel Anna Wexford, General Marta Quillon's chief of staff, spoke first.", "reportsTo") == {
+        ("anna wexford", "marta quillon", "asserted")}
+    assert facts("Colonel Anna Wexford, the former deputy to General Marta Quillon, spoke first.", "reportsTo") \
+        <= {("anna wexford", "marta quillon", "past")}
+
+
+def test_clauses_a_deputy_named_to_succeed_the_boss_no_longer_reports_to_them() -> None:
+    text = "The army named General Marta Quillon's deputy, Colonel Anna Wexford, to succeed her."
+    assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "past")}

@@ -22,6 +22,7 @@ from kg.extract import (
     pairs,
     persons,
     posts,
+    reporting,
     succession,
     troops,
 )
@@ -195,6 +196,10 @@ def _pairs(ctx: Context, s: Sentence) -> None:
     pairs.verb_relations(ctx, s.start, s.end, s.spans)
 
 
+def _deputies(ctx: Context, s: Sentence) -> None:
+    reporting.pronoun_deputies(ctx, s.start, s.end, s.persons)
+
+
 def _troops(ctx: Context, s: Sentence) -> None:
     troops.troop_relations(ctx, s.start, s.end, s.spans)
     hosts.remember_bases(ctx, s.start, s.end, s.spans)
@@ -226,6 +231,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("predicate-posts", _predicate_posts),  # posts: named-as, predicate-post
     ("emit", _emit),  # mentions and post relations
     ("pairs", _pairs),  # command, reporting, hierarchy
+    ("deputies", _deputies),  # reporting: "his deputy, X" (before the subject moves on)
     ("troops", _troops),
     ("subject", _subject),  # the sentence's subject, for "he" in the next one
     ("succession", _succession),

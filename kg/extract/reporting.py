@@ -1,33 +1,78 @@
 """Relation family: reporting lines (``reportsTo``) between two persons of one sentence: "X reports
-to Y", "X answers directly to Y", "X serves under the command of Y"."""
+to Y", "X answers directly to Y", "X serves under the command of Y", "X works for Y", and lines
+stated through a subordinate post: "Y's deputy, X", "X, deputy to Y", "His chief of staff is X"."""
 
 from __future__ import annotations
 
 import re
 
 from kg.extract.context import Context
+from kg.extract.lexicon import alternation
 from kg.extract.modality import clause_modality
 from kg.extract.patterns import compiled
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span
+from kg.model import Modality
+
+#: A post whose holder works for a person ("deputy", "chief of staff"), from ``data/subordinate_posts.txt``.
+SUBORDINATE = rf"(?:{alternation('subordinate_posts.txt')})"
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+# "took up the post in August and reports to ...": a verb phrase of lower-case words joined to it
+_JOINED_VP = rf",?\s*(?-i:(?:[a-z][\w\-]*|\d[\w]*|{_MONTHS})\s+){{1,8}}?and\s+"
+# "named Quillon's deputy, Wexford, to succeed her": the deputy moves up, the line is over
+_MOVES_UP = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|t(?:ake|akes|ook)\s+over)\b", re.IGNORECASE)
+_SUB_MODIFIERS = r"(?:(?:new|first|principal|senior|top|chief|[\w\-]+)\s+){0,2}?"
 
 RULES = register(
     Rule("reports-to", "reporting", "reportsTo", (
-        (r",?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally)\s+)*"
-        r"(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
-        r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)\s+<RANK_GAP>(?:(?:the\s+)?[\w\- ]*?,?\s+<RANK_GAP>)?"),
+        (rf"(?:{_JOINED_VP})?,?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally|in\s+turn)\s+)*"
+        r"(?:(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
+        r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)|(?P<works>works|worked)\s+(?:directly\s+)?for)"
+        r"\s+<RANK_GAP>(?:(?:the\s+)?[\w\- ]*?,?\s+<RANK_GAP>)?"),
         (r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?"
         r"(?:command|authority|orders)\s+of\s+<RANK_GAP>(?:[\w\- ]*?\s+)?")), 0.8, "verb+clause",
         ("Colonel Anna Wexford reports directly to General Marta Quillon.",
-         "Colonel Anna Wexford serves under the command of General Marta Quillon."),
-        ("Colonel Anna Wexford spoke to General Marta Quillon.",)),
+         "Colonel Anna Wexford serves under the command of General Marta Quillon.",
+         "Colonel Anna Wexford in turn reports to General Marta Quillon.",
+         "Colonel Anna Wexford works for General Marta Quillon.",
+         "Colonel Anna Wexford took up the post in May and reports to General Marta Quillon."),
+        ("Colonel Anna Wexford spoke to General Marta Quillon.",
+         "Colonel Anna Wexford met Colonel Piet Halloran and reports to General Marta Quillon.")),
+    Rule("deputy-to", "reporting", "reportsTo", (
+        (r",?\s*(?:who\s+(?:is|was|serves\s+as|served\s+as)\s+|(?:is|was|serves\s+as|served\s+as)\s+)?(?:the\s+|a\s+)?"
+        rf"{_SUB_MODIFIERS}{SUBORDINATE}\s+(?:to|for)\s+<RANK_GAP>"),), 0.8, "verb+clause",
+        ("Colonel Anna Wexford, deputy to General Marta Quillon, spoke first.",
+         "Colonel Anna Wexford serves as chief of staff to General Marta Quillon."),
+        ("Colonel Anna Wexford, a guest of General Marta Quillon, spoke first.",)),
+    Rule("possessive-deputy", "reporting", "reportsTo", (
+        rf"['’]s?\s+{_SUB_MODIFIERS}{SUBORDINATE}\s*(?:,\s*|\s+(?:is|was|,)\s+)<RANK_GAP>",
+        r",\s*(?:who\s+is\s+|now\s+)?<RANK_GAP>",
+        rf"['’]s?\s+{_SUB_MODIFIERS}{SUBORDINATE}\b"), 0.8, "verb+clause",
+        ("General Marta Quillon's deputy, Colonel Anna Wexford, spoke first.",
+         "General Marta Quillon's chief of staff is Colonel Anna Wexford.",
+         "Colonel Anna Wexford, General Marta Quillon's deputy, spoke first."),
+        ("General Marta Quillon's guest, Colonel Anna Wexford, spoke first.",
+         "Colonel Anna Wexford, General Marta Quillon's rival, spoke first.")),
+    Rule("pronoun-deputy", "reporting", "reportsTo", (
+        rf"\b(?:[Hh]is|[Hh]er)\s+{_SUB_MODIFIERS}(?P<sub>{SUBORDINATE})\s*(?:,\s*|\s+(?:is|was)\s+)",), 0.75, "verb+clause",
+        ("General Marta Quillon arrived on Monday. Her deputy is Colonel Anna Wexford.",
+         "General Marta Quillon leads the corps. Her chief of staff, Colonel Anna Wexford, met the press."),
+        ("General Marta Quillon arrived on Monday. Her guest is Colonel Anna Wexford.",)),
 )
-_REPORTS = RULES["reports-to"]
+_REPORTS, _DEPUTY_TO, _POSSESSIVE, _PRONOUN = (RULES[k] for k in ("reports-to", "deputy-to", "possessive-deputy",
+                                                                  "pronoun-deputy"))
+_OWNED = _POSSESSIVE.compiled[2]
+
+
+def _rank_gap(ctx: Context) -> str:
+    return rf"(?:the\s+)?(?:(?:{ctx.gazetteer.rank_re.pattern}|{ctx.gazetteer.honorific_re.pattern})\s+){{0,2}}"
 
 
 def reports_to(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
-    """A person, then the person (or post) they report to."""
-    rank_gap = rf"(?:the\s+)?(?:(?:{ctx.gazetteer.rank_re.pattern}|{ctx.gazetteer.honorific_re.pattern})\s+){{0,2}}"
+    """A person, then the person (or post) they report to; or a person, then their deputy."""
+    rank_gap = _rank_gap(ctx)
+    if right.kind == "Person" and _subordinate(ctx, left, right, b, s, e, rank_gap):
+        return True
     m = None
     for index in range(len(_REPORTS.patterns)):
         m = compiled(_REPORTS.pattern(index, RANK_GAP=rank_gap), _REPORTS.flags).fullmatch(b)
@@ -35,7 +80,49 @@ def reports_to(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) ->
             break
     if not m:
         return False
-    past = re.search(r"\b(?:reported|answered|was|served)\b", b, re.IGNORECASE)
+    past = re.search(r"\b(?:reported|answered|was|served|worked)\b", b, re.IGNORECASE)
     modality = clause_modality(ctx.text, s, left.start, right.end, "past" if past else "asserted")
     ctx.relation("reportsTo", left, right, s, e, _REPORTS.confidence, modality, _REPORTS.id)
     return True
+
+
+def _subordinate(ctx: Context, left: Span, right: Span, b: str, s: int, e: int, rank_gap: str) -> bool:
+    """"X, deputy to Y" and "X, Y's deputy" (X reports to Y); "Y's deputy, X" (X reports to Y)."""
+    past = re.search(r"\bwas\b|\bserved\b|\bformer\b", b, re.IGNORECASE) or _MOVES_UP.search(ctx.text, right.end, e)
+    base: Modality = "past" if past else "asserted"
+    apposed = compiled(_POSSESSIVE.pattern(1, RANK_GAP=rank_gap), _POSSESSIVE.flags).fullmatch(b) \
+        and _OWNED.match(ctx.text, right.end)
+    if apposed or compiled(_DEPUTY_TO.pattern(0, RANK_GAP=rank_gap), _DEPUTY_TO.flags).fullmatch(b):
+        rule = _POSSESSIVE if apposed else _DEPUTY_TO
+        modality = clause_modality(ctx.text, s, left.start, right.end, base)
+        ctx.relation("reportsTo", left, right, s, e, rule.confidence, modality, rule.id)
+        return True
+    if compiled(_POSSESSIVE.pattern(0, RANK_GAP=rank_gap), _POSSESSIVE.flags).fullmatch(b):
+        modality = clause_modality(ctx.text, s, left.start, right.end, base)
+        ctx.relation("reportsTo", right, left, s, e, _POSSESSIVE.confidence, modality, _POSSESSIVE.id)
+        return True
+    return False
+
+
+def pronoun_deputies(ctx: Context, start: int, end: int, persons: list[Span]) -> None:
+    """"His chief of staff is X", "Her deputy, X": X reports to the subject of the sentence before
+    (the one "he"/"she" would name), unless the sentence names a person before the pronoun."""
+    subject = ctx.memory.last_subject
+    if subject is None:
+        return
+    text = ctx.text
+    pronoun = _PRONOUN.compiled[0]
+    named: set[int] = set()  # "His deputy is X, and his chief of staff is Y": X is no antecedent
+    for m in pronoun.finditer(text, start, end):
+        if any(p.start < m.start() and id(p) not in named for p in persons):
+            return  # "Quillon said her deputy ...": the nearer antecedent is in the sentence
+        gap = re.compile(_rank_gap(ctx), re.IGNORECASE).match(text, m.end())
+        after = gap.end() if gap else m.end()
+        held = next((p for p in persons if m.start() <= (p.head_start if p.head_start is not None else p.start)
+                     and p.start <= after), None)
+        if held is None or (held.refers_to or held.name) == subject.name:
+            continue
+        named.add(id(held))
+        boss_span = Span("Person", subject.name, m.start(), m.start() + 3, rank=subject.rank)
+        modality = clause_modality(text, start, m.start(), held.end, "past" if " was " in m.group() else "asserted")
+        ctx.relation("reportsTo", held, boss_span, start, end, _PRONOUN.confidence, modality, _PRONOUN.id)
