@@ -53,3 +53,9 @@ def test_clauses_a_subordinate_post_in_apposition_reports_to_its_owner() -> None
 def test_clauses_a_deputy_named_to_succeed_the_boss_no_longer_reports_to_them() -> None:
     text = "The army named General Marta Quillon's deputy, Colonel Anna Wexford, to succeed her."
     assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "past")}
+
+
+def test_clauses_a_verb_phrase_between_commas_before_reports_to_is_not_an_aside() -> None:
+    text = ("Its first head, Colonel Anna Wexford, took up the post in March and reports to the chief of the "
+            "defence staff, General Marta Quillon.")
+    assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "asserted")}

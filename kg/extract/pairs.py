@@ -72,7 +72,9 @@ def pair(ctx: Context, left: Span, right: Span, between: str, s: int, e: int) ->
                       or command.led_by(ctx, left, right, b, whole, s, e)):
         return
     if lp and (rp or right.kind == "Post"):
-        reporting.reports_to(ctx, left, right, b, s, e)
+        # "Ianni, took up the post in May and reports to ...": what looked like an aside is the verb phrase
+        if not reporting.reports_to(ctx, left, right, b, s, e) and whole != b:
+            reporting.reports_to(ctx, left, right, whole, s, e)
         return
     if lo and ro:
         hierarchy.part_of(ctx, left, right, b, s, e)
