@@ -159,8 +159,12 @@ def _statistical(ctx: Context, s: Sentence) -> None:
 
 
 def _definite_units(ctx: Context, s: Sentence) -> None:
+    # before the titles: "the commander of the brigade, Colonel X" names the brigade's commander
     s.nonperson = _by_start(s.nonperson + discourse.known_as_orgs(ctx, s.start, s.end, s.taken))
     s.nonperson = _by_start(s.nonperson + discourse.coreferent_orgs(ctx, s.start, s.end, s.taken))
+
+
+def _remember_units(ctx: Context, s: Sentence) -> None:
     lead = _LEAD_THE.match(ctx.text[s.start:s.end])
     ctx.memory.organisations.add([o for o in s.nonperson if o.kind not in ("Country", "Person")],
                                  s.start + (lead.end() if lead else 0))
@@ -222,10 +226,11 @@ def _countries(ctx: Context, s: Sentence) -> None:
 #: the ones before it found), then posts and later mentions, then the relation families.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("organisations", _organisations),  # gazetteer names, head-word phrases, national bodies
+    ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
     ("titled-persons", _titled_persons),  # a rank, title or honorific before a name (posts: title-before-name)
     ("untitled-persons", _untitled_persons),  # apposition, reporting verb, known given name
     ("statistical", _statistical),  # the optional NER model's names, where the rules found none
-    ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
+    ("remember-units", _remember_units),  # the sentence's organisations, for "the division" later
     ("apposed-posts", _apposed_posts),  # posts: apposition; the persons are remembered
     ("later-persons", _later_persons),  # "Esper", "he", "the general"
     ("predicate-posts", _predicate_posts),  # posts: named-as, predicate-post
