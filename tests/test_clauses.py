@@ -59,3 +59,16 @@ def test_clauses_a_verb_phrase_between_commas_before_reports_to_is_not_an_aside(
     text = ("Its first head, Colonel Anna Wexford, took up the post in March and reports to the chief of the "
             "defence staff, General Marta Quillon.")
     assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "asserted")}
+
+
+def test_clauses_its_title_names_the_organisation_the_sentence_before_was_about() -> None:
+    text = "The 4th Mechanized Brigade arrived on Monday. Its commander, Colonel Anna Wexford, said the roads were bad."
+    assert ("anna wexford", "4th mechanized brigade", "asserted") in facts(text, "headOf")
+    far = ("The 4th Mechanized Brigade arrived on Monday. The roads were bad. Its commander, Colonel Anna Wexford, "
+           "said so.")
+    assert facts(far, "headOf") == set()  # only the sentence just before is "its" antecedent
+
+
+def test_clauses_the_four_star_general_is_the_last_general() -> None:
+    text = ("General Marta Quillon arrived on Monday. The four-star general commands the 2nd Corps.")
+    assert ("marta quillon", "2nd corps", "asserted") in facts(text, "headOf")

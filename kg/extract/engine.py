@@ -185,6 +185,10 @@ def _predicate_posts(ctx: Context, s: Sentence) -> None:
         posts.predicate_posts(ctx, person, s.end, s.taken)
 
 
+def _owned_posts(ctx: Context, s: Sentence) -> None:
+    discourse.owned_posts(ctx, s.start, s.nonperson, s.persons)
+
+
 def _emit(ctx: Context, s: Sentence) -> None:
     s.spans = _by_start(s.taken)
     ctx.mentions.extend(mention_of(span) for span in s.spans)
@@ -234,6 +238,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("apposed-posts", _apposed_posts),  # posts: apposition; the persons are remembered
     ("later-persons", _later_persons),  # "Esper", "he", "the general"
     ("predicate-posts", _predicate_posts),  # posts: named-as, predicate-post
+    ("owned-posts", _owned_posts),  # "its commander, X": the organisation the sentence before was about
     ("emit", _emit),  # mentions and post relations
     ("pairs", _pairs),  # command, reporting, hierarchy
     ("deputies", _deputies),  # reporting: "his deputy, X" (before the subject moves on)
