@@ -72,3 +72,33 @@ def test_clauses_its_title_names_the_organisation_the_sentence_before_was_about(
 def test_clauses_the_four_star_general_is_the_last_general() -> None:
     text = ("General Marta Quillon arrived on Monday. The four-star general commands the 2nd Corps.")
     assert ("marta quillon", "2nd corps", "asserted") in facts(text, "headOf")
+
+
+def test_clauses_a_removed_or_fired_officer_held_the_title_in_the_past() -> None:
+    text = "The president removed General Marta Quillon, commander-in-chief since 2021, after a long dispute."
+    assert facts(text, "holds") == {("marta quillon", "commander-in-chief", "past")}
+
+
+def test_clauses_a_handover_gives_the_command_to_the_successor() -> None:
+    text = "Colonel Piet Halloran relinquished command of the 4th Mechanized Brigade to Colonel Anna Wexford on Friday."
+    assert facts(text, "headOf") == {("anna wexford", "4th mechanized brigade", "asserted"),
+                                     ("piet halloran", "4th mechanized brigade", "past")}
+    planned = "Colonel Piet Halloran will hand over command of the 4th Mechanized Brigade to Colonel Anna Wexford."
+    assert ("anna wexford", "4th mechanized brigade", "asserted") not in facts(planned, "headOf")
+
+
+def test_clauses_the_successor_takes_the_post_the_predecessor_is_described_with() -> None:
+    text = "Colonel Anna Wexford replaced Colonel Piet Halloran, the commander of the 4th Mechanized Brigade, on Tuesday."
+    assert facts(text, "headOf") == {("anna wexford", "4th mechanized brigade", "asserted"),
+                                     ("piet halloran", "4th mechanized brigade", "past")}
+
+
+def test_clauses_only_the_successor_hands_their_new_post_to_the_predecessor() -> None:
+    text = ("The fleet, commanded since May by Admiral Kerstin Vale, who succeeded Admiral Tomas Reyner, comes under "
+            "the Northern Command, led by General Marta Quillon.")
+    assert not any(s == "tomas reyner" and o == "northern command" for s, o, _ in facts(text, "headOf"))
+
+
+def test_clauses_relieved_of_command_is_past() -> None:
+    text = "Colonel Anna Wexford was relieved of command of the 4th Mechanized Brigade on Tuesday."
+    assert facts(text, "headOf") == {("anna wexford", "4th mechanized brigade", "past")}

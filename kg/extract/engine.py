@@ -220,6 +220,7 @@ def _subject(ctx: Context, s: Sentence) -> None:
 
 def _succession(ctx: Context, s: Sentence) -> None:
     succession.succession(ctx, s.start, s.end, s.persons, s.first, s.spans)
+    succession.changes_of_command(ctx, s.start, s.end, s.persons, s.first, s.spans)
 
 
 def _countries(ctx: Context, s: Sentence) -> None:
