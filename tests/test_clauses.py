@@ -102,3 +102,11 @@ def test_clauses_only_the_successor_hands_their_new_post_to_the_predecessor() ->
 def test_clauses_relieved_of_command_is_past() -> None:
     text = "Colonel Anna Wexford was relieved of command of the 4th Mechanized Brigade on Tuesday."
     assert facts(text, "headOf") == {("anna wexford", "4th mechanized brigade", "past")}
+
+
+def test_clauses_a_long_relative_clause_does_not_hide_the_verb_after_it() -> None:
+    text = ("General Marta Quillon, who most recently led the 2nd Corps at a base in the far north of the country "
+            "for three years, also took charge of the Harbour Command and of the Coastal Command.")
+    found = facts(text, "headOf")
+    assert ("marta quillon", "harbour command", "asserted") in found
+    assert ("marta quillon", "coastal command", "asserted") in found
