@@ -46,12 +46,13 @@ RULES = register(
         ("Colonel Anna Wexford spoke. Task Force Lantern, which Wexford visited, moved north.",)),
     Rule("passive-led-by", "command", "headOf", (
         (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
-        r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+(?:in\s+(?:peacetime|practice|the\s+field)\s+)?by\s+"
+        r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+(?:in\s+(?:peacetime|practice|the\s+field)\s+|since\s+\w+(?:\s+\d{4})?\s+)?by\s+"
         r"(?:(?:a|an|the|its|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat|"
         r"chief\s+of\s+staff|chief|head|leader)(?:\s+of\s+[\w\- ]{1,30}?)?\s*,\s+"
         r"|(?:[\w'’\-]+\s+){0,2}?)<RANK_GAP>"),), 0.8, "verb+clause",
         ("Task Force Lantern is led by Colonel Anna Wexford.",
-         "The Harbour Command, an agency headed by Admiral Kerstin Vale, grew."),
+         "The Harbour Command, an agency headed by Admiral Kerstin Vale, grew.",
+         "The Harbour Command, commanded since March by Admiral Kerstin Vale, grew."),
         ("Task Force Lantern was visited by Colonel Anna Wexford.",)),
     Rule("commanded-by", "command", "holds", (r"commanded",), 0.75, "verb+clause",
          ("Task Force Lantern is commanded by Colonel Anna Wexford.",),
