@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
+from kg.extract.gazetteer import fold
 from kg.extract.lexicon import alternation
 from kg.extract.modality import clause_modality
 from kg.extract.patterns import compiled
 from kg.extract.rule import Rule, register
-from kg.extract.spans import Span
+from kg.extract.spans import Span, key_of
 from kg.model import Modality
 
 #: A post whose holder works for a person ("deputy", "chief of staff"), from ``data/subordinate_posts.txt``.
@@ -59,8 +60,18 @@ RULES = register(
          "General Marta Quillon leads the corps. Her chief of staff, Colonel Anna Wexford, met the press."),
         ("General Marta Quillon arrived on Monday. Her guest is Colonel Anna Wexford.",)),
 )
+TO_HOLDER = register(
+    Rule("deputies-of-holder", "reporting", "reportsTo", (
+        r"\b(?:deput(?:y|ies)|(?:chiefs?\s+of\s+staff))\s+(?:for|to)\s+the\s+(?:(?:new|current|incoming)\s+)?",
+        r"\s*(?::|,)\s*"), 0.7, "verb+clause",
+        (("General Marta Quillon became commander of the Harbour Command. The minister approved two deputies for the "
+         "new commander: Colonel Anna Wexford and Colonel Piet Halloran."),),
+        (("General Marta Quillon became commander of the Harbour Command. The minister approved two budgets for the "
+         "new commander: Colonel Anna Wexford and Colonel Piet Halloran."),)),
+)
 _REPORTS, _DEPUTY_TO, _POSSESSIVE, _PRONOUN = (RULES[k] for k in ("reports-to", "deputy-to", "possessive-deputy",
                                                                   "pronoun-deputy"))
+_HOLDER_OPENING, _HOLDER_LIST = TO_HOLDER["deputies-of-holder"].compiled
 _OWNED = _POSSESSIVE.compiled[2]
 
 
@@ -126,3 +137,25 @@ def pronoun_deputies(ctx: Context, start: int, end: int, persons: list[Span]) ->
         boss_span = Span("Person", subject.name, m.start(), m.start() + 3, rank=subject.rank)
         modality = clause_modality(text, start, m.start(), held.end, "past" if " was " in m.group() else "asserted")
         ctx.relation("reportsTo", held, boss_span, start, end, _PRONOUN.confidence, modality, _PRONOUN.id)
+
+
+def deputies_of_holder(ctx: Context, start: int, end: int, persons: list[Span]) -> None:
+    """"two deputies for the new commander-in-chief: X and Y": X and Y report to whoever the
+    article last said holds that post (as a present fact)."""
+    text = ctx.text
+    rule = TO_HOLDER["deputies-of-holder"]
+    for m in _HOLDER_OPENING.finditer(text, start, end):
+        title = ctx.gazetteer.post_re.match(text, m.end(), end)
+        listed = _HOLDER_LIST.match(text, title.end(), end) if title else None
+        if title is None or listed is None:
+            continue
+        wanted = ctx.gazetteer.posts.get(fold(title.group()))
+        holder = next((r.subject for r in reversed(ctx.relations) if r.kind == "holds" and r.post is not None
+                       and r.modality == "asserted" and r.post.title == wanted.title), None) if wanted else None
+        if holder is None:
+            continue
+        boss = Span("Person", holder.name, m.start(), title.end(), rank=holder.rank)
+        for person in persons:
+            if person.start > listed.end() - 1 and key_of(person) != holder.key:
+                modality = clause_modality(text, start, m.start(), person.end, "asserted")
+                ctx.relation("reportsTo", person, boss, start, end, rule.confidence, modality, rule.id)
