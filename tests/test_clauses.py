@@ -110,3 +110,8 @@ def test_clauses_a_long_relative_clause_does_not_hide_the_verb_after_it() -> Non
     found = facts(text, "headOf")
     assert ("marta quillon", "harbour command", "asserted") in found
     assert ("marta quillon", "coastal command", "asserted") in found
+
+
+def test_clauses_a_pronoun_after_a_person_of_its_sentence_is_that_person() -> None:
+    text = ("General Marta Quillon arrived on Monday. Colonel Anna Wexford said she reports to Quillon.")
+    assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "asserted")}

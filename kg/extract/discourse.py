@@ -77,12 +77,17 @@ def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> l
             continue
         spans.append(Span("Person", text[a:b], a, b, rank=person.rank, refers_to=person.name))
     subject = ctx.memory.last_subject
-    if subject is not None:
-        # "... He reports to ...": the subject of the sentence before
-        for m in _PRONOUN.finditer(text[start:end]):
-            a = start + m.start()
-            if not _inside(a, taken + spans):
-                spans.append(Span("Person", m.group(), a, start + m.end(), rank=subject.rank, refers_to=subject.name))
+    for m in _PRONOUN.finditer(text, start, end):
+        a = m.start()
+        if _inside(a, taken + spans):
+            continue
+        # "Wexford said she reports to ...": a person named earlier in the sentence is nearer than
+        # the subject of the sentence before ("... He reports to ...")
+        here = min((t for t in taken + spans if t.kind == "Person" and t.end <= a), key=lambda t: t.start, default=None)
+        if here is not None:
+            spans.append(Span("Person", m.group(), a, m.end(), rank=here.rank, refers_to=here.refers_to or here.name))
+        elif subject is not None:
+            spans.append(Span("Person", m.group(), a, m.end(), rank=subject.rank, refers_to=subject.name))
     for m in _THE_ROLE.finditer(text[start:end]):
         a = start + m.start()
         holder = persons.last_with_role(m.group("role").lower())
