@@ -33,16 +33,17 @@ RULES = register(
     Rule("took-over-as", "command", "holds", (
         (r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
         r"has\s+been\s+appointed|appointed|named|became|becomes|become|serves|served|serving|remains|installed|"
-        r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
+        r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:on\s+\w+\s+|\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
         r"(?P<title>[\w\- ]+?)\s+(?:of|for|at)\s+(?:the\s+)?"),), 0.8, "verb+clause",
         ("General Kerstin Vale was appointed as commander of Task Force Lantern.",),
         ("General Kerstin Vale was seen near Task Force Lantern.",)),
     Rule("which-x-leads", "command", "headOf", (
         r",?\s*(?:which|that)\s+",
-        (r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
-        r"has\s+led|has\s+commanded|has\s+headed)\b")), 0.8, "verb+clause",
+        (r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|chairs|oversees|led|commanded|headed|ran|"
+        r"chaired|oversaw|has\s+led|has\s+commanded|has\s+headed|has\s+chaired)\b")), 0.8, "verb+clause",
         ("Colonel Anna Wexford arrived. The Harbour Command, which Wexford now leads, grew.",
-         "Colonel Anna Wexford spoke. Task Force Lantern, which Wexford commands, moved north."),
+         "Colonel Anna Wexford spoke. Task Force Lantern, which Wexford commands, moved north.",
+         "Colonel Anna Wexford spoke. The Harbour Command, which Wexford chairs, met."),
         ("Colonel Anna Wexford spoke. Task Force Lantern, which Wexford visited, moved north.",)),
     Rule("passive-led-by", "command", "headOf", (
         (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
@@ -116,7 +117,7 @@ def which_person_leads(ctx: Context, left: Span, right: Span, b: str, s: int, e:
     verb = _WHICH_VERB.match(ctx.text[right.end:e])
     if not verb:
         return False
-    past = verb.group("verb").lower() in ("led", "commanded", "headed", "ran")
+    past = verb.group("verb").lower() in ("led", "commanded", "headed", "ran", "chaired", "oversaw")
     modality = clause_modality(ctx.text, s, left.start, right.end + verb.end(), "past" if past else "asserted")
     ctx.relation("headOf", right, left, s, e, _WHICH.confidence, modality, _WHICH.id)
     return True
