@@ -44,11 +44,13 @@ RULES = register(
           r"(?P<verb>took\s+over\s+as|takes\s+over\s+as|take\s+over\s+as|took\s+office\s+as|takes\s+office\s+as|"
           r"became|becomes|become|was\s+named(?:\s+as)?|"
           r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
-          r"was\s+confirmed\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
+          r"was\s+confirmed\s+as|is|was|remains(?:\s+as)?|remained(?:\s+as)?|remain(?:\s+as)?|served\s+as|serves\s+as|"
+          r"been|has\s+been)"
           r"\s+(?:(?:also|still|now)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?"),),
          0.8, "verb+clause",
          ("Admiral Kerstin Vale became chairman of the Joint Chiefs of Staff in May.",
-          "General Tomas Reyner took over as commander of Task Force Lantern."),
+          "General Tomas Reyner took over as commander of Task Force Lantern.",
+          "General Tomas Reyner will remain as commander of Task Force Lantern."),
          ("General Tomas Reyner spoke with the commander of Task Force Lantern.",)),
 )
 _TITLE_BEFORE, _APPOSITION, _NAMED_AS, _PREDICATE = (RULES[k] for k in ("title-before-name", "apposition", "named-as",
@@ -204,8 +206,8 @@ def predicate_posts(ctx: Context, person: Span, end: int, spans: list[Span]) -> 
         return  # "X is head" without anything else is rarely a post statement
     modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.IGNORECASE) \
         and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
-    if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE):
-        modality = "planned"
+    if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE) and verb != "remain as":
+        modality = "planned"  # but "will remain as director": a post held now and kept
     person.posts.append((make_post(title, org), _PREDICATE.confidence, _PREDICATE.id, modality))
 
 
