@@ -28,7 +28,7 @@ RULES = register(
     Rule("reports-to", "reporting", "reportsTo", (
         (rf"(?:{_JOINED_VP})?,?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally|in\s+turn)\s+)*"
         r"(?:(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
-        r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)|(?P<works>works|worked)\s+(?:directly\s+)?for)"
+        r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)|(?:serves|served|serving)\s+as\s+(?:the\s+|a\s+)?[\w\- ]{1,60}?\s+under|(?P<works>works|worked)\s+(?:directly\s+)?for)"
         r"\s+<RANK_GAP>(?:(?:the\s+)?[\w\- ]*?,?\s+<RANK_GAP>)?"),
         (r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?"
         r"(?:command|authority|orders)\s+of\s+<RANK_GAP>(?:[\w\- ]*?\s+)?")), 0.8, "verb+clause",
@@ -36,6 +36,7 @@ RULES = register(
          "Colonel Anna Wexford serves under the command of General Marta Quillon.",
          "Colonel Anna Wexford in turn reports to General Marta Quillon.",
          "Colonel Anna Wexford works for General Marta Quillon.",
+         "Colonel Anna Wexford served as press secretary under General Marta Quillon.",
          "Colonel Anna Wexford took up the post in May and reports to General Marta Quillon."),
         ("Colonel Anna Wexford spoke to General Marta Quillon.",
          "Colonel Anna Wexford met Colonel Piet Halloran and reports to General Marta Quillon.")),
