@@ -115,3 +115,12 @@ def test_clauses_a_long_relative_clause_does_not_hide_the_verb_after_it() -> Non
 def test_clauses_a_pronoun_after_a_person_of_its_sentence_is_that_person() -> None:
     text = ("General Marta Quillon arrived on Monday. Colonel Anna Wexford said she reports to Quillon.")
     assert facts(text, "reportsTo") == {("anna wexford", "marta quillon", "asserted")}
+
+
+def test_clauses_the_new_commander_reports_to_the_officer_presiding_over_the_ceremony() -> None:
+    text = ("Colonel Anna Wexford assumed command of the 4th Mechanized Brigade on Friday. Wexford thanked the "
+            "troops. General Marta Quillon, commander of the 2nd Corps, presided over the ceremony.")
+    assert ("anna wexford", "marta quillon", "asserted") in facts(text, "reportsTo")
+    guest = ("Colonel Anna Wexford assumed command of the 4th Mechanized Brigade on Friday. Senator Ilse Brandvold "
+             "presided over the ceremony.")
+    assert facts(guest, "reportsTo") == set()  # the presider is not said to command anything

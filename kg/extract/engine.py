@@ -207,6 +207,7 @@ def _pairs(ctx: Context, s: Sentence) -> None:
 def _deputies(ctx: Context, s: Sentence) -> None:
     reporting.pronoun_deputies(ctx, s.start, s.end, s.persons)
     reporting.deputies_of_holder(ctx, s.start, s.end, s.persons)
+    reporting.presided_ceremony(ctx, s.start, s.end, s.persons, s.first)
 
 
 def _troops(ctx: Context, s: Sentence) -> None:

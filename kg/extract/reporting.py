@@ -72,7 +72,22 @@ TO_HOLDER = register(
 )
 _REPORTS, _DEPUTY_TO, _POSSESSIVE, _PRONOUN = (RULES[k] for k in ("reports-to", "deputy-to", "possessive-deputy",
                                                                   "pronoun-deputy"))
+CEREMONY = register(
+    Rule("presided-ceremony", "reporting", "reportsTo", (
+        (r"\b(?:presided\s+over|hosted|officiated(?:\s+at)?)\s+(?:the\s+|a\s+)?(?:change[\s\-]+of[\s\-]+command\s+)?"
+         r"ceremony\b"),
+        r"\bceremony\s+(?:was\s+)?(?:presided\s+over|hosted|officiated)\s+by\s+"), 0.7, "verb+clause",
+        (("Colonel Anna Wexford assumed command of the 4th Mechanized Brigade on Friday. General Marta Quillon, "
+         "commander of the 2nd Corps, presided over the ceremony."),
+         ("Colonel Anna Wexford took command of the 4th Mechanized Brigade on Friday. The ceremony was hosted by "
+         "General Marta Quillon, commander of the 2nd Corps.")),
+        (("Colonel Anna Wexford assumed command of the 4th Mechanized Brigade on Friday. General Marta Quillon, "
+         "commander of the 2nd Corps, missed the ceremony."),)),
+)
 _HOLDER_OPENING, _HOLDER_LIST = TO_HOLDER["deputies-of-holder"].compiled
+_PRESIDED, _HOSTED_BY = CEREMONY["presided-ceremony"].compiled
+#: The rules by which a change-of-command article says who took the command.
+_TOOK_COMMAND = ("verb:assumed", "verb:took", "verb:takes", "verb:assumes", "hands-over", "succession", "took-over-as")
 _OWNED = _POSSESSIVE.compiled[2]
 
 
@@ -160,3 +175,27 @@ def deputies_of_holder(ctx: Context, start: int, end: int, persons: list[Span]) 
             if person.start > listed.end() - 1 and key_of(person) != holder.key:
                 modality = clause_modality(text, start, m.start(), person.end, "asserted")
                 ctx.relation("reportsTo", person, boss, start, end, rule.confidence, modality, rule.id)
+
+
+def presided_ceremony(ctx: Context, start: int, end: int, persons: list[Span], first: int) -> None:
+    """"General Y, commander of the parent command, presided over the ceremony": in a change-of-command
+    article, the officer who took the command reports to the one who presided."""
+    text = ctx.text
+    m = _PRESIDED.search(text, start, end)
+    cue = m or _HOSTED_BY.search(text, start, end)
+    if cue is None:
+        return
+    presider = next((p for p in persons if (p.end <= cue.start() if m else p.start >= cue.end())), None)
+    if presider is None or not any(r.kind == "headOf" and r.subject.key == key_of(presider) and r.modality == "asserted"
+                                   for r in ctx.relations[first:]):
+        return  # only an officer this sentence says commands something: the parent command
+    taker = next((r for r in reversed(ctx.relations) if r.kind == "headOf" and r.modality == "asserted"
+                  and r.rule in _TOOK_COMMAND and r.subject.key != key_of(presider)), None)
+    if taker is None:
+        return
+    rule = CEREMONY["presided-ceremony"]
+    new = Span("Person", taker.subject.name, taker.subject.start, taker.subject.end, rank=taker.subject.rank,
+               refers_to=taker.subject.key.split(":", 1)[1])  # keyed as the mention was
+    ctx.relation("reportsTo", new, presider, start, end, rule.confidence,
+                 clause_modality(text, start, min(presider.start, cue.start()), max(presider.end, cue.end()), "asserted"),
+                 rule.id)
