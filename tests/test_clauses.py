@@ -124,3 +124,11 @@ def test_clauses_the_new_commander_reports_to_the_officer_presiding_over_the_cer
     guest = ("Colonel Anna Wexford assumed command of the 4th Mechanized Brigade on Friday. Senator Ilse Brandvold "
              "presided over the ceremony.")
     assert facts(guest, "reportsTo") == set()  # the presider is not said to command anything
+
+
+def test_clauses_appointments_still_to_take_effect_are_planned() -> None:
+    for text in ("Colonel Anna Wexford was named to lead the 4th Mechanized Brigade.",
+                 "Colonel Anna Wexford is expected to take command of the 4th Mechanized Brigade.",
+                 "Colonel Anna Wexford will take command of the 4th Mechanized Brigade in June.",
+                 "Colonel Anna Wexford was nominated to command the 4th Mechanized Brigade."):
+        assert facts(text, "headOf") == {("anna wexford", "4th mechanized brigade", "planned")}, text

@@ -17,10 +17,10 @@ from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("verb", "command", "headOf", (
-        (r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
+        (r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|expected|to)\s+)*"
         r"(?P<verb>commands?|commanded|commanding|leads?|led|leading|heads?|headed|heading|oversees|oversaw|"
         r"runs|ran|chairs|chaired|took\s+(?:over\s+)?command\s+of|takes\s+command\s+of|assumed\s+command\s+of|"
-        r"assumes\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
+        r"assumes\s+command\s+of|take\s+command\s+of|assume\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
         r"was\s+in\s+charge\s+of|in\s+charge\s+of|lead|head|command|been\s+(?:leading|commanding|heading)|"
         r"(?:was\s+|has\s+been\s+|been\s+)?(?:appointed|named|picked|chosen|tapped|nominated|selected)\s+to\s+(?:head|lead|command|run))"
         r"\s+(?:the\s+)?"),), 0.8, "verb+clause",
@@ -70,7 +70,9 @@ _VERB, _COMMAND_OF, _TOOK_OVER_AS, _WHICH, _PASSIVE, _COMMANDED_BY, _WHOSE = (
 _WHICH_OPENING, _WHICH_VERB = _WHICH.compiled
 _PAST_VERB = re.compile(r"\b(?:commanded|led|headed|oversaw|ran|chaired|formerly|previously|once|had|was\s+in\s+charge)\b")
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:led|commanded|headed|run|chaired)\b")
-_PLANNED_VERB = re.compile(r"\b(?:will|would|is\s+to|nominated)\b")
+# "was named to lead", "is expected to take command of": an appointment still to take effect
+_PLANNED_VERB = re.compile(r"\b(?:will|would|is\s+to|nominated|(?:appointed|named|picked|chosen|tapped|selected)\s+to|"
+                           r"expected\s+to)\b")
 
 
 def person_heads(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
