@@ -1,11 +1,14 @@
 # Two commands set everything up on a fresh machine:
-#   make demo   build the graph from examples/, print sample answers, write the HTML view
-#   make test   run the whole test suite
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-OUT    ?= out
-STORE  := $(OUT)/demo-store
+#   make demo   install kg in .venv, build ./kg-store from examples/, print sample answers, write the
+#               HTML view and the troop chart to out/
+#   make test   ruff, mypy --strict and the whole test suite
+# After either, `. .venv/bin/activate` puts `kg` on PATH.
+PYTHON   ?= python3
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+OUT      ?= out
+KG_STORE ?= kg-store
+STORE    := $(KG_STORE)
 
 .PHONY: demo test bench clean
 
@@ -17,7 +20,7 @@ $(BIN)/kg: setup.cfg pyproject.toml tests/requirements-ner.txt
 	touch $(BIN)/kg
 
 demo: $(BIN)/kg
-	rm -rf $(STORE)
+	mkdir -p $(OUT)
 	$(BIN)/kg build examples --store $(STORE)
 	@echo; echo "== Who commands US Central Command?"
 	$(BIN)/kg query --name who-commands --param name=CENTCOM --store $(STORE)
@@ -29,12 +32,16 @@ demo: $(BIN)/kg
 	$(BIN)/kg eval examples/gold.json --store $(STORE)
 	@echo
 	$(BIN)/kg view --store $(STORE) -o $(OUT)/kg-view.html
+	$(BIN)/kg chart troops --store $(STORE) -o $(OUT)/troops.svg
+	@echo; echo "kg is installed in $(VENV): run  . $(VENV)/bin/activate  and then  kg --help"
 
 test: $(BIN)/kg
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/kg
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(OUT) kg-store kg-view.html test-artifacts .pytest_cache
+	rm -rf $(OUT) kg-view.html test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -65,11 +65,12 @@ def article(index: int, rng: random.Random) -> dict:
     parent = f"{rng.choice(UNIT_NAMES)} Command"  # a few parents shared by many units
     while parent == force:
         parent = f"{rng.choice(UNIT_NAMES)} Command"
-    sender, demonym = rng.choice(COUNTRIES)
+    _sender, demonym = rng.choice(COUNTRIES)
     host = rng.choice(HOSTS)
     count = rng.randrange(2, 120) * 100
+    day = rng.choice(['Monday', 'Tuesday', 'Friday'])
     facts = [
-        f"{rank} {commander}, the commander of {force}, spoke to reporters on {rng.choice(['Monday', 'Tuesday', 'Friday'])}.",
+        f"{rank} {commander}, the commander of {force}, spoke to reporters on {day}.",
         f"{commander.split()[-1]} reports directly to Defence Minister {superior}.",
         f"{force} falls under {parent}.",
         f"There are about {count:,} {demonym} troops in {host}, officials said.",

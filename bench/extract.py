@@ -91,8 +91,8 @@ def scaling(sizes: list[int]) -> list[dict[str, Any]]:
         started = time.perf_counter()
         extraction = extract(Document(id=f"long-{size}", text=text), max_chars=max(sizes))
         elapsed = time.perf_counter() - started
-        rows.append({"chars": len(text), "seconds": round(elapsed, 2), "us_per_char": round(elapsed / len(text) * 1e6, 2),
-                     "relations": len(extraction.relations)})
+        rows.append({"chars": len(text), "seconds": round(elapsed, 2),
+                     "us_per_char": round(elapsed / len(text) * 1e6, 2), "relations": len(extraction.relations)})
     return rows
 
 

@@ -31,10 +31,10 @@ ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(HERE))
 
-from kg.errors import KgError
-from kg.extract import extract, load_ner
-from kg.model import Document
-from kg.sources import read_documents, read_file
+from kg.errors import KgError  # noqa: E402 (after the sys.path line)
+from kg.extract import extract, load_ner  # noqa: E402 (after the sys.path line)
+from kg.model import Document  # noqa: E402 (after the sys.path line)
+from kg.sources import read_documents, read_file  # noqa: E402 (after the sys.path line)
 
 
 def test_sentences() -> list[str]:

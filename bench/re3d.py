@@ -34,8 +34,8 @@ NOT_NAMES = {"the", "a", "an", "his", "her", "their", "its", "our", "he", "she",
              "representative", "high", "commissioner", "refugees", "advisor", "adviser", "spokesperson",
              "pentagon", "press", "operations", "plans", "mek", "resettlement", "sncos", "syria", "iraq",
              "capt", "navy", "religious", "minorities", "near", "south", "amphibious", "task", "group",
-             "affairs", "lead", "aqi's", "qaeda", "al", "museums", "acting", "minister-designate", "he",
-             "commodore", "petty", "officer", "operator", "1st", "class", "warfare", "lieutenant",
+             "affairs", "lead", "aqi's", "qaeda", "al", "museums", "acting", "minister-designate", "commodore",
+             "petty", "officer", "operator", "1st", "class", "warfare", "lieutenant",
              "citizen", "former", "global", "coalition", "counter", "isil", "presidential", "for", "of",
              "one", "in", "to", "and", "on"}
 

@@ -27,6 +27,7 @@ SIZES = [int(s) for s in os.environ.get("KG_BENCH_SIZES", "1000,10000").split(",
 def measure(size: int, workers: int) -> dict:
     """Runs in a child process so that peak memory is this build's alone."""
     from corpus import write_corpus
+
     from kg.extract import extract
     from kg.pipeline import build
     from kg.query import named_queries, select

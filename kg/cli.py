@@ -1,7 +1,8 @@
 """The command line: each command parses its options, makes one library call, and prints.
 
-Library errors (:class:`kg.errors.KgError`) become one line on stderr and exit 1; usage mistakes
-exit 2 (click). Nothing here does work the library does not expose.
+Every fault is one line on stderr: library errors (:class:`kg.errors.KgError`) exit 1; usage
+mistakes (click's, and :class:`kg.errors.ParameterError`) exit 2. Nothing here does work the library
+does not expose.
 """
 
 from __future__ import annotations
@@ -11,23 +12,65 @@ import sys
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import KgError, ParameterError
 from kg.ontology import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _UsageError(click.UsageError):
+    """A usage mistake shown on one line, with where to read more, instead of click's usage block."""
+
+    def __init__(self, message: str, ctx: click.Context | None = None, *, hinted: bool = False) -> None:
+        super().__init__(message, ctx=ctx)
+        self.hinted = hinted  # the message has its own hint: no "see --help"
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        where = f" (see `{self.ctx.command_path} --help`)" if self.ctx is not None and not self.hinted else ""
+        click.echo(f"Error: {' '.join(self.format_message().split())}{where}", err=True)
+
+
+def _one_line(error: click.UsageError) -> _UsageError:
+    if isinstance(error, _UsageError):
+        return error
+    return _UsageError(error.format_message(), ctx=error.ctx)
+
+
+class _Group(click.Group):
+    """kg's group: every usage error of every command is one line."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise _one_line(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:
+            raise _one_line(error) from None
+
+
 def _errors(function: F) -> F:
-    """Turn a KgError into click's one-line ``Error: ...`` and exit 1."""
+    """Turn a KgError into one ``Error: ...`` line: exit 1, or 2 for a ParameterError."""
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
+        except ParameterError as error:
+            raise _UsageError(error.message, ctx=click.get_current_context(silent=True),
+                              hinted=error.hint is not None) from None
         except KgError as error:
             raise click.ClickException(error.message) from None
     return wrapper  # type: ignore[return-value]
@@ -41,7 +84,8 @@ def _store_option(function: F) -> F:
         return function(*args, **kwargs)
 
     wrapper = click.option("--graph-store", "graph_store", metavar="URL", envvar="KG_GRAPH_STORE",
-                           help="Graph Store Protocol URL of the remote store [default: the endpoint's /store].")(wrapper)
+                           help="Graph Store Protocol URL of the remote store "
+                                "[default: the endpoint's /store].")(wrapper)
     wrapper = click.option("--endpoint", "endpoint", metavar="URL", envvar="KG_ENDPOINT",
                            help="Use a remote SPARQL store (its query URL) instead of --store.")(wrapper)
     return click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
@@ -49,25 +93,53 @@ def _store_option(function: F) -> F:
                         help="Store directory [default: ./kg-store].")(wrapper)  # type: ignore[return-value]
 
 
-def _open(store_path: Path | None, *, write: bool = False, base: str = DEFAULT_BASE):
-    endpoint, graph_store = click.get_current_context().meta.get("kg.endpoint", (None, None))
-    if endpoint:
+def _remote(store_path: Path | None) -> tuple[str, str | None] | None:
+    """The endpoint to use, if any; --store and --endpoint both on the command line is a mistake."""
+    ctx = click.get_current_context()
+    endpoint, graph_store = ctx.meta.get("kg.endpoint", (None, None))
+    if graph_store and not endpoint:
+        raise _UsageError("--graph-store needs --endpoint", ctx=ctx)
+    if not endpoint:
+        return None
+    if store_path is not None:
+        given = click.core.ParameterSource.COMMANDLINE
+        store_given = ctx.get_parameter_source("store_path") == given
+        endpoint_given = ctx.get_parameter_source("endpoint") == given
+        if store_given == endpoint_given:
+            raise _UsageError("give --store or --endpoint, not both", ctx=ctx)
+        if store_given:  # the command line wins over the environment
+            return None
+    return endpoint, graph_store
+
+
+def _open(store_path: Path | None, *, write: bool = False, base: str = DEFAULT_BASE) -> Any:
+    remote = _remote(store_path)
+    if remote is not None:
         from kg.endpoint import RemoteStore
-        return RemoteStore(endpoint, graph_store, base=base)
+        return RemoteStore(remote[0], remote[1], base=base)
     from kg.store import Store, default_store_path
     return Store(store_path or default_store_path(), base=base, read_only=not write)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _output(path: Path) -> Path:
+    """An ``-o`` file, checked before any work is done (its folder is never created)."""
+    from kg.storedir import output_file
+    return output_file(path)
+
+
+@click.group(name="kg", cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """kg: load defence and government news into a knowledge graph, query it with SPARQL, and
     explore it as a network.
 
     \b
-    kg build examples/            build ./kg-store from a folder of articles
-    kg query --name who-commands  run a named query
-    kg view -o graph.html         write the interactive network view
+    kg build examples/               build ./kg-store from a folder of articles
+    kg query --name who-commands     run a named query (kg query --list shows them all)
+    kg view -o graph.html            write the interactive network view
+    kg view --layout hierarchy       ... or the chain of command as an org chart
+    kg chart troops -o troops.svg    troop counts over time
+    kg serve                         a SPARQL endpoint on 127.0.0.1:7878
     """
 
 
@@ -76,12 +148,21 @@ def _progress(done: int, total: int) -> None:
         click.echo(f"\rextracting {done}/{total} articles", nl=False, err=True)
 
 
+def _base_iri(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from kg.ontology import check_base
+    try:
+        return check_base(value)
+    except KgError as error:
+        raise click.BadParameter(error.problem + (f" ({error.hint})" if error.hint else "")) from None
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_store_option
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes used for extraction.")
-@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the IRIs kg mints.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, callback=_base_iri,
+              help="Base IRI of the IRIs kg mints.")
 @click.option("--replace", is_flag=True, help="Drop every article already in the store first.")
 @click.option("--ner", metavar="MODEL", help="Also use an installed spaCy pipeline's PERSON/ORG names "
               "(e.g. en_core_web_sm); the rules still decide relations.")
@@ -109,26 +190,26 @@ def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: 
 @main.command()
 @click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
               envvar="KG_STORE", show_envvar=True, help="Store directory [default: ./kg-store].")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; other than loopback only with --public.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates and Graph Store writes (off by default).")
+@click.option("--public", is_flag=True, help="Allow a --host other than loopback. The Oxigraph server cannot "
+              "turn off SERVICE, so its clients can make it fetch any URL your machine reaches.")
 @_errors
-def serve(store_path: Path | None, host: str, port: int, allow_update: bool) -> None:
+def serve(store_path: Path | None, host: str, port: int, allow_update: bool, public: bool) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (the Oxigraph server) until Ctrl-C: queries at
     /query over the union of all graphs; read-only unless --allow-update."""
-    from kg.endpoint import Endpoint
+    from kg.serve import Server
+    from kg.serve import serve as serve_store
     from kg.store import default_store_path
 
-    endpoint = Endpoint(store_path or default_store_path(), host=host, port=port, allow_update=allow_update)
-    try:
-        endpoint.start()
+    def ready(server: Server) -> None:
         mode = "read-write" if allow_update else "read-only"
-        click.echo(f"SPARQL endpoint ({mode}): {endpoint.query_url}   Ctrl-C to stop", err=True)
-        code = endpoint.wait()
-    except KeyboardInterrupt:  # Ctrl-C before the server was up
-        endpoint.stop()
-        code = 0
-    sys.exit(code)
+        click.echo(f"SPARQL endpoint ({mode}): {server.query_url}   Ctrl-C to stop", err=True)
+
+    serve_store(store_path or default_store_path(), host=host, port=port, allow_update=allow_update,
+                public=public, ready=ready)
 
 
 @main.command()
@@ -136,13 +217,16 @@ def serve(store_path: Path | None, host: str, port: int, allow_update: bool) -> 
 @_store_option
 @_errors
 def remove(ids: tuple[str, ...], store_path: Path | None) -> None:
-    """Remove articles by id, with every entity and fact that no remaining article supports."""
+    """Remove articles by id, with every entity and fact that no remaining article supports.
+    Nothing is removed when any id is not in the store."""
     with _open(store_path, write=True) as store:
+        missing = sorted(set(ids) - set(store.document_hashes()))
+        if missing:
+            raise KgError(f"not in the store: {', '.join(missing)}; nothing removed",
+                          source=str(store.path or store.url),
+                          hint="list the ids with kg query --name articles")
         removed = store.remove(ids)
-    missing = sorted(set(ids) - set(removed))
-    click.echo(f"{len(removed)} removed" + (f"; not in the store: {', '.join(missing)}" if missing else ""))
-    if missing and not removed:
-        raise click.ClickException(f"no article with id {', '.join(missing)} in the store")
+    click.echo(f"{len(removed)} removed")
 
 
 @main.command()
@@ -164,17 +248,22 @@ def query(sparql: str | None, query_file: Path | None, query_name: str | None, p
 
     if list_queries:
         for name in named_queries():
-            click.echo(f"{name:<20} {describe_named_query(name)}")
+            click.echo(f"{name:<24} {describe_named_query(name)}")
         return
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise click.UsageError("give exactly one of SPARQL, -f FILE or --name NAME")
-    if query_file:
-        text = query_file.read_text(encoding="utf-8")
-    elif query_name:
-        text = named_query(query_name)
-    else:
-        text = sparql or ""
+    source = str(query_file) if query_file else (f"query {query_name}" if query_name else "query")
+    try:
+        if query_file:
+            text = query_file.read_text(encoding="utf-8")
+        elif query_name:
+            text = named_query(query_name)
+        else:
+            text = sparql or ""
+    except KgError as error:
+        error.source = error.source or source
+        raise
     bindings = {}
     for param in params:
         key, sep, value = param.partition("=")
@@ -183,13 +272,14 @@ def query(sparql: str | None, query_file: Path | None, query_name: str | None, p
         bindings[key] = value
     if fmt is None:
         fmt = "ttl" if query_kind(text) in ("CONSTRUCT", "DESCRIBE") else "table"
-    source = str(query_file) if query_file else (f"query {query_name}" if query_name else "query")
     with _open(store_path) as store:
         try:
             if query_name:
                 output = run_named(store, query_name, fmt=fmt, bindings=bindings or None)
             else:
                 output = run_query(store, text, fmt=fmt, bindings=bindings or None)
+        except ParameterError:
+            raise
         except KgError as error:
             error.source = error.source or source
             raise
@@ -203,19 +293,28 @@ def query(sparql: str | None, query_file: Path | None, query_name: str | None, p
 @click.option("--construct", "construct_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Draw the triples of this CONSTRUCT query instead.")
 @click.option("--relations", help="Comma-separated relation kinds to draw (headOf,reportsTo,...).")
+@click.option("--layout", type=click.Choice(["network", "hierarchy"]), default="network", show_default=True,
+              help="hierarchy: the chain of command as an org chart, top to bottom.")
+@click.option("--posts", is_flag=True,
+              help="Draw posts as nodes (by default they are listed in their holder's tooltip).")
+@click.option("--isolated", is_flag=True, help="Also draw entities that no drawn relation links.")
+@click.option("--no-chart", "no_chart", is_flag=True, help="Leave out the troop-count chart panel.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("kg-view.html"),
               show_default=True, help="HTML file to write.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
 @_errors
 def view(store_path: Path | None, focus: str | None, hops: int, construct_file: Path | None,
-         relations: str | None, output: Path, open_browser: bool) -> None:
+         relations: str | None, layout: str, posts: bool, isolated: bool, no_chart: bool, output: Path,
+         open_browser: bool) -> None:
     """Write the graph as one self-contained, offline HTML network view."""
     from kg.view import save_html, to_view
 
+    output = _output(output)
     construct = construct_file.read_text(encoding="utf-8") if construct_file else None
     kinds = [r.strip() for r in relations.split(",") if r.strip()] if relations else None
     with _open(store_path) as store:
-        data = to_view(store, focus=focus, hops=hops, construct=construct, relations=kinds)
+        data = to_view(store, focus=focus, hops=hops, construct=construct, relations=kinds, layout=layout,
+                       posts=posts, isolated=isolated, chart=not no_chart)
     path = save_html(data, output)
     click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges -> {path}")
     if open_browser:
@@ -223,15 +322,38 @@ def view(store_path: Path | None, focus: str | None, hops: int, construct_file: 
 
 
 @main.command()
+@click.argument("kind", type=click.Choice(["troops"]))
+@_store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .html (offline page), .svg or .png.")
+@_errors
+def chart(kind: str, store_path: Path | None, output: Path) -> None:
+    """Draw a chart: troops = troop counts over time, one line per sending and host country."""
+    from kg.chart import CHART_FORMATS, save_chart, troop_series
+
+    if output.suffix.lower() not in CHART_FORMATS:
+        raise click.BadParameter(f"{output}: use a name ending in " + ", ".join(CHART_FORMATS),
+                                 param_hint="'-o'")
+    output = _output(output)
+    with _open(store_path) as store:
+        series = troop_series(store)
+    path = save_chart(series, output)
+    click.echo(f"{len(series)} series, {sum(len(s.points) for s in series)} counts -> {path}")
+
+
+@main.command()
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf"]),
               required=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write [default: stdout].")
 @_errors
 def export(store_path: Path | None, fmt: str, output: Path | None) -> None:
     """Export the graph (RDF formats keep the evidence; graphml/gexf are for Gephi)."""
     from kg.export import export as export_graph
 
+    if output is not None:
+        output = _output(output)
     with _open(store_path) as store:
         export_graph(store, fmt, output if output else sys.stdout.buffer)
     if output:
@@ -252,8 +374,9 @@ def stats(store_path: Path | None) -> None:
 
 @main.command()
 @_store_option
+@click.pass_context
 @_errors
-def validate(store_path: Path | None) -> None:
+def validate(ctx: click.Context, store_path: Path | None) -> None:
     """Check the graph against the SHACL shapes; exit 1 on violations."""
     from kg.validate import validate as validate_store
 
@@ -261,7 +384,7 @@ def validate(store_path: Path | None) -> None:
         report = validate_store(store)
     click.echo(report.text(), nl=False)
     if not report.conforms:
-        sys.exit(1)
+        ctx.exit(1)
 
 
 @main.command(name="eval")
@@ -274,10 +397,12 @@ def evaluate(gold: Path, store_path: Path | None, details: bool, fmt: str) -> No
     """Score the store against a GOLD annotation file: precision, recall and F1 per kind."""
     import json
 
-    from kg.evaluate import evaluate as score, format_scores
+    from kg.evaluate import evaluate as score
+    from kg.evaluate import format_scores, load_gold
 
+    annotations = load_gold(gold)  # a bad gold file fails before the store is opened
     with _open(store_path) as store:
-        scores = score(store, gold)
+        scores = score(store, annotations)
     if fmt == "json":
         click.echo(json.dumps({k: s.as_dict() for k, s in scores.items()}, indent=2))
     else:
@@ -285,4 +410,4 @@ def evaluate(gold: Path, store_path: Path | None, details: bool, fmt: str) -> No
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="kg")

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import QueryResultsFormat, Quad, RdfFormat, parse, parse_query_results, serialize
+from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
 from pyoxigraph import Store as MemoryStore
 
 from kg.errors import QueryError, StoreError
@@ -195,7 +195,7 @@ class RemoteStore:
         data, content_type = self._request("POST", self.query_url, body,
                                            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                                            error=QueryError)
-        if content_type.startswith("application/sparql-results+json") or content_type.startswith("application/json"):
+        if content_type.startswith(("application/sparql-results+json", "application/json")):
             return parse_query_results(data, format=QueryResultsFormat.JSON)
         if content_type.startswith("application/sparql-results+xml"):
             return parse_query_results(data, format=QueryResultsFormat.XML)
@@ -231,10 +231,10 @@ class RemoteStore:
         if not bool(self.query(f"ASK {{ GRAPH <{ONTOLOGY_IRI}> {{ ?s ?p ?o }} }}")):
             # the ontology in its own graph, as in a local store (its class hierarchy serves the queries)
             self._put(ONTOLOGY_IRI, serialize(parse(path=str(ontology_path()), format=RdfFormat.TURTLE),
-                                              format=RdfFormat.N_TRIPLES))
+                                              format=RdfFormat.N_TRIPLES) or b"")
         for doc_id, quads in graphs:
             graph = document_iri(self.base, doc_id)
-            triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+            triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b""
             self._put(graph.value, triples)
         for doc_id in drop:
             self._request("DELETE", self._graph_url(document_iri(self.base, doc_id).value), None, {},
@@ -247,7 +247,7 @@ class RemoteStore:
         holds = [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)
                  for r in self.query(HOLDS_QUERY)]
         quads = Store._entity_quads(names, entities) + holder_quads(holds, entities)
-        self._put(entities.value, serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES))
+        self._put(entities.value, serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b"")
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         present = [i for i in doc_ids if i in self.document_hashes()]

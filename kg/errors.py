@@ -1,9 +1,11 @@
 """The exceptions kg raises.
 
 Every error a user can cause is a :class:`KgError`; the command line prints its message on one line
-and exits 1. The tree:
+(``Error: SOURCE:LINE: problem (hint)``) and exits 1, or 2 for a :class:`ParameterError`. The tree:
 
 - ``KgError``: base class.
+  - ``ParameterError``: a wrong argument or option value (an unknown ``--param`` name, a malformed
+    date, an invalid ``--base`` IRI, a busy ``--port``): a usage mistake, exit 2.
   - ``InputError``: an article file or record that cannot be read (missing, binary, malformed JSON).
   - ``QueryError``: a SPARQL query that does not parse or cannot run.
   - ``StoreError``: a store that cannot be opened, is locked by another process, or an endpoint that fails.
@@ -56,3 +58,7 @@ class StoreError(KgError):
 
 class GoldError(KgError):
     """A gold annotation file is malformed."""
+
+
+class ParameterError(KgError):
+    """A command was called wrongly: an argument or option value that cannot be used (exit 2)."""

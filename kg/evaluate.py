@@ -1,6 +1,6 @@
 """Evaluation: precision, recall and F1 of a store's facts against a gold annotation file.
 
-The gold format is DESIGN.md section 7 (``../shared/dev/seed-gold.json`` is an example): ``aliases``
+The gold format (README, "Gold files"; ``examples/gold.json`` is an example): ``aliases``
 (canonical name -> other names), ``persons``, pairs for ``headOf``, ``reportsTo`` and ``partOf``,
 ``[sender, host, count]`` for ``troops``, ``[person, [[keyword, ...], ...]]`` for ``posts`` (a keyword
 may be ``a|b``), and ``*_optional`` lists that count neither for nor against. A predicted entity
@@ -11,7 +11,7 @@ gold canonical name or one of its aliases. Only asserted facts are predictions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from kg.rdfmap import document_iri
 from kg.sources import document_id
 
 KINDS = ("persons", "posts", "headOf", "reportsTo", "partOf", "troops")
+_GOLD_HINT = "see the README section Gold files; examples/gold.json is one"
 
 
 @dataclass
@@ -72,7 +73,10 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise GoldError(f"malformed JSON: {error.msg}", source=str(path), line=error.lineno) from None
     if not isinstance(gold, dict):
-        raise GoldError("a gold file is a JSON object", source=str(path), hint="see DESIGN.md section 7")
+        raise GoldError("a gold file is a JSON object", source=str(path), hint=_GOLD_HINT)
+    if not any(key in gold for key in KINDS):
+        raise GoldError("no annotations: none of " + ", ".join(KINDS) + " is given", source=str(path),
+                        hint=_GOLD_HINT)
     for key in ("persons", "headOf", "reportsTo", "partOf", "troops", "posts"):
         if key in gold and not isinstance(gold[key], list):
             raise GoldError(f'"{key}" must be a list', source=str(path))
@@ -111,7 +115,8 @@ def _predictions(store: Any, graphs: list[str] | None) -> dict[str, Any]:
         names.setdefault(row["e"].value, set()).add(normalise_name(row["n"].value))
 
     def rows(pattern: str, variables: list[str]) -> list[list[str]]:
-        query = f"SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE {{ {graph_filter} GRAPH ?g {{ {pattern} }} }}"
+        projection = " ".join("?" + v for v in variables)
+        query = f"SELECT DISTINCT {projection} WHERE {{ {graph_filter} GRAPH ?g {{ {pattern} }} }}"
         return [[row[v].value for v in variables] for row in store.query(query)]
 
     return {
@@ -120,7 +125,8 @@ def _predictions(store: Any, graphs: list[str] | None) -> dict[str, Any]:
         "headOf": rows("?a org:headOf ?b", ["a", "b"]),
         "reportsTo": rows("?a org:reportsTo ?b", ["a", "b"]),
         "partOf": rows("?a org:subOrganizationOf ?b", ["a", "b"]),
-        "troops": rows("?d a kgo:TroopDeployment ; kgo:sendingCountry ?a ; kgo:hostCountry ?b ; kgo:troopCount ?n", ["a", "b", "n"]),
+        "troops": rows("?d a kgo:TroopDeployment ; kgo:sendingCountry ?a ; kgo:hostCountry ?b ; kgo:troopCount ?n",
+                        ["a", "b", "n"]),
         "posts": rows("?p org:holds ?post", ["p", "post"]),
     }
 
@@ -149,7 +155,7 @@ def evaluate(store: Any, gold: dict[str, Any] | str | Path) -> dict[str, Score]:
     scores: dict[str, Score] = {}
 
     def label_text(iri: str) -> str:
-        return sorted(labels.get(iri, {iri}), key=lambda n: (-len(n), n))[0]
+        return str(sorted(labels.get(iri, {iri}), key=lambda n: (-len(n), n))[0])
 
     if "persons" in gold:
         scores["persons"] = _score_items(
@@ -159,12 +165,14 @@ def evaluate(store: Any, gold: dict[str, Any] | str | Path) -> dict[str, Score]:
         if kind in gold:
             scores[kind] = _score_items(
                 kind, gold[kind], gold.get(kind + "_optional", []), predicted[kind],
-                lambda g, p: names.matches(g[0], labels.get(p[0], set())) and names.matches(g[1], labels.get(p[1], set())),
+                lambda g, p: names.matches(g[0], labels.get(p[0], set()))
+                and names.matches(g[1], labels.get(p[1], set())),
                 lambda p: f"{label_text(p[0])} -> {label_text(p[1])}", lambda g: f"{g[0]} -> {g[1]}")
     if "troops" in gold:
         scores["troops"] = _score_items(
             "troops", gold["troops"], gold.get("troops_optional", []), predicted["troops"],
-            lambda g, p: names.matches(g[0], labels.get(p[0], set())) and names.matches(g[1], labels.get(p[1], set()))
+            lambda g, p: names.matches(g[0], labels.get(p[0], set()))
+            and names.matches(g[1], labels.get(p[1], set()))
             and int(g[2]) == int(p[2]),
             lambda p: f"{label_text(p[0])} -> {label_text(p[1])}: {p[2]}", lambda g: f"{g[0]} -> {g[1]}: {g[2]}")
     if "posts" in gold:
@@ -172,7 +180,8 @@ def evaluate(store: Any, gold: dict[str, Any] | str | Path) -> dict[str, Score]:
         optional_posts = [(person, sets) for person, sets in gold.get("posts_optional", [])]
         scores["posts"] = _score_items(
             "posts", gold_posts, optional_posts, predicted["posts"],
-            lambda g, p: names.matches(g[0], labels.get(p[0], set())) and _keywords_match(g[1], labels.get(p[1], set())),
+            lambda g, p: names.matches(g[0], labels.get(p[0], set()))
+            and _keywords_match(g[1], labels.get(p[1], set())),
             lambda p: f"{label_text(p[0])}: {label_text(p[1])}", lambda g: f"{g[0]}: {g[1]}")
     return scores
 
@@ -187,7 +196,9 @@ def _keywords_match(keyword_sets: list[list[str]], post_labels: set[str]) -> boo
     return False
 
 
-def _score_items(kind, gold_items, optional_items, predicted_items, match, show_predicted, show_gold) -> Score:
+def _score_items(kind: str, gold_items: list[Any], optional_items: list[Any], predicted_items: list[Any],
+                 match: Callable[[Any, Any], bool], show_predicted: Callable[[Any], str],
+                 show_gold: Callable[[Any], str]) -> Score:
     score = Score(kind)
     matched_gold: set[int] = set()
     seen_fp: set[str] = set()

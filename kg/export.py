@@ -11,6 +11,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from kg.errors import KgError
 from kg.ontology import PREFIXES
+from kg.storedir import output_file
 
 RDF_FORMATS = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "nq": RdfFormat.N_QUADS,
                "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD}
@@ -27,6 +28,8 @@ def export(store: Any, fmt: str, output: BinaryIO | str | Path) -> None:
     Raises:
         KgError: an unknown format.
     """
+    if isinstance(output, (str, Path)):
+        output = output_file(output)  # before the work: a missing folder is not created
     if fmt in NETWORK_FORMATS:
         from kg.view import to_networkx
         graph = to_networkx(store)
@@ -40,11 +43,11 @@ def export(store: Any, fmt: str, output: BinaryIO | str | Path) -> None:
     if fmt == "nq":
         data = "".join(sorted(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" for q in quads)).encode()
     elif rdf_format.supports_datasets:
-        data = serialize(quads, format=rdf_format, prefixes=PREFIXES if fmt == "trig" else None) \
-            if fmt == "trig" else serialize(quads, format=rdf_format)
+        data = serialize(quads, format=rdf_format, prefixes=PREFIXES if fmt == "trig" else None) or b""
     else:
         triples = sorted({q.triple for q in quads}, key=str)
-        data = serialize(triples, format=rdf_format, prefixes=PREFIXES) if fmt == "ttl" else serialize(triples, format=rdf_format)
+        prefixes = PREFIXES if fmt == "ttl" else None
+        data = serialize(triples, format=rdf_format, prefixes=prefixes) or b""
     if isinstance(output, (str, Path)):
         Path(output).write_bytes(data)
     else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
 from pyoxigraph import NamedNode
+
+from kg.errors import KgError
 
 ONTOLOGY_IRI = "https://w3id.org/kg-news/ontology"
 DEFAULT_BASE = "https://w3id.org/kg-news/id/"
@@ -23,6 +26,30 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "wd": "http://www.wikidata.org/entity/",
 }
+
+
+def check_base(base: str) -> str:
+    """``base`` if kg can mint IRIs under it: an absolute IRI ending in ``/`` or ``#``.
+
+    Raises:
+        KgError: it is not.
+
+    >>> check_base("https://example.org/id/")
+    'https://example.org/id/'
+    >>> check_base("not an iri")
+    Traceback (most recent call last):
+    kg.errors.KgError: not an absolute IRI: 'not an iri' (use one like https://example.org/id/)
+    """
+    hint = "use one like https://example.org/id/"
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", base):
+        raise KgError(f"not an absolute IRI: {base!r}", hint=hint)
+    try:
+        NamedNode(base + "doc/x")
+    except ValueError as error:
+        raise KgError(f"not a valid IRI: {base!r}: {error}", hint=hint) from None
+    if not base.endswith(("/", "#")):
+        raise KgError(f"must end with / or #: {base!r}", hint=hint)
+    return base
 
 
 def sparql_prefixes() -> str:

@@ -18,6 +18,7 @@ from pyoxigraph import Quad
 from kg.extract import MAX_CHARS, extract, load_ner, too_large
 from kg.extract.parse import load_parser, parse_relations
 from kg.model import Document
+from kg.ontology import KGO, RDF
 from kg.rdfmap import document_quads, text_hash
 from kg.resolve import resolve_entities
 from kg.sources import read_documents
@@ -72,7 +73,9 @@ def checked_graph(document: Document, base: str, ner: str | None = None,
     resolved, rejected = check_relations(resolve_entities(extraction))
     helpers = "+".join(m.label for m in (model, parser) if m is not None)
     quads = document_quads(resolved, base, ner=helpers or None)
-    return document.id, quads, len(resolved.relations), rejected
+    # relations stated twice in an article share one assertion node: count what is stored, as kg stats does
+    assertions = {q.subject for q in quads if q.predicate == RDF.type and q.object == KGO.Assertion}
+    return document.id, quads, len(assertions), rejected
 
 
 def _work(args: tuple[Document, str, str | None, str | None]) -> tuple[str, list[Quad], int, list[str]]:

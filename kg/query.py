@@ -13,16 +13,29 @@ Named queries live in ``kg/queries/NAME.rq`` and take optional parameters (``--p
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
-                        QueryTriples, RdfFormat, serialize)
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    serialize,
+)
 
-from kg.errors import QueryError
+from kg.errors import ParameterError, QueryError
 from kg.ontology import PREFIXES
+
+_T = TypeVar("_T")
 
 SELECT_FORMATS = {"table", "csv", "tsv", "json", "xml"}
 GRAPH_FORMATS = {"ttl", "nt", "jsonld", "table"}
@@ -35,7 +48,7 @@ def named_queries() -> dict[str, str]:
     """Every named query: name -> its SPARQL text.
 
     >>> sorted(named_queries())[:3]
-    ['chain-of-command', 'commander-on-date', 'entities']
+    ['articles', 'chain-of-command', 'commander-on-date']
     """
     folder = resources.files("kg").joinpath("queries")
     return {entry.name[:-3]: entry.read_text(encoding="utf-8")
@@ -73,7 +86,7 @@ class Table:
 
 def to_table(result: Any) -> Table:
     """Turn pyoxigraph solutions (or a boolean) into a :class:`Table` of display strings."""
-    if isinstance(result, QueryBoolean) or isinstance(result, bool):
+    if isinstance(result, (QueryBoolean, bool)):
         return Table(["result"], [["true" if bool(result) else "false"]])
     if isinstance(result, QueryTriples):
         return Table(["subject", "predicate", "object"],
@@ -115,16 +128,20 @@ def format_result(result: Any, fmt: str) -> str:
             raise QueryError(f"format {fmt!r} is for SELECT/ASK results", hint="use ttl, nt or jsonld for CONSTRUCT")
         rdf_format = _RDF_FORMATS.get(fmt, RdfFormat.N_TRIPLES)
         if rdf_format == RdfFormat.TURTLE:
-            return serialize(list(result), format=rdf_format, prefixes=PREFIXES).decode("utf-8")
-        return result.serialize(format=rdf_format).decode("utf-8")
+            return _text(serialize(list(result), format=rdf_format, prefixes=PREFIXES))
+        return _text(result.serialize(format=rdf_format))
     if fmt not in SELECT_FORMATS:
         raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results", hint="use table, csv, tsv, json or xml")
     if fmt == "table":
         return render_table(to_table(result))
     if isinstance(result, QueryBoolean):
-        return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+        return _text(result.serialize(format=_RESULT_FORMATS[fmt]))
     assert isinstance(result, QuerySolutions)
-    return result.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+    return _text(result.serialize(format=_RESULT_FORMATS[fmt]))
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8")
 
 
 def render_table(table: Table, max_width: int = 60) -> str:
@@ -211,21 +228,58 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
     true
     (1 row)
     """
+    check_parameters(sparql, bindings)
     sparql, rest = parameterise(sparql, bindings, store)
-    return format_result(store.query(sparql, bindings=rest or None), fmt)
+    return _evaluated(sparql, lambda: format_result(store.query(sparql, bindings=rest or None), fmt))
 
 
 def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None) -> str:
     """Run a named query (``kg query --name``). ``chain-of-command`` with a ``date`` parameter walks
     the dated reporting lines of ``reporting-lines-on-date`` up from the person
-    (:func:`kg.analysis.chain_of_command`): SPARQL paths cannot follow only the lines valid on a date.
+    (:func:`chain_of_command`): SPARQL paths cannot follow only the lines valid on a date.
     """
+    text = named_query(name)
+    check_parameters(text, bindings, name=name, extra={"date"} if name == "chain-of-command" else set())
     if name == "chain-of-command" and bindings and "date" in bindings:
-        from kg.analysis import chain_of_command
-
         table = chain_of_command(store, bindings.get("name", ""), bindings["date"])
         return format_result(_as_solutions(table), fmt)
-    return run_query(store, named_query(name), fmt=fmt, bindings=bindings)
+    return run_query(store, text, fmt=fmt, bindings=bindings)
+
+
+def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
+    """Everyone above a person on a date (today without one), from the dated evidence.
+
+    Walks the one-step lines of the named query ``reporting-lines-on-date`` upwards, one query per
+    level for the people reached so far: a stated reporting line counts while no later statement
+    says it ended, a unit's head reports to the head of the unit above it as they were on that date.
+
+    Returns:
+        Rows of (person, level, superior, since, via), nearest superiors first.
+    """
+    steps = named_query("reporting-lines-on-date")
+    bindings = {"date": check_date(on, source="date")} if on else None
+    rows: list[list[str | None]] = []
+    for start in sorted(find_entities(store, name)):
+        seen = {start}
+        frontier = [start]
+        first_label: str | None = None
+        level = 0
+        while frontier:
+            level += 1
+            values = " ".join(f"<{iri}>" for iri in sorted(frontier))
+            found = select(store, steps.replace("#@name ?p", f"VALUES ?p {{ {values} }}"), bindings=bindings)
+            frontier = []
+            for row in sorted(found.as_dicts(), key=lambda r: (r["superior"] or "", r["since"] or "", r["via"] or "")):
+                person, superior, iri = row["person"], row["superior"], row["s"] or ""
+                if level == 1:
+                    first_label = first_label or person
+                if iri in seen:
+                    continue
+                seen.add(iri)
+                frontier.append(iri)
+                via = row["via"] if level == 1 else f"{row['via']} (above {person})"
+                rows.append([first_label or person, str(level), superior, row["since"], via])
+    return Table(["person", "level", "superior", "since", "via"], rows)
 
 
 def _as_solutions(table: Table) -> Any:
@@ -238,9 +292,82 @@ def _as_solutions(table: Table) -> Any:
 
 
 def select(store: Any, sparql: str, *, bindings: dict[str, str] | None = None) -> Table:
-    """Run a SELECT query and return its rows as a :class:`Table` (what the notebook uses)."""
+    """Run a SELECT query and return its rows as a :class:`Table` (what the notebook uses).
+
+    Raises:
+        ParameterError: a binding names no parameter of the query, or a date is malformed.
+        QueryError: the query does not parse or fails.
+    """
+    check_parameters(sparql, bindings)
     sparql, rest = parameterise(sparql, bindings, store)
-    return to_table(store.query(sparql, bindings=rest or None))
+    return _evaluated(sparql, lambda: to_table(store.query(sparql, bindings=rest or None)))
+
+
+def _evaluated(sparql: str, run: Callable[[], _T]) -> _T:
+    """``run()``, with the errors pyoxigraph raises while it iterates the results (a SERVICE that
+    cannot be reached, a value it cannot compute) as one-line :class:`QueryError`s."""
+    try:
+        return run()
+    except (OSError, RuntimeError) as error:
+        hint = "a SERVICE endpoint could not be queried" if re.search(r"(?i)\bSERVICE\b", sparql) else None
+        raise QueryError(f"evaluation failed: {' '.join(str(error).split())}", hint=hint) from None
+
+
+_DATE_PARAMETERS = {"date"}
+
+
+def query_parameters(sparql: str) -> set[str]:
+    r"""The names a query can be given with ``--param``: those of its parameter lines
+    (``#@name``, ``#?name``, ``#!name``) and the variables it uses.
+
+    >>> sorted(query_parameters("SELECT ?x WHERE {\n#@name ?x\n ?x <http://e/?a> 'b ?c' }"))
+    ['name', 'x']
+    """
+    names = set(re.findall(r"(?m)^#[@?!](\w+)", sparql))
+    body = re.sub(r"#[^\n]*", " ", sparql)
+    body = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>', " ", body)
+    return names | set(re.findall(r"[?$](\w+)", body))
+
+
+def check_parameters(sparql: str, bindings: dict[str, str] | None, *, name: str | None = None,
+                     extra: set[str] | None = None) -> None:
+    """Refuse a parameter the query does not take, and a ``date`` that is not a real YYYY-MM-DD day.
+
+    Raises:
+        ParameterError: with the parameter as its source and the query's parameters as the hint.
+
+    >>> check_parameters("SELECT ?x WHERE { ?x ?p ?name }", {"nmae": "CENTCOM"})
+    Traceback (most recent call last):
+    kg.errors.ParameterError: --param nmae: the query has no parameter 'nmae' (its parameters: name, p, x)
+    """
+    known = query_parameters(sparql) | (extra or set())
+    directives = set(re.findall(r"(?m)^#[@?!](\w+)", sparql)) | (extra or set())
+    for key, value in sorted((bindings or {}).items()):
+        if key not in known:
+            listed = ", ".join(sorted(directives or known))
+            what = f"query {name}" if name else "the query"
+            raise ParameterError(f"{what} has no parameter {key!r}", source=f"--param {key}",
+                                 hint=f"its parameters: {listed}" if listed else "it takes no parameters")
+        if key in _DATE_PARAMETERS:
+            check_date(value, source=f"--param {key}")
+
+
+def check_date(value: str, *, source: str = "date") -> str:
+    """``value`` if it is a real day written YYYY-MM-DD.
+
+    Raises:
+        ParameterError: it is not (``2021-13-45``, ``1 May 2021``).
+
+    >>> check_date("2021-01-31")
+    '2021-01-31'
+    """
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            datetime.date.fromisoformat(value)
+            return value
+    except ValueError:
+        pass
+    raise ParameterError(f"not a valid date: {value!r}", source=source, hint="use YYYY-MM-DD, e.g. 2021-01-31")
 
 
 _STATS_QUERY = """

@@ -1,6 +1,6 @@
 """Mapping to RDF: a resolved article becomes the quads of its own named graph.
 
-Layout (DESIGN.md section 4): the article's IRI names its graph and is described in it; every entity
+Layout (README, "The graph"): the article's IRI names its graph and is described in it; every entity
 it mentions is typed there with the aliases it was seen under; every relation gets an assertion node
 (the evidence) and, when asserted as a present fact, the plain triple too. Canonical labels are not
 written here: they depend on every article, so :mod:`kg.store` derives them into the entities graph.
@@ -11,6 +11,7 @@ deterministic.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -23,6 +24,8 @@ from kg.ontology import CLASS_OF, DCTERMS, KGO, ORG, OWL, PREDICATE_OF, PROV, RD
 from kg.resolve import ResolvedDocument, entity_key, post_key
 
 WIKIDATA = "http://www.wikidata.org/entity/"
+
+_Add = Callable[[NamedNode, NamedNode, "NamedNode | Literal"], None]
 
 
 def document_iri(base: str, doc_id: str) -> NamedNode:
@@ -124,7 +127,8 @@ def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None
     return sorted(quads, key=str)
 
 
-def _relation_triples(relation: RelationMention, doc: Document, base: str, add):
+def _relation_triples(relation: RelationMention, doc: Document, base: str,
+                      add: _Add) -> list[tuple[NamedNode, NamedNode, NamedNode]]:
     """The (subject, predicate, object) a relation states; adds the nodes it needs (posts, deployments)."""
     subject = entity_iri(base, entity_key(relation.subject))
     asserted = relation.modality == "asserted"
@@ -143,7 +147,8 @@ def _relation_triples(relation: RelationMention, doc: Document, base: str, add):
         sender = subject
         host = entity_iri(base, entity_key(relation.object))
         as_of = doc.published or "undated"
-        key = f"deployment/{entity_key(relation.subject).split('/')[-1]}--{entity_key(relation.object).split('/')[-1]}--{as_of}--{relation.count}"
+        sender_key, host_key = entity_key(relation.subject).split("/")[-1], entity_key(relation.object).split("/")[-1]
+        key = f"deployment/{sender_key}--{host_key}--{as_of}--{relation.count}"
         if not asserted:
             key += "--" + relation.modality
         node = entity_iri(base, key)
@@ -175,7 +180,7 @@ def _assertion_iri(relation: RelationMention, s: NamedNode, p: NamedNode, o: Nam
 
 
 def _assertion(relation: RelationMention, s: NamedNode, p: NamedNode, o: NamedNode, doc: Document,
-               graph: NamedNode, base: str, agent: NamedNode, add) -> None:
+               graph: NamedNode, base: str, agent: NamedNode, add: _Add) -> None:
     node = _assertion_iri(relation, s, p, o, doc, base)
     add(node, RDF.type, KGO.Assertion)
     add(node, RDF.subject, s)

@@ -36,7 +36,7 @@ class ResolvedDocument:
 
 @lru_cache(maxsize=1)
 def _known_persons() -> dict[str, str]:
-    table = resources.files("kg.extract").joinpath("data", "persons.tsv").read_text(encoding="utf-8")
+    table = resources.files("kg.extract").joinpath("data/persons.tsv").read_text(encoding="utf-8")
     aliases: dict[str, str] = {}
     for line in table.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -69,7 +69,7 @@ def person_key(name: str) -> str:
 @lru_cache(maxsize=1)
 def _family_first() -> frozenset[str]:
     """Family names written first (Chinese, Korean), lower-cased, from the given-names gazetteer."""
-    table = resources.files("kg.extract").joinpath("data", "given_names.tsv").read_text(encoding="utf-8")
+    table = resources.files("kg.extract").joinpath("data/given_names.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in table.splitlines() if line and not line.startswith("#")]
     return frozenset(row[0].lower() for row in rows if len(row) > 1 and row[1].strip() == "family")
 
@@ -114,9 +114,9 @@ def choose_label(kind: str, names: list[str]) -> str:
     if not names:
         return ""
     if kind == "Person":
-        known = {_known_persons().get(normalise_name(n)) for n in names} - {None}
-        if len(known) == 1:
-            return known.pop()  # type: ignore[return-value]
+        persons = {p for p in (_known_persons().get(normalise_name(n)) for n in names) if p is not None}
+        if len(persons) == 1:
+            return str(persons.pop())
         return sorted(names, key=lambda n: (-len(n.split()), -len(n), n))[0]
     known = sorted(n for n in names if n in load_gazetteer().entities)
     if known:

@@ -17,15 +17,17 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store as OxStore
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import Store as OxStore
 
 from kg.errors import QueryError, StoreError
 from kg.extract.gazetteer import load_gazetteer
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDFS, SKOS, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
 from kg.resolve import choose_label
+from kg.storedir import prepare_store_folder
 
 DEFAULT_STORE = "kg-store"
 LOCK_FILE = "kg.lock"
@@ -61,7 +63,7 @@ class Store:
         if self.path is not None:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
-            self.path.mkdir(parents=True, exist_ok=True)
+            prepare_store_folder(self.path, write=not read_only)  # never among a user's own files
             self._lock = take_lock(self.path, shared=read_only)
         try:
             if self.path is None:
@@ -119,8 +121,10 @@ class Store:
     def document_hashes(self) -> dict[str, str]:
         """The id and text hash of every article in the store."""
         rows = self._ox.query(
-            sparql_prefixes() + "SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; kgo:textHash ?hash } }")
-        return {row["id"].value: row["hash"].value for row in rows}  # type: ignore[index,union-attr]
+            sparql_prefixes() + "SELECT ?id ?hash WHERE { GRAPH ?g { ?g a kgo:Article ; dcterms:identifier ?id ; "
+            "kgo:textHash ?hash } }")
+        assert isinstance(rows, QuerySolutions)
+        return {row["id"].value: row["hash"].value for row in rows}
 
     def commit(self, graphs: Iterable[tuple[str, list[Quad]]] = (), *, drop: Iterable[str] = ()) -> None:
         """Write article graphs, drop others, and recompute the entities graph, in one transaction.
@@ -159,8 +163,9 @@ class Store:
 
     def _holds(self, *, excluding: set[str]) -> list[HoldsStatement]:
         rows = self._ox.query(sparql_prefixes() + HOLDS_QUERY)
-        return [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)  # type: ignore[index,union-attr]
-                for r in rows if r["g"].value not in excluding]  # type: ignore[index,union-attr]
+        assert isinstance(rows, QuerySolutions)
+        return [HoldsStatement(r["post"].value, r["person"].value, r["date"].value, r["modality"].value)
+                for r in rows if r["g"].value not in excluding]
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Remove articles, and with them every entity and fact no remaining article supports.
@@ -175,10 +180,11 @@ class Store:
     def _aliases(self, *, excluding: set[str]) -> dict[str, set[str]]:
         rows = self._ox.query(sparql_prefixes() + """
             SELECT ?g ?e ?alt WHERE { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }""")
+        assert isinstance(rows, QuerySolutions)
         names: dict[str, set[str]] = {}
         for row in rows:
-            if row["g"].value not in excluding:  # type: ignore[index,union-attr]
-                names.setdefault(row["e"].value, set()).add(row["alt"].value)  # type: ignore[index,union-attr]
+            if row["g"].value not in excluding:
+                names.setdefault(row["e"].value, set()).add(row["alt"].value)
         return names
 
     @staticmethod
@@ -237,7 +243,7 @@ def take_lock(path: Path, *, shared: bool) -> IO[bytes]:
     Oxigraph itself only stops a second writer; a reader opening a store that another process is
     writing is undefined behaviour in Oxigraph, so kg's readers and writers all go through this lock.
     """
-    handle = open(path / LOCK_FILE, "a+b")
+    handle = open(path / LOCK_FILE, "a+b")  # noqa: SIM115 (held until release_lock)
     try:
         fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -113,9 +113,13 @@ def check_relations(resolved: ResolvedDocument) -> tuple[ResolvedDocument, list[
     return replace(resolved, relations=kept), reasons
 
 
+def _mention_name(mention: Any) -> str:
+    return str(mention.canonical or mention.name)
+
+
 def _relation_problem(relation: RelationMention, document: Document) -> str | None:
+    name = _mention_name
     subject, obj = relation.subject, relation.object
-    name = lambda m: m.canonical or m.name  # noqa: E731
     if relation.kind in ("headOf", "subOrganizationOf") and obj is not None and obj.kind in ("Person", "Country"):
         return f"{relation.kind} must point to an organisation, not {obj.kind.lower()} {name(obj)}"
     if relation.kind == "reportsTo" and obj is not None and obj.kind != "Person":

@@ -18,7 +18,7 @@ from kg.pipeline import build
 from kg.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-
 from conftest import EXAMPLES
+from kg.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -122,4 +121,18 @@ def test_cli_remove(tmp_path):
     result = runner.invoke(main, ["remove", "nato-cavoli-2022-07-01", "--store", store], catch_exceptions=False)
     assert result.exit_code == 0 and "1 removed" in result.output
     again = runner.invoke(main, ["remove", "nato-cavoli-2022-07-01", "--store", store])
-    assert again.exit_code == 1 and "no article with id nato-cavoli-2022-07-01" in again.output
+    assert again.exit_code == 1 and "not in the store: nato-cavoli-2022-07-01; nothing removed" in again.stderr
+
+
+@pytest.mark.parametrize(("args", "code", "start"), [
+    (["build", str(EXAMPLES), "--base", "not an iri"], 2, "Error: Invalid value for '--base': not an absolute IRI"),
+    (["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"], 1,
+     "Error: query: evaluation failed: The port 1 is not allowed"),
+    (["query", "--name", "who-commands", "--param", "nmae=CENTCOM"], 2, "Error: --param nmae: query who-commands"),
+    (["query"], 2, "Error: give exactly one of SPARQL, -f FILE or --name NAME (see `kg query --help`)"),
+])
+def test_cli_real_process_faults_are_one_line(built, args, code, start):
+    result = run(*args, "--store", str(built))
+    assert result.returncode == code
+    assert result.stderr.startswith(start) and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stdout == ""

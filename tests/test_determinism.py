@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 
+from conftest import EXAMPLES
 from kg.export import export
 from kg.pipeline import build
 from kg.store import Store
-
-from conftest import EXAMPLES
 
 
 def export_nq(store: Store) -> bytes:

@@ -9,20 +9,19 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.error import HTTPError
 
 import pytest
 from click.testing import CliRunner
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-from urllib.error import HTTPError
 
+from conftest import EXAMPLES
 from kg.cli import main
 from kg.endpoint import Endpoint, RemoteStore, oxigraph_server
 from kg.errors import StoreError
 from kg.pipeline import build
 from kg.store import Store
-
-from conftest import EXAMPLES
 
 COUNT_HEADS = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(*) AS ?n) WHERE { ?a org:headOf ?b }"
 
@@ -117,7 +116,7 @@ def oxigraph_remote(tmp_path):
         try:
             urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
             break
-        except Exception:
+        except OSError:
             time.sleep(0.1)
     yield url
     process.send_signal(signal.SIGINT)

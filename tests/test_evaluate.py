@@ -6,12 +6,11 @@ import json
 
 import pytest
 
+from conftest import EXAMPLES, UNSEEN
 from kg.errors import GoldError
 from kg.evaluate import evaluate, load_gold
 from kg.pipeline import build
 from kg.store import Store
-
-from conftest import EXAMPLES, UNSEEN
 
 
 def test_evaluate_examples_gold(examples_store):

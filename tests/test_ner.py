@@ -37,7 +37,9 @@ def test_ner_adds_an_untitled_name_the_rules_miss(ner):
 def test_ner_never_changes_what_the_rules_found(ner):
     doc = Document(id="n2", text="Gen. Frank McKenzie, commander of US Central Command, said 5,000 US troops "
                                  "are in Iraq.")
-    relations = lambda x: {(r.kind, r.subject.key, r.object.key if r.object else r.post.label) for r in x.relations}
+    def relations(x):
+        return {(r.kind, r.subject.key, r.object.key if r.object else r.post.label) for r in x.relations}
+
     assert relations(extract(doc)) <= relations(extract(doc, ner=ner))
 
 

@@ -24,3 +24,6 @@ def test_notebook_executes():
     text = "\n".join(out.get("text", "") for cell in notebook.cells for out in cell.get("outputs", []))
     assert "Frank McKenzie" in text and "Michael Kurilla" in text
     assert "Pat White -> " in text and "Mark Esper" in text
+    assert "nodes in the org chart ->" in text and "11 pairs of countries with dated troop counts" in text
+    svg = [out for cell in notebook.cells for out in cell.get("outputs", []) if "image/svg+xml" in out.get("data", {})]
+    assert svg and "Troop counts over time" in svg[0]["data"]["image/svg+xml"]

@@ -96,3 +96,24 @@ def test_query_commander_on_date_follows_succession(examples_store, date, comman
 
 def test_query_commander_on_date_before_any_evidence(examples_store):
     assert rows(examples_store, "commander-on-date", name="CENTCOM", date="2019-01-01") == []
+
+
+def test_query_module_does_not_import_analysis():
+    """analysis builds on query; query never reaches back (issue 10: the import cycle is gone)."""
+    import ast
+    import inspect
+
+    import kg.query
+
+    tree = ast.parse(inspect.getsource(kg.query))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+        {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(name and name.startswith(("kg.analysis", "kg.view", "kg.cli")) for name in imported), imported
+
+
+def test_query_kg_never_calls_sys_exit():
+    from conftest import ROOT
+
+    for path in (ROOT / "kg").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "sys.exit" not in text and "raise SystemExit" not in text, path

@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode
 
+from conftest import EXAMPLES
 from kg.extract import extract
 from kg.model import Document
 from kg.ontology import DEFAULT_BASE, KGO, ORG, RDF
 from kg.rdfmap import document_quads
 from kg.resolve import resolve_entities
 from kg.sources import read_documents
-
-from conftest import EXAMPLES
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, SHARED
 from kg.pipeline import build
 from kg.store import Store
-
-from conftest import ROOT, SHARED
 
 RE3D = SHARED / "corpora" / "re3d"
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES
 from kg.errors import InputError
 from kg.sources import document_from_record, normalise_text, read_documents
-
-from conftest import EXAMPLES
 
 
 def test_sources_reads_every_example_kind():

@@ -66,7 +66,7 @@ def test_store_failed_build_changes_nothing(tmp_path):
     before = nq(store)
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "b1", "text": "Gen. Mark Milley spoke."}) + "\n{not json\n")
-    with pytest.raises(InputError, match="bad.jsonl:2"):
+    with pytest.raises(InputError, match=r"bad\.jsonl:2"):
         build([bad], store)
     assert nq(store) == before
 
