@@ -38,7 +38,8 @@ RULES = register(
          ("The new brigade moved north past [Granite Lance].",), flags=0),
     Rule("unit-definite", "discourse", "Organization", (
         (r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
-        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))"),), 1.0, "none",
+        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))"),),
+         1.0, "none",
          ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",),
          ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
 )
@@ -59,6 +60,7 @@ _PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG = (RULES[k].compiled[0] for k in (
                                                                                 "unit-known-as", "unit-definite"))
 _ITS_BEFORE, _ITS_AFTER = OWNED_POSTS["its-title"].compiled
 _UNIT_AFTER = OWNED_POSTS["unit-title"].compiled[0]
+_OWNED_CUE = re.compile(rf"\b(?:[Ii]ts|[Tt]heir)\s|\bthe\s+(?:{_NOUNS})['’]s\s")
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
@@ -96,13 +98,16 @@ def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> l
     return spans
 
 
-def owned_posts(ctx: Context, start: int, nonperson: list[Span], persons: list[Span]) -> None:
+def owned_posts(ctx: Context, start: int, end: int, nonperson: list[Span], persons: list[Span]) -> None:
     """"Its commander, X" and "X, its commander": the title belongs to the organisation the sentence
     before was about (its subject), or to one earlier in this sentence's subject; "X, the
     brigade's commander": to the brigade the article introduced. Then the sentence's own subject
     organisation becomes the one "its" names next."""
     memory = ctx.memory
     lead = next((o for o in nonperson if o.kind != "Country" and o.start <= start + 4), None)
+    if not persons or not ctx.has_match("owned-posts", _OWNED_CUE, start, end):
+        memory.subject_org = lead
+        return
     for person in persons:
         head = person.head_start if person.head_start is not None else person.start
         unit = _UNIT_AFTER.match(ctx.text, person.end)
@@ -110,7 +115,7 @@ def owned_posts(ctx: Context, start: int, nonperson: list[Span], persons: list[S
         owner: Span | None = None
         if unit:
             owner = memory.organisations.antecedent(unit.group("noun").lower())
-        elif after or _ITS_BEFORE.search(ctx.text, start, head):
+        elif after or _ITS_BEFORE.search(ctx.text, max(start, head - 60), head):
             owner = lead if lead is not None and lead.end <= head else memory.subject_org
         if owner is not None:
             _own(ctx, person, owner, OWNED_POSTS["unit-title" if unit else "its-title"], after.end() if after else None)
@@ -122,14 +127,16 @@ def _own(ctx: Context, person: Span, owner: Span, rule: Rule, title_at: int | No
     title = _modified_title(ctx, title_at) if title_at is not None else None
     if title is not None and not any(post.org is None for post, *_ in person.posts):
         # ", its commander,": an apposition the posts family leaves to the article's context
-        person.posts.append((make_post(title, None), rule.confidence, rule.id, _title_modality(ctx.text, title_at or 0)))
+        modality = _title_modality(ctx.text, title_at or 0)
+        person.posts.append((make_post(title, None), rule.confidence, rule.id, modality))
     titles = ctx.gazetteer.posts
     person.posts[:] = [(make_post(titles[fold(post.title)], owner), rule.confidence, rule.id, modality)
                        if post.org is None and fold(post.title) in titles else (post, conf, r, modality)
                        for post, conf, r, modality in person.posts]
 
 
-_MODIFIERS = re.compile(r"(?:(?P<past>former|outgoing)\s+|(?P<plan>incoming|next)\s+|(?:new|first|current|acting|interim|top|senior)\s+)*")
+_MODIFIERS = re.compile(r"(?:(?P<past>former|outgoing)\s+|(?P<plan>incoming|next)\s+|"
+                        r"(?:new|first|current|acting|interim|top|senior)\s+)*")
 
 
 def _modified_title(ctx: Context, pos: int) -> PostTitle | None:

@@ -186,7 +186,7 @@ def _predicate_posts(ctx: Context, s: Sentence) -> None:
 
 
 def _owned_posts(ctx: Context, s: Sentence) -> None:
-    discourse.owned_posts(ctx, s.start, s.nonperson, s.persons)
+    discourse.owned_posts(ctx, s.start, s.end, s.nonperson, s.persons)
 
 
 def _emit(ctx: Context, s: Sentence) -> None:
@@ -205,9 +205,7 @@ def _pairs(ctx: Context, s: Sentence) -> None:
 
 
 def _deputies(ctx: Context, s: Sentence) -> None:
-    reporting.pronoun_deputies(ctx, s.start, s.end, s.persons)
-    reporting.deputies_of_holder(ctx, s.start, s.end, s.persons)
-    reporting.presided_ceremony(ctx, s.start, s.end, s.persons, s.first)
+    reporting.sentence_lines(ctx, s.start, s.end, s.persons, s.first)
 
 
 def _troops(ctx: Context, s: Sentence) -> None:

@@ -41,10 +41,8 @@ def relation_clause_start(text: str, sent_start: int, start: int, end: int) -> i
     """Where the clause stating a relation over [start, end) starts: a relative clause opened inside
     it ("the Combined Forces Command, which Brunson now leads") is the relation's own clause, and
     the cue words of the clause it hangs from ("control would pass to ...") do not reach it."""
-    inner = None
-    for inner in _RELATIVE.finditer(text, start, end):
-        pass
-    return inner.end() if inner is not None else clause_start(text, sent_start, start)
+    last = max((m.end() for m in _RELATIVE.finditer(text, start, end)), default=None)
+    return last if last is not None else clause_start(text, sent_start, start)
 
 
 def clause_modality(text: str, sent_start: int, start: int, end: int, base: Modality) -> Modality:

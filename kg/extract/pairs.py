@@ -36,7 +36,7 @@ def verb_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Spa
                 continue
             head = owner.get(id(right))
             between = text[left.end:(head.start if head is not None and head.start >= left.end else right.start)]
-            if len(between) > 90 and not _short_past_aside(between) or "." in ABBREVIATION.sub("", between):
+            if (len(between) > 90 and not _short_past_aside(between)) or "." in ABBREVIATION.sub("", between):
                 continue
             pair(ctx, left, right, between, sent_start, sent_end)
     _joined_objects(ctx, first, ordered, sent_end)
@@ -45,7 +45,10 @@ def verb_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Spa
 def _short_past_aside(between: str) -> bool:
     """"Brunson, who most recently led the I Corps at ..., also took charge of": a long aside set
     between commas leaves a short verb phrase."""
-    return between.startswith(",") and len(_ASIDE.sub("", " ".join(between.split()))) <= 90
+    if not between.startswith(","):
+        return False
+    close = between.find(",", 1)  # found, not matched: far pairs are many
+    return 0 < close <= 130 and len(between) - close <= 90
 
 
 def _joined_objects(ctx: Context, first: int, ordered: list[Span], sent_end: int) -> None:
@@ -79,7 +82,7 @@ def pair(ctx: Context, left: Span, right: Span, between: str, s: int, e: int) ->
         return
     if lp and (rp or right.kind == "Post"):
         # "Ianni, took up the post in May and reports to ...": what looked like an aside is the verb phrase
-        if not reporting.reports_to(ctx, left, right, b, s, e) and whole != b:
+        if not reporting.reports_to(ctx, left, right, b, s, e) and whole != b and " and " in whole:
             reporting.reports_to(ctx, left, right, whole, s, e)
         return
     if lo and ro:

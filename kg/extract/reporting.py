@@ -28,7 +28,8 @@ RULES = register(
     Rule("reports-to", "reporting", "reportsTo", (
         (rf"(?:{_JOINED_VP})?,?\s*(?:who\s+)?(?:(?:also|still|now|currently|directly|ultimately|formally|in\s+turn)\s+)*"
         r"(?:(?P<verb>reports|reported|report|answers|answered|answer|is\s+subordinate|was\s+subordinate|serves|served)"
-        r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)|(?:serves|served|serving)\s+as\s+(?:the\s+|a\s+)?[\w\- ]{1,60}?\s+under|(?P<works>works|worked)\s+(?:directly\s+)?for)"
+        r"\s+(?:directly\s+|ultimately\s+)?(?:to|under)|(?:serves|served|serving)\s+as\s+(?:the\s+|a\s+)?[\w\- ]{1,60}?"
+        r"\s+under|(?P<works>works|worked)\s+(?:directly\s+)?for)"
         r"\s+<RANK_GAP>(?:(?:the\s+)?[\w\- ]*?,?\s+<RANK_GAP>)?"),
         (r",?\s*(?:who\s+)?(?:(?:is|was|are|were|serves|served|operates|operated)\s+)?under\s+(?:the\s+)?(?:direct\s+)?"
         r"(?:command|authority|orders)\s+of\s+<RANK_GAP>(?:[\w\- ]*?\s+)?")), 0.8, "verb+clause",
@@ -56,7 +57,8 @@ RULES = register(
         ("General Marta Quillon's guest, Colonel Anna Wexford, spoke first.",
          "Colonel Anna Wexford, General Marta Quillon's rival, spoke first.")),
     Rule("pronoun-deputy", "reporting", "reportsTo", (
-        rf"\b(?:[Hh]is|[Hh]er)\s+{_SUB_MODIFIERS}(?P<sub>{SUBORDINATE})\s*(?:,\s*|\s+(?:is|was)\s+)",), 0.75, "verb+clause",
+        rf"\b(?:[Hh]is|[Hh]er)\s+{_SUB_MODIFIERS}(?P<sub>{SUBORDINATE})\s*(?:,\s*|\s+(?:is|was)\s+)",),
+        0.75, "verb+clause",
         ("General Marta Quillon arrived on Monday. Her deputy is Colonel Anna Wexford.",
          "General Marta Quillon leads the corps. Her chief of staff, Colonel Anna Wexford, met the press."),
         ("General Marta Quillon arrived on Monday. Her guest is Colonel Anna Wexford.",)),
@@ -89,6 +91,7 @@ _PRESIDED, _HOSTED_BY = CEREMONY["presided-ceremony"].compiled
 #: The rules by which a change-of-command article says who took the command.
 _TOOK_COMMAND = ("verb:assumed", "verb:took", "verb:takes", "verb:assumes", "hands-over", "succession", "took-over-as")
 _OWNED = _POSSESSIVE.compiled[2]
+_SUB_HINT = re.compile(SUBORDINATE, re.IGNORECASE)  # the subordinate post the rules below need
 
 
 def _rank_gap(ctx: Context) -> str:
@@ -98,7 +101,8 @@ def _rank_gap(ctx: Context) -> str:
 def reports_to(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
     """A person, then the person (or post) they report to; or a person, then their deputy."""
     rank_gap = _rank_gap(ctx)
-    if right.kind == "Person" and _subordinate(ctx, left, right, b, s, e, rank_gap):
+    if right.kind == "Person" and (_SUB_HINT.search(b) or _OWNED.match(ctx.text, right.end)) \
+            and _subordinate(ctx, left, right, b, s, e, rank_gap):
         return True
     m = None
     for index in range(len(_REPORTS.patterns)):
@@ -131,6 +135,19 @@ def _subordinate(ctx: Context, left: Span, right: Span, b: str, s: int, e: int, 
     return False
 
 
+# a sentence without one of these words holds none of the sentence-level reporting rules below
+_SENTENCE_CUES = re.compile(r"\b(?:his|her|deput(?:y|ies)|chiefs?\s+of\s+staff|ceremony)\b", re.IGNORECASE)
+
+
+def sentence_lines(ctx: Context, start: int, end: int, persons: list[Span], first: int) -> None:
+    """The reporting rules read over a whole sentence rather than a pair of mentions."""
+    if not persons or not ctx.has_match("reporting-cues", _SENTENCE_CUES, start, end):
+        return
+    pronoun_deputies(ctx, start, end, persons)
+    deputies_of_holder(ctx, start, end, persons)
+    presided_ceremony(ctx, start, end, persons, first)
+
+
 def pronoun_deputies(ctx: Context, start: int, end: int, persons: list[Span]) -> None:
     """"His chief of staff is X", "Her deputy, X": X reports to the subject of the sentence before
     (the one "he"/"she" would name), unless the sentence names a person before the pronoun."""
@@ -140,10 +157,10 @@ def pronoun_deputies(ctx: Context, start: int, end: int, persons: list[Span]) ->
     text = ctx.text
     pronoun = _PRONOUN.compiled[0]
     named: set[int] = set()  # "His deputy is X, and his chief of staff is Y": X is no antecedent
-    for m in pronoun.finditer(text, start, end):
+    for m in ctx.matches("pronoun-deputy", pronoun, start, end):
         if any(p.start < m.start() and id(p) not in named for p in persons):
             return  # "Quillon said her deputy ...": the nearer antecedent is in the sentence
-        gap = re.compile(_rank_gap(ctx), re.IGNORECASE).match(text, m.end())
+        gap = compiled(_rank_gap(ctx), re.IGNORECASE).match(text, m.end())
         after = gap.end() if gap else m.end()
         held = next((p for p in persons if m.start() <= (p.head_start if p.head_start is not None else p.start)
                      and p.start <= after), None)
@@ -160,7 +177,7 @@ def deputies_of_holder(ctx: Context, start: int, end: int, persons: list[Span]) 
     article last said holds that post (as a present fact)."""
     text = ctx.text
     rule = TO_HOLDER["deputies-of-holder"]
-    for m in _HOLDER_OPENING.finditer(text, start, end):
+    for m in ctx.matches("deputies-of-holder", _HOLDER_OPENING, start, end):
         title = ctx.gazetteer.post_re.match(text, m.end(), end)
         listed = _HOLDER_LIST.match(text, title.end(), end) if title else None
         if title is None or listed is None:
@@ -181,8 +198,8 @@ def presided_ceremony(ctx: Context, start: int, end: int, persons: list[Span], f
     """"General Y, commander of the parent command, presided over the ceremony": in a change-of-command
     article, the officer who took the command reports to the one who presided."""
     text = ctx.text
-    m = _PRESIDED.search(text, start, end)
-    cue = m or _HOSTED_BY.search(text, start, end)
+    m = next(iter(ctx.matches("presided-ceremony", _PRESIDED, start, end)), None)
+    cue = m or next(iter(ctx.matches("hosted-ceremony", _HOSTED_BY, start, end)), None)
     if cue is None:
         return
     presider = next((p for p in persons if (p.end <= cue.start() if m else p.start >= cue.end())), None)
@@ -196,6 +213,5 @@ def presided_ceremony(ctx: Context, start: int, end: int, persons: list[Span], f
     rule = CEREMONY["presided-ceremony"]
     new = Span("Person", taker.subject.name, taker.subject.start, taker.subject.end, rank=taker.subject.rank,
                refers_to=taker.subject.key.split(":", 1)[1])  # keyed as the mention was
-    ctx.relation("reportsTo", new, presider, start, end, rule.confidence,
-                 clause_modality(text, start, min(presider.start, cue.start()), max(presider.end, cue.end()), "asserted"),
-                 rule.id)
+    modality = clause_modality(text, start, min(presider.start, cue.start()), max(presider.end, cue.end()), "asserted")
+    ctx.relation("reportsTo", new, presider, start, end, rule.confidence, modality, rule.id)

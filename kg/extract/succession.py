@@ -50,6 +50,9 @@ _SUCCESSION = RULES["succession"]
 _CUE = _SUCCESSION.compiled[0]
 _REMOVED, _RELIEVED_OF, _HANDS_OVER = (CHANGE[k] for k in ("removed", "relieved-of", "hands-over"))
 _GAP = re.compile(_RANKS)
+# a sentence without one of these words holds no removal or handover: the rules are not tried
+_CHANGE_CUE = re.compile(r"\b(?:removed|fired|dismissed|sacked|ousted|relieved|relinquish\w*|hand(?:ed|s)?\s+over|"
+                         r"pass(?:ed|es)?|turn(?:ed|s)?\s+over|cede[ds]?)\b", re.IGNORECASE)
 
 
 def changes_of_command(ctx: Context, sent_start: int, sent_end: int, persons: list[Span], first: int,
@@ -57,7 +60,9 @@ def changes_of_command(ctx: Context, sent_start: int, sent_end: int, persons: li
     """Removals ("removed X, the commander of Y"; "X was relieved of command of Y") and handovers
     ("X relinquished command of Y to Z"): who held the post before holds it in the past."""
     text = ctx.text
-    for m in _REMOVED.compiled[0].finditer(text, sent_start, sent_end):
+    if not persons or not ctx.has_match("change-of-command", _CHANGE_CUE, sent_start, sent_end):
+        return
+    for m in ctx.matches("removed", _REMOVED.compiled[0], sent_start, sent_end):
         gap = _GAP.match(text, m.end())
         removed = next((p for p in persons if m.end() <= (p.head_start if p.head_start is not None else p.start)
                         <= (gap.end() if gap else m.end())), None)
@@ -135,7 +140,7 @@ def _retire(ctx: Context, m: re.Match[str], predecessor: Span, old: Mention, per
         r"\s*,?\s*(?:with|by)\s+(?:\S+\s+){0,3}?", text[predecessor.end:p.head_start or p.start])), None)
     # "Kacher, who succeeded Thomas, ...": the successor is the person just before the cue
     actor = successor or max((p for p in persons if p.end <= m.start()), key=lambda p: p.start, default=None)
-    if actor is not None and key_of(actor) == old.key or not succeeded:
+    if (actor is not None and key_of(actor) == old.key) or not succeeded:
         actor = None
     replaced = m.group().lower().startswith("replac")
     relations = ctx.relations
