@@ -42,6 +42,7 @@ test: $(BIN)/kg
 
 bench: $(BIN)/kg
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/warc.py
 
 clean:
 	rm -rf $(OUT) kg-view.html test-artifacts .pytest_cache .mypy_cache .ruff_cache

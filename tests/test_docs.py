@@ -1,7 +1,7 @@
 """The README tells the truth: every command it shows runs, in order, and prints what it says.
 
 ``test_docs_readme_runs_verbatim`` plays a fresh clone: a scratch folder holding what ``make demo``
-needs (the Makefile, the package metadata, examples/, and the already-made ``.venv``), where the
+needs (the Makefile, the package metadata, examples/, tests/data/inputs/ and the already-made ``.venv``), where the
 README's ``console`` blocks run one after another in one bash session (so ``. .venv/bin/activate``
 holds for the rest), starting with the Quick start's ``make demo``. Each ``$ command``'s output is
 compared with the lines under it; ``...`` alone on a line stands for any lines, and within a line
@@ -68,6 +68,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy2(ROOT / name, target)
         os.utime(target, (made - 10, made - 10))  # the venv is up to date, as after `make demo`
     (folder / "examples").symlink_to(ROOT / "examples")
+    (folder / "tests" / "data").mkdir(parents=True, exist_ok=True)
+    (folder / "tests" / "data" / "inputs").symlink_to(ROOT / "tests" / "data" / "inputs")  # the Inputs section's
     (folder / ".venv").symlink_to(venv)
     return folder
 

@@ -22,6 +22,8 @@ def test_packaging_plain_install_finds_its_data(tmp_path):
               "assert kg.ontology.ontology_path().is_file() and kg.ontology.shapes_path().is_file();"
               "assert 'who-commands' in kg.query.named_queries();"
               "assert g.load_gazetteer().lookup('CENTCOM')[0].name == 'US Central Command';"
+              "import kg.sources.html, kg.sources.warc, kg.sources.feeds, kg.sources.fetch;"
+              f"assert kg.sources.warc.__file__.startswith({str(target)!r});"
               "print('ok')")
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,

@@ -38,4 +38,4 @@ def test_realtext_re3d_person_recall_floor(re3d):
 
     found, total, _ = person_recall(re3d)
     assert total > 150
-    assert found / total >= 0.74  # measured 0.772 with the rules alone
+    assert found / total >= 0.94  # measured 0.970 with the rules alone (0.772 before the person-name forms)

@@ -20,6 +20,7 @@ from kg.extract import (
     hosts,
     organisations,
     pairs,
+    person_cues,
     persons,
     posts,
     reporting,
@@ -146,8 +147,11 @@ def _titled_persons(ctx: Context, s: Sentence) -> None:
 
 
 def _untitled_persons(ctx: Context, s: Sentence) -> None:
+    s.persons += person_cues.cued_persons(ctx, s.start, s.end, s.taken)
     s.persons += persons.apposition_persons(ctx, s.start, s.end, s.taken)
     s.persons += persons.untitled_persons(ctx, s.start, s.end, s.taken)
+    s.persons += person_cues.known_persons(ctx, s.start, s.end, s.taken)
+    s.persons += person_cues.listed_persons(ctx, s.start, s.end, s.persons, s.taken)
 
 
 def _statistical(ctx: Context, s: Sentence) -> None:
@@ -233,7 +237,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("organisations", _organisations),  # gazetteer names, head-word phrases, national bodies
     ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
     ("titled-persons", _titled_persons),  # a rank, title or honorific before a name (posts: title-before-name)
-    ("untitled-persons", _untitled_persons),  # apposition, reporting verb, known given name
+    ("untitled-persons", _untitled_persons),  # cue words, apposition, known given name, known person, lists
     ("statistical", _statistical),  # the optional NER model's names, where the rules found none
     ("remember-units", _remember_units),  # the sentence's organisations, for "the division" later
     ("apposed-posts", _apposed_posts),  # posts: apposition; the persons are remembered

@@ -48,10 +48,12 @@ class Gazetteer:
     honorifics: set[str] = field(default_factory=set)
     given_names: set[str] = field(default_factory=set)  # and Chinese/Korean family names: both come first
     family_first: set[str] = field(default_factory=set)  # family names written first ("Kim Myung-soo")
+    persons: dict[str, str] = field(default_factory=dict)  # written form of a known person -> canonical name
     surface_re: re.Pattern[str] = re.compile("(?!)")
     rank_re: re.Pattern[str] = re.compile("(?!)")
     post_re: re.Pattern[str] = re.compile("(?!)")
     honorific_re: re.Pattern[str] = re.compile("(?!)")
+    person_re: re.Pattern[str] = re.compile("(?!)")
 
     def lookup(self, text: str) -> tuple[KnownEntity, bool] | None:
         """The known entity a surface form names, and whether the form is a demonym.
@@ -98,6 +100,16 @@ def _alternation(forms: list[str], fold_case: bool = False) -> str:
             node = node.setdefault(char, {})
         node[""] = True
     return _trie_pattern(trie)
+
+
+def trie_alternation(forms: list[str]) -> str:
+    """A regular expression matching any of ``forms`` (literal words), merged into a trie so that
+    it scans fast: ``trie_alternation(["said", "says"])`` is ``sa(?:id|ys)``.
+
+    >>> trie_alternation(["said", "says"])
+    'sa(?:id|ys)'
+    """
+    return _alternation(forms)
 
 
 def _trie_pattern(node: dict[str, Any]) -> str:
@@ -158,6 +170,9 @@ def _load_titles(gazetteer: Gazetteer) -> None:
         gazetteer.honorifics.add(_fold(row[0]))
     gazetteer.given_names = {row[0] for row in _rows("given_names.tsv")}
     gazetteer.family_first = {row[0] for row in _rows("given_names.tsv") if _cell(row, 1) == "family"}
+    for row in _rows("persons.tsv"):
+        for form in (row[0], *_split(_cell(row, 1))):
+            gazetteer.persons.setdefault(form, row[0])
 
 
 def _compile(gazetteer: Gazetteer) -> None:
@@ -173,6 +188,8 @@ def _compile(gazetteer: Gazetteer) -> None:
         re.IGNORECASE)
     gazetteer.honorific_re = re.compile(
         rf"(?<![\w.])(?:{_alternation([r[0] for r in _rows('honorifics.tsv')])})(?![\w\-])")
+    # known persons as written (case-sensitive: "Assad", "Kim Jong Un"), never inside a longer word
+    gazetteer.person_re = re.compile(rf"(?<![\w\-’'])(?:{_alternation(list(gazetteer.persons))})(?![\w\-])")
 
 
 def _rank_forms() -> list[str]:

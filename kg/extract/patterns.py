@@ -12,11 +12,16 @@ from kg.extract.gazetteer import UPPER
 from kg.extract.lexicon import alternation, table, words
 
 LOWER = "a-zß-öø-ÿāćčđēęğıłńōőœřśşšţūűźżž"
-NAME_TOKEN = (rf"(?!(?:Jr|Sr|II|III|IV)\b)(?:(?:al|el|Al|El|ad|ash|as|bin|ibn|abu|de|van|von|der|da|di|du|del|la|le)[\-\s]+)?"
+NAME_TOKEN = (rf"(?!(?:Jr|Sr|II|III|IV)\b)(?:(?:al|el|Al|El|ad|ash|as|bin|bint|ibn|abu|de|van|von|der|den|da|di|du|"
+              rf"del|dos|das|la|le)[\-\s]+){{0,2}}"
               rf"(?:[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)*(?:[\-’'](?!s\b)[{UPPER}]?[{LOWER}]+)*(?![\w])"
+              rf"|(?:[{UPPER}]\.){{2,3}}(?=\s+[{UPPER}][{LOWER}])"  # "J.D. Vance"
               rf"|[{UPPER}]\.?(?=\s)|[A-Z]{{2}}(?=\s+[{UPPER}][{LOWER}]))")  # "JP McGee", "CQ Brown"
 SUFFIX = r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
-NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,4}}{SUFFIX}?")
+#: A nickname in quotes or brackets after the first name: John “J.D.” Doe, Phillip (Phil) A. Doe.
+NICKNAME = (rf"(?:[“\"‘][{UPPER}][\w.\-]{{0,14}}(?:\s[{UPPER}][\w.\-]{{0,14}})?[”\"’]"
+            rf"|\([{UPPER}][{LOWER}]{{1,14}}\))(?=\s)")
+NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NICKNAME})?(?:\s+{NAME_TOKEN}){{0,4}}{SUFFIX}?")
 SUFFIX_RE = re.compile(rf"{SUFFIX}$")
 
 #: Capitalised words that end a name: they start a clause, date a sentence, or name a thing.

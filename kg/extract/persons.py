@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 from kg.extract.context import Context
@@ -15,13 +16,22 @@ from kg.extract.organisations import org_at
 from kg.extract.patterns import (
     NAME_RE,
     NAME_TOKEN,
+    NICKNAME,
     NOT_NAME,
     ORG_HEADS,
     SUFFIX,
     SUFFIX_RE,
 )
+from kg.extract.person_stops import (
+    NOT_PERSON,
+    PLACES,
+    in_quotes,
+    not_a_person,
+    place_follows,
+    run_goes_on,
+)
 from kg.extract.rule import Rule, register
-from kg.extract.spans import Span, span_at
+from kg.extract.spans import Span, span_at, span_len
 
 #: A title chain: (kind "rank" | "post" | "hon", form as written, start, end) per element.
 Chain = list[tuple[str, str, int, int]]
@@ -30,25 +40,42 @@ RULES = register(
     Rule("person-titled", "persons", "Person", (NAME_RE.pattern,), 1.0, "none",
          ("Defence Minister [Ilse Brandvold] met the delegation.",
           "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived."),
-         ("The [Defence Ministry] met the delegation.",), flags=0),
+         ("The [Defence Ministry] met the delegation.",
+          # a name never runs across a line break: a list of "State Governor Name" lines
+          "Ohio Governor Mara Lind\n[Idaho] Governor Tom Reese",
+          # words that are names of nothing but titles or things after a title or rank
+          "He became Chairman [Emeritus] in 2019.", "The deal names it a Major [Non]-NATO Ally.",
+          "As Press Secretary, [John] knows the press corps well."), flags=0),
     Rule("person-apposed", "persons", "Person", (
         (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
          rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:<POSTS>)"
          rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)"),
         (rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
-         rf"(?:<POSTS>)(?![\w\-]))")), 1.0, "none",
+         rf"(?:<POSTS>)(?![\w\-]))"),
+        # a capitalised title right after the comma: "Orla Fenwick, Minister for Trade, said"
+        (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
+         rf"(?=\s*,\s*(?:the\s+)?(?:[A-Z][\w\-]*\s+){{0,3}}?(?i:<POSTS>)(?![\w\-]))")), 1.0, "none",
         ("[Orla Fenwick], the defence minister, arrived.", "[Orla Fenwick] told reporters it was over.",
-         "[Fenwick], the defence minister, arrived."),
-        ("[Orla Fenwick] arrived with the defence minister.",), flags=0),
+         "[Fenwick], the defence minister, arrived.", "[Orla Fenwick], Minister for Trade, arrived.",
+         "[Tomas Brede], the UK Special Representative for the region, spoke."),
+        ("[Orla Fenwick] arrived with the defence minister.",
+         "She worked in the [Northern Bureau], and as Director of the office."), flags=0),
     Rule("person-given-name", "persons", "Person",
-         (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",), 1.0, "none",
-         ("Yesterday [Kathleen Morrow] visited the port.",),
+         (rf"(?<![\w\-’'.])({NAME_TOKEN}(?:\s+{NICKNAME})?(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)(?![\w\-])",),
+         1.0, "none",
+         ("Yesterday [Kathleen Morrow] visited the port.", "[Robert “Bo” Lindgren] visited the port.",
+          "[Thomas (Tom) B. Harlow], Nominee for Member of the Board"),
          ("Flights left [Kathleen Morrow International Airport] late.",), flags=0),
 )
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
-_LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general")
+_LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general",
+                "lieutenant colonel", "lieutenant", "captain", "sergeant", "staff sergeant", "corporal", "vice admiral",
+                "rear admiral")
+_COMMA_BEFORE = re.compile(r",\s*(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}$")  # a comma before a capitalised post
+_WORD_START = re.compile(r"(?<!\S)\S")
+_PREPOSITION = re.compile(r"\b(?:of|for|and|in|on|at|to|the|with|from|by|as)\s+$")
 _SUCCESSOR_BEFORE = re.compile(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
                                r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
                                r"(?:predecessor|successor|counterpart),)\s+$")
@@ -71,13 +98,18 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
-        name_match = _TITLED_NAME.match(text, pos)
+        name_match = _TITLED_NAME.match(text, pos, end)
         if not name_match or name_match.start() != pos:
             continue
         name = clean_name(ctx, name_match.group(), blocked, pos)
         if not name:
             continue
-        span = Span("Person", name, pos, pos + len(name), head_start=a_start)
+        if " " not in name and name in g.given_names and text[a_start:pos].rstrip().endswith(","):
+            continue  # "Press Secretary, John understands ...": a first name alone is no introduction
+        stop = pos + span_len(text, pos, name)
+        if not_a_person(ctx, pos, stop, name.replace(",", "").split()):
+            continue  # "Chairman Emeritus", "Major Non-NATO Ally", "director, Technical Center"
+        span = Span("Person", name, pos, stop, head_start=a_start)
         found.append((span, chain, of_org))
         consumed = span.end
     return found
@@ -137,7 +169,8 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     comma = re.match(r",\s+", text[pos:end])
     force = span_at(blocked, pos + comma.end()) if comma else None
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
-        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
+        # "..., U.S. Army Gen. X"
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
     if comma and len(chain) == 1 and (NAME_RE.match(text, pos + comma.end())
                                       or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
         # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
@@ -151,6 +184,8 @@ def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | N
     """The name in ``raw`` up to the first word that ends names ("Smith said" -> "Smith")."""
     kept: list[str] = []
     for i, token in enumerate(raw.split()):
+        if i > 0 and token[:1] in "“\"‘(":
+            continue  # a nickname is not part of the name: John “J.D.” Doe is John Doe
         bare = token.strip(",")
         initial = re.fullmatch(rf"[{UPPER}]\.?", bare) is not None and i > 0
         if not initial and bare.lower().rstrip(".") in NOT_NAME and not SUFFIX_RE.fullmatch(" " + bare):
@@ -169,11 +204,31 @@ def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | N
 
 
 @lru_cache(maxsize=4)
-def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
+    # a lone word only before a lower-case title ("Holm, the minister"): "In Brussels, the Deputy
+    # Secretary" is no person; a capitalised title only right after the comma ("Holm, Minister for Trade")
     full = re.compile(_APPOSED.pattern(0, POSTS=posts), _APPOSED.flags)
     lone = re.compile(_APPOSED.pattern(1, POSTS=posts), _APPOSED.flags)
-    return full, lone
+    capital = re.compile(_APPOSED.pattern(2, POSTS=posts), _APPOSED.flags)
+    return full, lone, capital
+
+
+def _capital_appositions(ctx: Context, capital: re.Pattern[str], start: int, end: int) -> Iterator[re.Match[str]]:
+    """"Orla Fenwick, Minister for Trade": the names before a comma and a capitalised post title,
+    looked for only before the post titles the article holds (found once per article)."""
+    text = ctx.text
+    last = start
+    for post in ctx.matches("post", ctx.gazetteer.post_re, start, end):
+        at = text.rfind(",", max(last, post.start() - 60), post.start())
+        if at < 0 or not text[post.start()].isupper() or not _COMMA_BEFORE.match(text, at, post.start()):
+            continue
+        window = max(last, at - 120)
+        words = [w.start() for w in _WORD_START.finditer(text, window, at)][-4:]
+        m = next((found for pos in words if (found := capital.match(text, pos, post.end()))), None)
+        if m is not None:
+            last = m.end(1)
+            yield m
 
 
 def _overlaps(a: int, b: int, spans: list[Span]) -> bool:
@@ -183,15 +238,22 @@ def _overlaps(a: int, b: int, spans: list[Span]) -> bool:
 def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
     """Untitled full names that an apposition or a reporting verb marks as persons."""
     found: list[Span] = []
-    pattern, lone = _apposition_patterns(ctx.gazetteer.post_re.pattern)
-    for m in pattern.finditer(ctx.text, start, end):
-        a, b = m.start(1), m.end(1)
+    pattern, lone, capital = _apposition_patterns(ctx.gazetteer.post_re.pattern)
+    given = ctx.gazetteer.given_names
+    runs = [(m.start(1), m.group(1)) for m in pattern.finditer(ctx.text, start, end)]
+    for m in _capital_appositions(ctx, capital, start, end):
+        runs.append((m.start(1), m.group(1)))
+    for run_start, run in runs:
+        words = run.split()
+        # "for the Western Hemisphere Julie Chung, Deputy ...": the name starts at its given name
+        lead = next((i for i, w in enumerate(words[:-1]) if w in given), 0)
+        a, b = run_start + sum(len(w) + 1 for w in words[:lead]), run_start + len(run)
         if _overlaps(a, b, taken + found):
             continue
-        name = clean_name(ctx, m.group(1), taken, a)
-        if not name or len(name.split()) < 2 or name != m.group(1):
+        name = clean_name(ctx, ctx.text[a:b], taken, a)
+        if not name or len(name.split()) < 2 or name != ctx.text[a:b]:
             continue
-        if any(w.lower() in NOT_NAME for w in name.split()):
+        if any(w.lower() in NOT_NAME for w in name.split()) or not_a_person(ctx, a, b, name.split()):
             continue
         found.append(Span("Person", name, a, a + len(name)))
     # "Esper, the defense secretary, said": a lone family name, when the apposition is a post title
@@ -217,19 +279,44 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
         if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
             continue
-        a = m.start(1) + sum(len(w) + 1 for w in words[:lead or 0])  # the name from the given name on
+        first = lead or 0
+        # the run's first word, when the sentence starts with it or a preposition stands before it
+        # ("for Climate John Kerry"), is no part of the name
+        at_start = (not re.search(r"\w", ctx.text[start:m.start(1)])
+                    or bool(_PREPOSITION.search(ctx.text, start, m.start(1))))
+        while first > 0 and _may_join(ctx, words[first - 1], first == 1 and at_start):
+            first -= 1  # "Sein Htut Maung", "Cheryl Marie Stanton": the unknown given name before it too
+        a = m.start(1) + sum(len(w) + 1 for w in words[:first])  # the name from the given name on
         b = m.end(1)
-        if _overlaps(a, b, taken + found):
+        if _overlaps(a, b, taken + found) or _not_untitled(ctx, a, b, end, words[first:]):
             continue
         name = _untitled_name(ctx, ctx.text[a:b], taken, a)
         if name is not None:
-            found.append(Span("Person", name, a, a + len(name)))
+            found.append(Span("Person", name, a, a + span_len(ctx.text, a, name)))
     return found
+
+
+def _may_join(ctx: Context, word: str, first: bool) -> bool:
+    """Whether a capitalised word before a known given name may be part of the name: not the
+    sentence's first word ("Yesterday"), nor a word that ends names, a place, body or title word."""
+    g = ctx.gazetteer
+    low = word.lower().rstrip(".,")
+    return not (first or re.search(r"-[a-z]", word) or low in NOT_NAME or low in NOT_PERSON or low in PLACES
+                or g.lookup(word) is not None
+                or g.rank_re.fullmatch(word) is not None or g.post_re.fullmatch(word) is not None
+                or g.honorific_re.fullmatch(word) is not None or word in ORG_HEADS)
+
+
+def _not_untitled(ctx: Context, a: int, b: int, end: int, words: list[str]) -> bool:
+    """An untitled run that is a ship, a place, a nickname in quotes, or part of a longer name."""
+    text = ctx.text
+    return (not_a_person(ctx, a, b, words) or in_quotes(text, a, b) or run_goes_on(text, b, end)
+            or place_follows(ctx, b, end))
 
 
 def _untitled_name(ctx: Context, raw: str, taken: list[Span], a: int) -> str | None:
     name = clean_name(ctx, raw, taken, a)
-    if not name or len(name.split()) < 2 or name != raw:
+    if not name or len(name.split()) < 2 or name != " ".join(t for t in raw.split() if t[:1] not in "“\"‘("):
         return None  # "Hamid Karzai International Airport": the name of a place, not a person
     words = name.replace(",", "").split()
     if any(w.lower().rstrip(".") in NOT_NAME or w in ORG_HEADS for w in words):
