@@ -93,6 +93,43 @@ def test_extract_posts(text, expected):
     assert expected in facts(text)
 
 
+def test_extract_list_of_titled_persons_gives_each_title_to_its_own_name():
+    found = facts("Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner, Head of Harbour "
+                  "Administration Kathleen Morrow and Chief of Defence General Anna Wexford.")
+    posts = {(s, post) for kind, s, post, _ in found if kind == "holds"}
+    assert posts == {("ilse-brandvold", "President"), ("tomas-reyner", "Foreign Minister"),
+                     ("kathleen-morrow", "Head of Harbour Administration"), ("anna-wexford", "Chief of Defence")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Colonel Anna Wexford, TFL commander, inspected the depot.", ("headOf", "anna-wexford", "tfl", "asserted")),
+    ("Tomas Reyner, director, Harbour Research Center, Coastal Command, said it works.",
+     ("headOf", "tomas-reyner", "harbour-research-center", "asserted")),
+    ("Kathleen Morrow is President and Chief Executive Officer (CEO) of the Harbour Foundation.",
+     ("holds", "kathleen-morrow", "Chief Executive Officer of Harbour Foundation", "asserted")),
+    ("Senators and HRA Director Tomas Reyner spoke.", ("headOf", "tomas-reyner", "hra", "asserted")),
+    ("\u201cWe will do what [United Nations envoy] Orla Fenwick asks,\u201d she said.",
+     ("holds", "orla-fenwick", "Envoy of United Nations", "asserted")),
+    ("Orla Fenwick is President and Chief Executive Officer of the Harbour Foundation.",
+     ("headOf", "orla-fenwick", "harbour-foundation", "asserted")),
+    ("Principal Deputy Assistant Secretary Kathleen Morrow spoke.",
+     ("holds", "kathleen-morrow", "Principal Deputy Assistant Secretary", "asserted")),
+    ("Kathleen Morrow is currently Chairman of Harbour Real Estate LLC.",
+     ("headOf", "kathleen-morrow", "harbour-real-estate-llc", "asserted")),
+    ("General Tomas Reyner will remain as commander of Task Force Lantern for a year.",
+     ("headOf", "tomas-reyner", "task-force-lantern", "asserted")),
+    ("The general arrived. His chief of staff was Major General Tomas Reyner.",
+     ("holds", "tomas-reyner", "Chief of Staff", "past")),
+])
+def test_extract_titles_of_real_releases(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_vague_title_is_the_full_one_already_given():
+    found = facts("Secretary of State Kathleen Morrow arrived. Later Secretary Morrow met the press.")
+    assert {post for kind, _, post, _ in found if kind == "holds"} == {"Secretary of State"}
+
+
 @pytest.mark.parametrize("text, expected", [
     ("General Frank McKenzie, commander of US Central Command, reports directly to Defense Secretary Mark Esper.",
      ("reportsTo", "frank-mckenzie", "mark-esper", "asserted")),

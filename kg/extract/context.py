@@ -80,7 +80,8 @@ class Context:
                                               sentence=self.text[s:e], start=s, end=e, confidence=conf,
                                               modality=modality, post=post, rule=rule))
         title = self.gazetteer.posts.get(fold(post.title))
-        leads = post.title in self._leading_titles
+        # "President of the X Foundation" leads it; a country's president is not its head (headOf)
+        leads = post.title in self._leading_titles or post.title == "President"
         if org_span is not None and org_span.kind == "Country" and post.title == "Commander-in-Chief":
             # "Ukraine's commander-in-chief": the head of the country's armed forces
             forces = self._armed_forces_of(org_span.canonical or org_span.name)

@@ -25,6 +25,7 @@ from kg.extract import (
     posts,
     reporting,
     succession,
+    titles,
     troops,
 )
 from kg.extract.context import Context
@@ -80,7 +81,7 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
-                      relations=[discourse.rekey(mapping, r) for r in ctx.relations])
+                      relations=posts.drop_vague([discourse.rekey(mapping, r) for r in ctx.relations]))
 
 
 def too_large(document: Document, max_chars: int) -> DocumentTooLarge:
@@ -142,7 +143,9 @@ def _organisations(ctx: Context, s: Sentence) -> None:
 def _titled_persons(ctx: Context, s: Sentence) -> None:
     for span, chain, of_org in persons.titled_persons(ctx, s.start, s.end, s.nonperson):
         anchor = span.head_start if span.head_start is not None else span.start
-        posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        unit = posts.title_posts(ctx, span, chain, of_org, anchor, s.nonperson)
+        if unit is not None:  # "SDA Director X": the acronym names the body
+            s.nonperson = _by_start(s.nonperson + [unit])
         s.persons.append(span)
 
 
@@ -176,7 +179,12 @@ def _remember_units(ctx: Context, s: Sentence) -> None:
 
 def _apposed_posts(ctx: Context, s: Sentence) -> None:
     for person in s.persons:
-        posts.apposition_posts(ctx, person, s.end, s.taken)
+        unit = posts.apposition_posts(ctx, person, s.end, s.taken)
+        if unit is not None:  # "X, CFC commander": the unit the title names
+            s.nonperson = _by_start(s.nonperson + [unit])
+        unit = titles.title_before_name(ctx, person, s.start, s.taken)
+        if unit is not None:  # "Head of Presidential Administration X": the body the title names
+            s.nonperson = _by_start(s.nonperson + [unit])
         ctx.memory.persons.remember(person)
 
 

@@ -128,10 +128,15 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
     return a, " ".join(words), words, starts_like_org
 
 
+#: Heads no designation follows: "the X Party Kem Sokha" is the party, then a name.
+_UNDESIGNATED = frozenset({"Party", "Foundation", "Center", "Centre"})
+
+
 def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
     """Keep "Ministry of Defence" and "Army Europe", drop "Command Sergeant" style trailing words."""
     tail = words[last + 1:]
     if tail and words[last + 1] not in ("of", "for") and (not looks_like_designation(tail)
+                                                         or words[last] in _UNDESIGNATED
                                                          or tail[0] in ctx.gazetteer.given_names):
         return words[: last + 1]  # "General Staff Valery Gerasimov": the staff, then a name
     return words

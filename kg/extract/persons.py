@@ -39,8 +39,10 @@ Chain = list[tuple[str, str, int, int]]
 RULES = register(
     Rule("person-titled", "persons", "Person", (NAME_RE.pattern,), 1.0, "none",
          ("Defence Minister [Ilse Brandvold] met the delegation.",
-          "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived."),
+          "Lt. Gen. [Piet J. Halloran Jr.] spoke.", "Sir [Tomas Reyner] arrived.",
+          "Prime Minister\u200e [Tomas Reyner] arrived."),
          ("The [Defence Ministry] met the delegation.",
+          "The team won the Secretary of Defense [Harbour Logistics] (HLA) Award.",
           # a name never runs across a line break: a list of "State Governor Name" lines
           "Ohio Governor Mara Lind\n[Idaho] Governor Tom Reese",
           # words that are names of nothing but titles or things after a title or rank
@@ -48,8 +50,9 @@ RULES = register(
           "As Press Secretary, [John] knows the press corps well."), flags=0),
     Rule("person-apposed", "persons", "Person", (
         (rf"(?<![\w\-’'])({NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}{SUFFIX}?)"
-         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w'’\-]+\s+){{0,4}}?(?:<POSTS>)"
-         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b)"),
+         rf"(?=\s*,\s*(?:\d+,\s*)?(?:who\s+is\s+|now\s+)?(?:currently\s+)?(?:the\s+|a\s+|an\s+)?(?:former\s+)?(?:[\w.'’\-]+\s+){{0,4}}?(?:<POSTS>)"
+         rf"|\s+(?:said|says|told|added|announced|wrote|tweeted)\b"
+         rf"|\s+(?:is|was)\s+(?:currently\s+|now\s+)?(?:the\s+)?(?:<POSTS>)\s+(?:and|of|for)\s)"),
         (rf"(?<![\w\-’'.])({NAME_TOKEN})(?=\s*,\s*the\s+(?:(?:former|current|new)\s+)?"
          rf"(?:<POSTS>)(?![\w\-]))"),
         # a capitalised title right after the comma: "Orla Fenwick, Minister for Trade, said"
@@ -57,7 +60,10 @@ RULES = register(
          rf"(?=\s*,\s*(?:the\s+)?(?:[A-Z][\w\-]*\s+){{0,3}}?(?i:<POSTS>)(?![\w\-]))")), 1.0, "none",
         ("[Orla Fenwick], the defence minister, arrived.", "[Orla Fenwick] told reporters it was over.",
          "[Fenwick], the defence minister, arrived.", "[Orla Fenwick], Minister for Trade, arrived.",
-         "[Tomas Brede], the UK Special Representative for the region, spoke."),
+         "[Tomas Brede], the UK Special Representative for the region, spoke.",
+         "The president will nominate [Orla Fenwick], currently the U.S. Ambassador to Norway, to the post.",
+         "The delegation includes Deputy Envoy for the Northern Region [Kathleen Morrow], Harbour Director.",
+         "[Orla Fenwick] is President and Chief Executive Officer of the Harbour Foundation."),
         ("[Orla Fenwick] arrived with the defence minister.",
          "She worked in the [Northern Bureau], and as Director of the office."), flags=0),
     Rule("person-given-name", "persons", "Person",
@@ -70,6 +76,10 @@ RULES = register(
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
+#: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
+_GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
+#: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
 _LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general",
                 "lieutenant colonel", "lieutenant", "captain", "sergeant", "staff sergeant", "corporal", "vice admiral",
                 "rear admiral")
@@ -98,11 +108,11 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
-        name_match = _TITLED_NAME.match(text, pos, end)
+        name_match = _TITLED_NAME.match(text, pos, end)  # a name never runs past its sentence
         if not name_match or name_match.start() != pos:
             continue
         name = clean_name(ctx, name_match.group(), blocked, pos)
-        if not name:
+        if not name or _ACRONYM_AFTER.match(text, pos + len(name)):
             continue
         if " " not in name and name in g.given_names and text[a_start:pos].rstrip().endswith(","):
             continue  # "Press Secretary, John understands ...": a first name alone is no introduction
@@ -136,9 +146,9 @@ def title_chain(ctx: Context, pos: int, end: int, blocked: list[Span]) -> tuple[
             break
         chain.append((kind, form, pos, stop))
         pos = stop
-        gap = re.match(r"\s+", text[pos:end])
+        gap = _GAP.match(text, pos, end)
         if gap:
-            pos += gap.end()
+            pos = gap.end()
         elif not text.startswith(",", pos):
             break
     return chain, pos, of_org
@@ -169,11 +179,12 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     comma = re.match(r",\s+", text[pos:end])
     force = span_at(blocked, pos + comma.end()) if comma else None
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
-        # "..., U.S. Army Gen. X"
-        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
-    if comma and len(chain) == 1 and (NAME_RE.match(text, pos + comma.end())
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
+    name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
+    if comma and len(chain) == 1 and ((name is not None and (len(name.group().split()) > 1
+                                                           or name.group() not in ctx.gazetteer.given_names))
                                       or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
-        # "the Y commander, X" / "France's Chief of the Defence Staff, General X"
+        # "the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a given name alone)
         following = text[pos + comma.end():end]
         if not re.match(r"\w+\s+(?:of|said|told)\b", following):
             return pos + comma.end(), None
@@ -206,9 +217,10 @@ def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | N
 @lru_cache(maxsize=4)
 def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
-    # a lone word only before a lower-case title ("Holm, the minister"): "In Brussels, the Deputy
-    # Secretary" is no person; a capitalised title only right after the comma ("Holm, Minister for Trade")
-    full = re.compile(_APPOSED.pattern(0, POSTS=posts), _APPOSED.flags)
+    # the titles are folded to lower case: "Ambassador" is one too (a lone word keeps the lower-case
+    # titles only: "Indeed, the First Secretary ..." names no one); pattern 2 finds a capitalised title
+    # right after the comma ("Holm, Minister for Trade") where it stands in the article
+    full = re.compile(_APPOSED.pattern(0, POSTS=f"(?i:{posts})"), _APPOSED.flags)
     lone = re.compile(_APPOSED.pattern(1, POSTS=posts), _APPOSED.flags)
     capital = re.compile(_APPOSED.pattern(2, POSTS=posts), _APPOSED.flags)
     return full, lone, capital
@@ -247,7 +259,9 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
         words = run.split()
         # "for the Western Hemisphere Julie Chung, Deputy ...": the name starts at its given name
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), 0)
-        a, b = run_start + sum(len(w) + 1 for w in words[:lead]), run_start + len(run)
+        a, b = run_start, run_start + len(run)
+        if lead and len(words) - lead >= 2:
+            a += sum(len(w) + 1 for w in words[:lead])
         if _overlaps(a, b, taken + found):
             continue
         name = clean_name(ctx, ctx.text[a:b], taken, a)
