@@ -84,7 +84,7 @@ def _relieved_of(ctx: Context, person: Span, sent_start: int, sent_end: int, spa
             post = make_post(ctx.gazetteer.posts["commander"], org)
     else:
         at = title_at(ctx, m.end(), sent_end, spans)
-        post = make_post(at[0], at[1]) if at is not None else None
+        post = make_post(at[0][0], at[1]) if at is not None and at[0] else None
     if post is not None:
         ctx.holds(person, post, sent_start, sent_end, _RELIEVED_OF.confidence, "past", _RELIEVED_OF.id)
 
