@@ -82,7 +82,8 @@ def test_parse_rules_are_validated():
 
 def test_parse_build_records_the_model_in_the_provenance(parser, tmp_path):
     article = tmp_path / "a.txt"
-    article.write_text("Air wing changes\n\nThe 52nd Reconnaissance Squadron is assigned to the Eastern Air Wing.\n")
+    # a wording the rules do not read ("assigned ... to" with words between), so only the parse states it
+    article.write_text("Air wing changes\n\nThe 52nd Reconnaissance Squadron was assigned last spring to the Eastern Air Wing.\n")
     store = Store(tmp_path / "store")
     build([article], store, parse=MODEL)
     rows = list(store.query("SELECT ?rule ?agent WHERE { GRAPH ?g { ?a kgo:rule ?rule ; prov:wasGeneratedBy ?agent } }"))

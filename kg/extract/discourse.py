@@ -38,9 +38,11 @@ RULES = register(
          ("The new brigade moved north past [Granite Lance].",), flags=0),
     Rule("unit-definite", "discourse", "Organization", (
         (r"\b[Tt]he\s+(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|ministry|"
-        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters)\b(?!\s+(?:of|for|in|[A-Z\d]))"),),
-         1.0, "none",
-         ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",),
+        r"alliance|agency|squadron|wing|mission|task\s+force|headquarters|battlegroup|(?:carrier\s+)?strike\s+group|"
+        r"air\s+wing)\b(?!\s+(?:(?:of|for|in)\b|[A-Z\d]))"),), 1.0, "none",
+         ("The 4th Mechanized Brigade arrived on Monday. [The brigade] moved north.",
+          "Carrier Strike Group 4 sailed on Monday. [The carrier strike group] includes two destroyers.",
+          "The 4th Mechanized Brigade arrived on Monday. [The brigade] inspected the port."),
          ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
 )
 OWNED_POSTS = register(
@@ -181,6 +183,8 @@ def coreferent_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> li
         if any(t.start < b and a < t.end for t in taken):
             continue
         noun = m.group("noun").lower()
+        if noun.endswith(("strike group", "air wing")):  # "the carrier strike group": the last "... Group"
+            noun = noun.split()[-1]
         named = memory.named_nouns.get(noun)
         if named is not None and named.start != a:
             spans.append(replace(named, start=m.start(), end=b, posts=[]))

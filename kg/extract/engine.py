@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kg.errors import InputError
 from kg.extract import (
     discourse,
+    hierarchy,
     hosts,
     organisations,
     pairs,
@@ -27,6 +28,7 @@ from kg.extract import (
     succession,
     titles,
     troops,
+    units,
 )
 from kg.extract.context import Context
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
@@ -134,10 +136,15 @@ def _by_start(spans: list[Span]) -> list[Span]:
 
 
 def _organisations(ctx: Context, s: Sentence) -> None:
-    s.known = organisations.known_spans(ctx, s.start, s.end)
-    orgs = organisations.pattern_orgs(ctx, s.start, s.end, s.known)
+    known = organisations.known_spans(ctx, s.start, s.end)
+    named = units.unit_spans(ctx, s.start, s.end, known)  # ships, "Destroyer Squadron (DESRON) 9"
+    s.known = [k for k in known if not any(u.start < k.end and k.start < u.end for u in named)]
+    orgs = named + [o for o in organisations.pattern_orgs(ctx, s.start, s.end, s.known)
+                    if not any(u.start < o.end and o.start < u.end for u in named)]
     orgs += organisations.generic_orgs(ctx, s.start, s.end, s.known, orgs)
+    units.with_region(ctx, orgs, s.end)
     s.nonperson = organisations.merge(orgs, s.known)
+    units.define_abbreviations(ctx, s.start, s.end, s.nonperson)
 
 
 def _titled_persons(ctx: Context, s: Sentence) -> None:
@@ -214,6 +221,7 @@ def _emit(ctx: Context, s: Sentence) -> None:
 
 def _pairs(ctx: Context, s: Sentence) -> None:
     pairs.verb_relations(ctx, s.start, s.end, s.spans)
+    hierarchy.sentence_relations(ctx, s.start, s.end, s.spans)
 
 
 def _deputies(ctx: Context, s: Sentence) -> None:

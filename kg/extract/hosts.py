@@ -20,11 +20,19 @@ RULES = register(
         ("Denmark and Latvia signed a pact. Denmark has 1,200 soldiers in the country.",
          "A patrol was attacked at an outpost in eastern Latvia. About 40 Danish soldiers were at the base."),
         ("Denmark and Latvia signed a pact. Denmark has 1,200 soldiers at home.",), flags=0),
+    Rule("base-hosts", "troops", "troops", (
+        r"\b[Tt]he\s+(?:[\w\-]+\s+)?(?:base|air\s*base|camp|garrison|outpost|facility)\s*,?\s+(?:[\w\-]+\s+){0,6}?"
+        r"(?:is\s+home\s+to|hosts|houses|holds|has)\s+(?:[\w\-]+\s+){0,2}?$",), 0.75, "troops",
+        ("A drone struck Camp Halvard in eastern Latvia. The camp is home to about 400 Danish soldiers.",),
+        ("A drone struck Camp Halvard in eastern Latvia. The patrol met about 400 Danish soldiers.",), flags=0),
 )
 HOST_FROM_CONTEXT = RULES["host-from-context"]
+BASE_HOSTS = RULES["base-hosts"]
+_BASE_SUBJECT = BASE_HOSTS.compiled[0]
 _IN_COUNTRY, _MISSION, _AT_BASE = HOST_FROM_CONTEXT.compiled
 _WITH_UNIT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:with|in|as\s+part\s+of)\s+(?:the\s+)?")
-_BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+(?:the\s+)?"
+_BASE_IN = re.compile(r"\b(?i:base|air\s*base|outpost|camp|garrison|airport|airfield)\b[^.;]{0,60}?\b(?:in|near)\s+"
+                      r"(?:the\s+)?"
                       r"(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?\s+|central\s+)?")
 _IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$")
 _TO_AFTER = re.compile(r"\s+(?:\w+\s+){0,4}?(?:to|into)\s")
@@ -54,6 +62,14 @@ def host_from_context(ctx: Context, after: str, pos: int, spans: list[Span], sen
     if _AT_BASE.match(after) and ctx.memory.base_country is not None:
         return ctx.country_span(ctx.memory.base_country.name, pos)
     return None
+
+
+def base_subject_host(ctx: Context, sent_start: int, count_start: int) -> Span | None:
+    """"The camp is home to about 4,000 American personnel": the country the article placed the base in."""
+    if ctx.memory.base_country is None or not _BASE_SUBJECT.search(ctx.text, max(sent_start, count_start - 120),
+                                                                 count_start):
+        return None
+    return ctx.country_span(ctx.memory.base_country.name, count_start)
 
 
 def _placed_host(ctx: Context, after: str, pos: int, spans: list[Span], sender: Span) -> Span | None:

@@ -232,6 +232,9 @@ class Memory:
     base_country: KnownEntity | None = None  # where the article last placed a base
     last_subject: Person | None = None  # the first person named in the sentence before
     subject_org: Span | None = None  # the organisation the sentence before was about: "its commander"
+    #: short forms the article defined: "DESRON" -> "Destroyer Squadron" (a stem taking a number),
+    #: "MDD" -> the organisation it was given after
+    abbreviations: dict[str, str | Span] = field(default_factory=dict)
     not_persons: set[str] = field(default_factory=set)  # names the article showed are not persons (its ships)
 
     def main_country(self) -> KnownEntity | None:

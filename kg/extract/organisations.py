@@ -45,6 +45,15 @@ _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|
 _OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
 _LOWER_GENERIC_ORG = RULES["org-national-body"].compiled[0]
 _TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.IGNORECASE)
+_UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\-]*\s+){0,3}?"
+                           r"(?:Battalion|Squadron|Company|Platoon|Battery|"
+                           r"Regiment|Brigade|Group|Wing|Division|Detachment|Flight))\s+of\s+(?:the\s+)?(?=\d|(?:[A-Z][\w\-]*\s+){0,3}"
+                           r"(?:Division|Corps|Army|Fleet|Command|Brigade|Regiment|Wing|Forces|Force)\b)")
+# "the Department of the Treasury's Office of ...": the owner is a body though its last word is no head word
+_HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
+_BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
+_FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
+_LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
 
@@ -70,6 +79,9 @@ def pattern_orgs(ctx: Context, start: int, end: int, known: list[Span]) -> list[
         found = _org_phrase(ctx, a, b)
         if found is None:
             continue
+        owner = _owner_span(ctx, a, found[0], known)
+        if owner is not None:
+            spans.append(owner)
         a, phrase, words, starts_like_org = found
         b = a + span_len(ctx.text, a, phrase)
         country = None
@@ -83,6 +95,18 @@ def pattern_orgs(ctx: Context, start: int, end: int, known: list[Span]) -> list[
             qualify(ctx, span, known)
         spans.append(span)
     return spans
+
+
+def _owner_span(ctx: Context, a: int, org_start: int, known: list[Span]) -> Span | None:
+    """"the Harbour Command's 9th Brigade": the owner is an organisation of its own."""
+    owner = _OWNER.fullmatch(ctx.text, a, org_start)
+    if owner is None or any(k.start < org_start and a < k.end for k in known if k.kind != "Country"):
+        return None
+    found = _org_phrase(ctx, a, owner.end(1))
+    if found is None:
+        return None
+    start, phrase, words, starts_like_org = found
+    return Span(_org_kind(phrase, words, starts_like_org), phrase, start, start + span_len(ctx.text, start, phrase))
 
 
 def _cut_at_person(ctx: Context, a: int, b: int) -> int:
@@ -144,12 +168,13 @@ def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
 
 def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
     """"The ...", "New ...", "Iran's Quds Force": the organisation starts after them."""
-    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase)
+    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase) or _BASED.match(phrase)
     if lead:
         a += lead.end()
         phrase = phrase[lead.end():]
     owner = _OWNER.match(phrase)
-    if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS):
+    if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS
+                  or _HEADED_OWNER.match(owner.group(1))):
         # "Iran's Quds Force": the organisation is "Quds Force", of Iran
         a += owner.end()
         phrase = phrase[owner.end():]
@@ -181,6 +206,17 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
+        lead = _LEAD_OF.match(text, a, b)
+        if lead and lead.group(1) not in ORG_HEADS and not text[start:a].strip(" \"“'‘("):
+            a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
+        of = _UNIT_OF_UNIT.match(text, a, b)
+        if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units
+            yield a, of.end(1)
+            a = of.end()
+        acronym = _FOR_ACRONYM.search(text, a, b)
+        if acronym and ctx.gazetteer.lookup(acronym.group(1)):  # "Component Command for USSPACECOM": two bodies
+            yield a, acronym.start()
+            a = acronym.start(1)
         conjunct = _CONJUNCT.search(text[a:b])
         if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
             yield a, a + conjunct.start()

@@ -10,7 +10,7 @@ _ABBREVIATIONS = {
     "gen", "lt", "col", "brig", "maj", "adm", "capt", "sgt", "cpl", "pvt", "cmdr", "cdr", "mr", "mrs",
     "ms", "dr", "st", "jr", "sr", "no", "vs", "etc", "u.s", "u.k", "u.n", "e.u", "inc", "corp", "co",
     "rep", "sen", "gov", "rev", "prof", "ft", "mt", "jan", "feb", "aug", "sept", "sep", "oct",
-    "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c",
+    "nov", "dec", "a.m", "p.m", "approx", "vice", "rear", "lt.-gen", "lt.-col", "d.c", "det",
     # rank abbreviations of every service ("Spc. Ann Lee", "Tech. Sgt.", "Flt. Lt.", "Maj.-Gen.")
     "spc", "pfc", "tech", "ssgt", "tsgt", "msgt", "smsgt", "cmsgt", "gysgt", "sra", "ens", "cdre", "cmdre",
     "flt", "sqn", "ldr", "maj.-gen", "brig.-gen", "ret", "hon", "amb",
