@@ -19,8 +19,9 @@ from conftest import ROOT, SHARED
 # headOf 0.775, mean 0.625
 # after the units and hierarchy rules (quality-q3: ships, bracketed abbreviations, membership lists, unit
 # chains): partOf 0.949; q1+q2+q3 together: persons 0.977, posts 0.960, headOf 0.898, partOf 0.949, mean 0.797
-F1_FLOORS = {"persons": 0.96, "posts": 0.94, "headOf": 0.86, "reportsTo": 0.0, "partOf": 0.92, "troops": 0.99}
-MEAN_FLOOR = 0.77
+F1_FLOORS = {"persons": 0.96, "posts": 0.94, "headOf": 0.86, "reportsTo": 0.75, "partOf": 0.92, "troops": 0.99}
+MEAN_FLOOR = 0.90  # mean 0.931 with q1-q4 together
+# with the discourse, succession and reporting rules (quality-q4): reportsTo 0.800
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("verb", "command", "headOf", (
-        (r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|to)\s+)*"
+        (r",?\s*(?:who\s+|which\s+)?(?:(?:now|currently|also|still|formerly|previously|once|then|had|has|have|will|would|is\s+to|was|is|expected|to)\s+)*"
         r"(?P<verb>commands?|commanded|commanding|leads?|led|leading|heads?|headed|heading|oversees|oversaw|"
         r"runs|ran|chairs|chaired|took\s+(?:over\s+)?command\s+of|takes\s+command\s+of|assumed\s+command\s+of|"
-        r"assumes\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
+        r"assumes\s+command\s+of|take\s+command\s+of|assume\s+command\s+of|took\s+over|takes\s+over|take\s+over|took\s+charge\s+of|is\s+in\s+charge\s+of|"
         r"was\s+in\s+charge\s+of|in\s+charge\s+of|lead|head|command|been\s+(?:leading|commanding|heading)|"
         r"(?:was\s+|has\s+been\s+|been\s+)?(?:appointed|named|picked|chosen|tapped|nominated|selected)\s+to\s+(?:head|lead|command|run))"
         r"\s+(?:the\s+)?"),), 0.8, "verb+clause",
@@ -33,25 +33,27 @@ RULES = register(
     Rule("took-over-as", "command", "holds", (
         (r",?\s*(?:who\s+)?(?:(?:has|had|will|would|was|is)\s+)?(?:been\s+)?(?:\w+\s+)?(?:took\s+over|takes\s+over|was\s+appointed|is\s+appointed|"
         r"has\s+been\s+appointed|appointed|named|became|becomes|become|serves|served|serving|remains|installed|"
-        r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
+        r"confirmed|promoted|nominated|chosen|selected|tapped)\s+(?:on\s+\w+\s+|\w+\s+)?as\s+(?:the\s+)?(?:new\s+|acting\s+|interim\s+)?"
         r"(?P<title>[\w\- ]+?)\s+(?:of|for|at)\s+(?:the\s+)?"),), 0.8, "verb+clause",
         ("General Kerstin Vale was appointed as commander of Task Force Lantern.",),
         ("General Kerstin Vale was seen near Task Force Lantern.",)),
     Rule("which-x-leads", "command", "headOf", (
         r",?\s*(?:which|that)\s+",
-        (r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|led|commanded|headed|ran|"
-        r"has\s+led|has\s+commanded|has\s+headed)\b")), 0.8, "verb+clause",
+        (r"\s+(?:(?:now|currently|also|still)\s+)?(?P<verb>leads|commands|heads|runs|chairs|oversees|led|commanded|headed|ran|"
+        r"chaired|oversaw|has\s+led|has\s+commanded|has\s+headed|has\s+chaired)\b")), 0.8, "verb+clause",
         ("Colonel Anna Wexford arrived. The Harbour Command, which Wexford now leads, grew.",
-         "Colonel Anna Wexford spoke. Task Force Lantern, which Wexford commands, moved north."),
+         "Colonel Anna Wexford spoke. Task Force Lantern, which Wexford commands, moved north.",
+         "Colonel Anna Wexford spoke. The Harbour Command, which Wexford chairs, met."),
         ("Colonel Anna Wexford spoke. Task Force Lantern, which Wexford visited, moved north.",)),
     Rule("passive-led-by", "command", "headOf", (
         (r",?\s*(?:(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?)?(?:(?:which|that|who)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+|(?:is|was|are|were|now|currently)\s+)?"
-        r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+(?:in\s+(?:peacetime|practice|the\s+field)\s+)?by\s+"
+        r"(?P<verb>led|commanded|headed|run|chaired|overseen)\s+(?:in\s+(?:peacetime|practice|the\s+field)\s+|since\s+\w+(?:\s+\d{4})?\s+)?by\s+"
         r"(?:(?:a|an|the|its|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:officer|general|admiral|commander|diplomat|"
         r"chief\s+of\s+staff|chief|head|leader)(?:\s+of\s+[\w\- ]{1,30}?)?\s*,\s+"
         r"|(?:[\w'’\-]+\s+){0,2}?)<RANK_GAP>"),), 0.8, "verb+clause",
         ("Task Force Lantern is led by Colonel Anna Wexford.",
-         "The Harbour Command, an agency headed by Admiral Kerstin Vale, grew."),
+         "The Harbour Command, an agency headed by Admiral Kerstin Vale, grew.",
+         "The Harbour Command, commanded since March by Admiral Kerstin Vale, grew."),
         ("Task Force Lantern was visited by Colonel Anna Wexford.",)),
     Rule("commanded-by", "command", "holds", (r"commanded",), 0.75, "verb+clause",
          ("Task Force Lantern is commanded by Colonel Anna Wexford.",),
@@ -68,7 +70,9 @@ _VERB, _COMMAND_OF, _TOOK_OVER_AS, _WHICH, _PASSIVE, _COMMANDED_BY, _WHOSE = (
 _WHICH_OPENING, _WHICH_VERB = _WHICH.compiled
 _PAST_VERB = re.compile(r"\b(?:commanded|led|headed|oversaw|ran|chaired|formerly|previously|once|had|was\s+in\s+charge)\b")
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:led|commanded|headed|run|chaired)\b")
-_PLANNED_VERB = re.compile(r"\b(?:will|would|is\s+to|nominated)\b")
+# "was named to lead", "is expected to take command of": an appointment still to take effect
+_PLANNED_VERB = re.compile(r"\b(?:will|would|is\s+to|nominated|(?:appointed|named|picked|chosen|tapped|selected)\s+to|"
+                           r"expected\s+to)\b")
 
 
 def person_heads(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
@@ -115,7 +119,7 @@ def which_person_leads(ctx: Context, left: Span, right: Span, b: str, s: int, e:
     verb = _WHICH_VERB.match(ctx.text[right.end:e])
     if not verb:
         return False
-    past = verb.group("verb").lower() in ("led", "commanded", "headed", "ran")
+    past = verb.group("verb").lower() in ("led", "commanded", "headed", "ran", "chaired", "oversaw")
     modality = clause_modality(ctx.text, s, left.start, right.end + verb.end(), "past" if past else "asserted")
     ctx.relation("headOf", right, left, s, e, _WHICH.confidence, modality, _WHICH.id)
     return True

@@ -54,6 +54,14 @@ class Context:
         found, starts = scan
         return [m for m in found[bisect_left(starts, start):bisect_left(starts, end)] if m.end() <= end]
 
+    def has_match(self, name: str, regex: re.Pattern[str], start: int, end: int) -> bool:
+        """Whether ``regex`` matches inside [start, end): a cheap gate for rules with a cue word."""
+        if name not in self._scans:
+            self.matches(name, regex, start, end)
+        found, starts = self._scans[name]
+        index = bisect_left(starts, start)
+        return index < len(starts) and found[index].end() <= end
+
     # -- emitting ---------------------------------------------------------------------------------
 
     def relation(self, kind: RelationKind, subject: Span, obj: Span, s: int, e: int, conf: float,
@@ -80,7 +88,7 @@ class Context:
             if forces is not None:
                 org_span = forces
         generic = org_span is not None and org_span.canonical is None and org_span.name.lower() in GENERIC_ORGS
-        if (title and title.leads or leads) and org_span is not None and org_span.kind not in ("Country", "Person") \
+        if ((title and title.leads) or leads) and org_span is not None and org_span.kind not in ("Country", "Person") \
                 and not generic:  # "Chief of the General Staff" of no named country: which staff is unknown
             self.relations.append(RelationMention(kind="headOf", subject=mention_of(person), object=org_span,
                                                   sentence=self.text[s:e], start=s, end=e, confidence=conf,

@@ -5,15 +5,18 @@ Panzerbrigade 45"; and, at the end, every short form of a person keyed to the fu
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from kg.extract.context import Context
+from kg.extract.gazetteer import PostTitle, fold
 from kg.extract.patterns import CAP_WORD
 from kg.extract.rule import Rule, register
-from kg.extract.spans import Span
+from kg.extract.spans import Span, make_post
 from kg.extract.text import normalise_name
-from kg.model import Mention, RelationMention
+from kg.model import Mention, Modality, RelationMention
 
+_NOUNS = r"division|brigade|regiment|battalion|fleet|corps|command|force|ministry|agency|squadron|wing|mission"
 RULES = register(
     Rule("coref-name", "discourse", "Person", (), 1.0, "none",
          ("Gen. Anna Berg arrived on Monday. [Berg] inspected the troops.",),
@@ -22,9 +25,10 @@ RULES = register(
          ("Gen. Anna Berg arrived on Monday. [She] inspected the troops.",),
          ("The ship arrived on Monday. [She] was repainted.",), flags=0),
     Rule("coref-role", "discourse", "Person", (
-        (r"\b[Tt]he\s+(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
+        (r"\b[Tt]he\s+(?:(?:four|three|two|one)-star\s+)?(?P<role>general|admiral|commander|minister|secretary|colonel|chairman|president|"
         r"prime\s+minister)\b(?![\-’'])(?!\s+(?:of|for|[A-Z]))"),), 1.0, "none",
-         ("Gen. Anna Berg arrived on Monday. [The general] inspected the troops.",),
+         ("Gen. Anna Berg arrived on Monday. [The general] inspected the troops.",
+          "Gen. Anna Berg arrived on Monday. [The four-star general] inspected the troops."),
          ("Gen. Anna Berg arrived on Monday. [The admiral] was absent.",), flags=0),
     Rule("unit-known-as", "discourse", "Organization", (
         (r"\b[Tt]he\s+(?:new\s+)?(?P<noun>division|brigade|regiment|battalion|fleet|corps|command|force|"
@@ -41,8 +45,24 @@ RULES = register(
           "The 4th Mechanized Brigade arrived on Monday. [The brigade] inspected the port."),
          ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
 )
+OWNED_POSTS = register(
+    Rule("its-title", "discourse", "holds", (
+        r"(?:^|(?<=[\s(]))(?:[Ii]ts|[Tt]heir)\s+(?:(?:new|first|current|acting|interim|top|senior|former|outgoing|incoming)\s+)*$",
+        r"\s*,\s*(?:its|their)\s+"), 0.8, "title",
+        ("The 4th Mechanized Brigade arrived on Monday. Its commander, Colonel Anna Wexford, said the roads were bad.",
+         "The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, its commander, spoke."),
+        ("Its commander, Colonel Anna Wexford, said the roads were bad.",
+         "Germany sent tanks. Colonel Anna Wexford, its commander, spoke.")),
+    Rule("unit-title", "discourse", "holds", (
+        rf"\s*,\s*the\s+(?P<noun>{_NOUNS})['’]s\s+",), 0.8, "title",
+        ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the brigade's commander, spoke.",),
+        ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the division's commander, spoke.",)),
+)
 _PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG = (RULES[k].compiled[0] for k in ("coref-pronoun", "coref-role",
                                                                                 "unit-known-as", "unit-definite"))
+_ITS_BEFORE, _ITS_AFTER = OWNED_POSTS["its-title"].compiled
+_UNIT_AFTER = OWNED_POSTS["unit-title"].compiled[0]
+_OWNED_CUE = re.compile(rf"\b(?:[Ii]ts|[Tt]heir)\s|\bthe\s+(?:{_NOUNS})['’]s\s")
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
@@ -61,18 +81,77 @@ def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> l
             continue
         spans.append(Span("Person", text[a:b], a, b, rank=person.rank, refers_to=person.name))
     subject = ctx.memory.last_subject
-    if subject is not None:
-        # "... He reports to ...": the subject of the sentence before
-        for m in _PRONOUN.finditer(text[start:end]):
-            a = start + m.start()
-            if not _inside(a, taken + spans):
-                spans.append(Span("Person", m.group(), a, start + m.end(), rank=subject.rank, refers_to=subject.name))
+    for m in _PRONOUN.finditer(text, start, end):
+        a = m.start()
+        if _inside(a, taken + spans):
+            continue
+        # "Wexford said she reports to ...": a person named earlier in the sentence is nearer than
+        # the subject of the sentence before ("... He reports to ...")
+        here = min((t for t in taken + spans if t.kind == "Person" and t.end <= a), key=lambda t: t.start, default=None)
+        if here is not None:
+            spans.append(Span("Person", m.group(), a, m.end(), rank=here.rank, refers_to=here.refers_to or here.name))
+        elif subject is not None:
+            spans.append(Span("Person", m.group(), a, m.end(), rank=subject.rank, refers_to=subject.name))
     for m in _THE_ROLE.finditer(text[start:end]):
         a = start + m.start()
         holder = persons.last_with_role(m.group("role").lower())
         if holder is not None and not _inside(a, taken + spans):
             spans.append(Span("Person", holder.name, a, start + m.end(), rank=holder.rank))
     return spans
+
+
+def owned_posts(ctx: Context, start: int, end: int, nonperson: list[Span], persons: list[Span]) -> None:
+    """"Its commander, X" and "X, its commander": the title belongs to the organisation the sentence
+    before was about (its subject), or to one earlier in this sentence's subject; "X, the
+    brigade's commander": to the brigade the article introduced. Then the sentence's own subject
+    organisation becomes the one "its" names next."""
+    memory = ctx.memory
+    lead = next((o for o in nonperson if o.kind != "Country" and o.start <= start + 4), None)
+    if not persons or not ctx.has_match("owned-posts", _OWNED_CUE, start, end):
+        memory.subject_org = lead
+        return
+    for person in persons:
+        head = person.head_start if person.head_start is not None else person.start
+        unit = _UNIT_AFTER.match(ctx.text, person.end)
+        after = unit or _ITS_AFTER.match(ctx.text, person.end)
+        owner: Span | None = None
+        if unit:
+            owner = memory.organisations.antecedent(unit.group("noun").lower())
+        elif after or _ITS_BEFORE.search(ctx.text, max(start, head - 60), head):
+            owner = lead if lead is not None and lead.end <= head else memory.subject_org
+        if owner is not None:
+            _own(ctx, person, owner, OWNED_POSTS["unit-title" if unit else "its-title"], after.end() if after else None)
+    memory.subject_org = lead
+
+
+def _own(ctx: Context, person: Span, owner: Span, rule: Rule, title_at: int | None) -> None:
+    """The person's titles of no organisation belong to ``owner``; ", its commander," adds the title."""
+    title = _modified_title(ctx, title_at) if title_at is not None else None
+    if title is not None and not any(post.org is None for post, *_ in person.posts):
+        # ", its commander,": an apposition the posts family leaves to the article's context
+        modality = _title_modality(ctx.text, title_at or 0)
+        person.posts.append((make_post(title, None), rule.confidence, rule.id, modality))
+    titles = ctx.gazetteer.posts
+    person.posts[:] = [(make_post(titles[fold(post.title)], owner), rule.confidence, rule.id, modality)
+                       if post.org is None and fold(post.title) in titles else (post, conf, r, modality)
+                       for post, conf, r, modality in person.posts]
+
+
+_MODIFIERS = re.compile(r"(?:(?P<past>former|outgoing)\s+|(?P<plan>incoming|next)\s+|"
+                        r"(?:new|first|current|acting|interim|top|senior)\s+)*")
+
+
+def _modified_title(ctx: Context, pos: int) -> PostTitle | None:
+    mods = _MODIFIERS.match(ctx.text, pos)
+    found = ctx.gazetteer.post_re.match(ctx.text, mods.end() if mods else pos)
+    return ctx.gazetteer.posts.get(fold(found.group())) if found else None
+
+
+def _title_modality(text: str, pos: int) -> Modality:
+    mods = _MODIFIERS.match(text, pos)
+    if mods and mods.group("past"):
+        return "past"
+    return "planned" if mods and mods.group("plan") else "asserted"
 
 
 def known_as_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:

@@ -24,6 +24,7 @@ from kg.extract import (
     person_cues,
     persons,
     posts,
+    reporting,
     succession,
     titles,
     troops,
@@ -172,8 +173,12 @@ def _statistical(ctx: Context, s: Sentence) -> None:
 
 
 def _definite_units(ctx: Context, s: Sentence) -> None:
+    # before the titles: "the commander of the brigade, Colonel X" names the brigade's commander
     s.nonperson = _by_start(s.nonperson + discourse.known_as_orgs(ctx, s.start, s.end, s.taken))
     s.nonperson = _by_start(s.nonperson + discourse.coreferent_orgs(ctx, s.start, s.end, s.taken))
+
+
+def _remember_units(ctx: Context, s: Sentence) -> None:
     lead = _LEAD_THE.match(ctx.text[s.start:s.end])
     ctx.memory.organisations.add([o for o in s.nonperson if o.kind not in ("Country", "Person")],
                                  s.start + (lead.end() if lead else 0))
@@ -199,6 +204,10 @@ def _predicate_posts(ctx: Context, s: Sentence) -> None:
         posts.predicate_posts(ctx, person, s.end, s.taken)
 
 
+def _owned_posts(ctx: Context, s: Sentence) -> None:
+    discourse.owned_posts(ctx, s.start, s.end, s.nonperson, s.persons)
+
+
 def _emit(ctx: Context, s: Sentence) -> None:
     s.spans = _by_start(s.taken)
     ctx.mentions.extend(mention_of(span) for span in s.spans)
@@ -215,6 +224,10 @@ def _pairs(ctx: Context, s: Sentence) -> None:
     hierarchy.sentence_relations(ctx, s.start, s.end, s.spans)
 
 
+def _deputies(ctx: Context, s: Sentence) -> None:
+    reporting.sentence_lines(ctx, s.start, s.end, s.persons, s.first)
+
+
 def _troops(ctx: Context, s: Sentence) -> None:
     troops.troop_relations(ctx, s.start, s.end, s.spans)
     hosts.remember_bases(ctx, s.start, s.end, s.spans)
@@ -227,6 +240,7 @@ def _subject(ctx: Context, s: Sentence) -> None:
 
 def _succession(ctx: Context, s: Sentence) -> None:
     succession.succession(ctx, s.start, s.end, s.persons, s.first, s.spans)
+    succession.changes_of_command(ctx, s.start, s.end, s.persons, s.first, s.spans)
 
 
 def _countries(ctx: Context, s: Sentence) -> None:
@@ -237,15 +251,18 @@ def _countries(ctx: Context, s: Sentence) -> None:
 #: the ones before it found), then posts and later mentions, then the relation families.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("organisations", _organisations),  # gazetteer names, head-word phrases, national bodies
+    ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
     ("titled-persons", _titled_persons),  # a rank, title or honorific before a name (posts: title-before-name)
     ("untitled-persons", _untitled_persons),  # cue words, apposition, known given name, known person, lists
     ("statistical", _statistical),  # the optional NER model's names, where the rules found none
-    ("definite-units", _definite_units),  # "the brigade, known as ...", "the division"
+    ("remember-units", _remember_units),  # the sentence's organisations, for "the division" later
     ("apposed-posts", _apposed_posts),  # posts: apposition; the persons are remembered
     ("later-persons", _later_persons),  # "Esper", "he", "the general"
     ("predicate-posts", _predicate_posts),  # posts: named-as, predicate-post
+    ("owned-posts", _owned_posts),  # "its commander, X": the organisation the sentence before was about
     ("emit", _emit),  # mentions and post relations
     ("pairs", _pairs),  # command, reporting, hierarchy
+    ("deputies", _deputies),  # reporting: "his deputy, X" (before the subject moves on)
     ("troops", _troops),
     ("subject", _subject),  # the sentence's subject, for "he" in the next one
     ("succession", _succession),

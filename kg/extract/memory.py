@@ -231,6 +231,7 @@ class Memory:
     named_nouns: dict[str, Span] = field(default_factory=dict)  # "the brigade" -> the unit it was said to be known as
     base_country: KnownEntity | None = None  # where the article last placed a base
     last_subject: Person | None = None  # the first person named in the sentence before
+    subject_org: Span | None = None  # the organisation the sentence before was about: "its commander"
     #: short forms the article defined: "DESRON" -> "Destroyer Squadron" (a stem taking a number),
     #: "MDD" -> the organisation it was given after
     abbreviations: dict[str, str | Span] = field(default_factory=dict)

@@ -22,6 +22,7 @@ DENIAL = _cues("denial.txt")
 REPORTED = _cues("reported.txt")
 CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though|where|which|who)\b|\bbut\b|\bwhile\b|"
                           r"\bafter\b|\bbefore\b|\bbecause\b|\bwhen\b|\bthat\b|[“”\"]")
+_RELATIVE = re.compile(r",\s+(?:which|who|whom|that|where)\b")
 _PAST_TROOPS = re.compile(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pulled\s+out|left|departed|had\s+been|used\s+to|"
                           r"was\s+home\s+to|once|previously|formerly|at\s+its\s+peak|in\s+(?:19|20)\d\d)\b", re.IGNORECASE)
 _MORE = re.compile(r"\b(?:more|additional|extra|further|fresh|another)\b", re.IGNORECASE)
@@ -36,13 +37,23 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
     return start
 
 
+def relation_clause_start(text: str, sent_start: int, start: int, end: int) -> int:
+    """Where the clause stating a relation over [start, end) starts: a relative clause opened inside
+    it ("the Combined Forces Command, which Brunson now leads") is the relation's own clause, and
+    the cue words of the clause it hangs from ("control would pass to ...") do not reach it."""
+    last = max((m.end() for m in _RELATIVE.finditer(text, start, end)), default=None)
+    return last if last is not None else clause_start(text, sent_start, start)
+
+
 def clause_modality(text: str, sent_start: int, start: int, end: int, base: Modality) -> Modality:
     """The modality a relation spanning [start, end) takes from the words of its clause.
 
     >>> clause_modality("Smith will lead the brigade.", 0, 0, 27, "asserted")
     'planned'
+    >>> clause_modality("Control would pass to the corps, which Smith leads.", 0, 22, 44, "asserted")
+    'asserted'
     """
-    window = text[clause_start(text, sent_start, start):end]
+    window = text[relation_clause_start(text, sent_start, start, end):end]
     if base == "past":
         return "past"
     if NEGATION.search(window) or DENIAL.search(text[sent_start:start]):

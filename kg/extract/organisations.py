@@ -317,9 +317,17 @@ def _force_before(ctx: Context, span: Span, known: list[Span], countries: list[S
     return found[0] if found else None
 
 
+_THE = re.compile(r"[Tt]he\s+")
+
+
+def _definite_at(ctx: Context, spans: list[Span], pos: int) -> Span | None:
+    """"commander of the brigade": a definite description's span holds its "the"."""
+    return next((s for s in spans if s.start < pos < s.end and _THE.fullmatch(ctx.text, s.start, pos)), None)
+
+
 def org_at(ctx: Context, spans: list[Span], pos: int) -> Span | None:
     """The organisation (or country) named at ``pos``; "Iran's Quds Force" gives the Quds Force."""
-    target = span_at(spans, pos)
+    target = span_at(spans, pos) or _definite_at(ctx, spans, pos)
     if target is None or target.kind != "Country":
         return target
     if target.demonym:

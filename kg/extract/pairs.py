@@ -14,7 +14,7 @@ from kg.extract.spans import Span, mention_of, span_at
 
 _OWNER_BEFORE = re.compile(r"\b[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}['’]s $")
 _ASIDE = re.compile(r"^,(?!\s*(?:whose|its)\b)\s*(?:(?:who|which)\b[^,]*|(?:the\s+|a\s+|an\s+)?[^,]{1,80}?)\s*,\s*")
-_JOINED = re.compile(r"\s*,?\s+and\s+(?:the\s+)?")
+_JOINED = re.compile(r"\s*,?\s+and\s+(?:of\s+)?(?:the\s+)?")
 
 
 def verb_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Span]) -> None:
@@ -36,10 +36,19 @@ def verb_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Spa
                 continue
             head = owner.get(id(right))
             between = text[left.end:(head.start if head is not None and head.start >= left.end else right.start)]
-            if len(between) > 90 or "." in ABBREVIATION.sub("", between):
+            if (len(between) > 90 and not _short_past_aside(between)) or "." in ABBREVIATION.sub("", between):
                 continue
             pair(ctx, left, right, between, sent_start, sent_end)
     _joined_objects(ctx, first, ordered, sent_end)
+
+
+def _short_past_aside(between: str) -> bool:
+    """"Brunson, who most recently led the I Corps at ..., also took charge of": a long aside set
+    between commas leaves a short verb phrase."""
+    if not between.startswith(","):
+        return False
+    close = between.find(",", 1)  # found, not matched: far pairs are many
+    return 0 < close <= 130 and len(between) - close <= 90
 
 
 def _joined_objects(ctx: Context, first: int, ordered: list[Span], sent_end: int) -> None:
@@ -72,7 +81,9 @@ def pair(ctx: Context, left: Span, right: Span, between: str, s: int, e: int) ->
                       or command.led_by(ctx, left, right, b, whole, s, e)):
         return
     if lp and (rp or right.kind == "Post"):
-        reporting.reports_to(ctx, left, right, b, s, e)
+        # "Ianni, took up the post in May and reports to ...": what looked like an aside is the verb phrase
+        if not reporting.reports_to(ctx, left, right, b, s, e) and whole != b and " and " in whole:
+            reporting.reports_to(ctx, left, right, whole, s, e)
         return
     if lo and ro:
         hierarchy.part_of(ctx, left, right, b, s, e)

@@ -8,7 +8,9 @@ from dataclasses import replace
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import fold
+from kg.extract.modality import clause_modality
 from kg.extract.organisations import org_at
+from kg.extract.posts import title_at
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, key_of, make_post, mention_of
 from kg.model import Mention, Post
@@ -21,8 +23,88 @@ RULES = register(
          "General Marta Quillon took command of Task Force Lantern, succeeding General Tomas Reyner."),
         ("Colonel Anna Wexford met Colonel Piet Halloran at Task Force Lantern.",)),
 )
+_RANKS = r"(?:(?:the\s+)?(?:[A-Z][\w.\-]*\s+){0,3})"  # "General", "Lt. Gen.": a person span starts at the name
+CHANGE = register(
+    Rule("removed", "succession", "holds", (
+        r"\b(?:removed|fired|dismissed|sacked|ousted|relieved)\s+",), 0.7, "past",
+        ("The president removed General Marta Quillon, the commander of Task Force Lantern, on Friday.",
+         "The army fired Colonel Anna Wexford, commander of the 4th Mechanized Brigade, on Tuesday."),
+        ("The president praised General Marta Quillon, the commander of Task Force Lantern, on Friday.",)),
+    Rule("relieved-of", "succession", "holds", (
+        (r"\s*,?\s+(?:(?:was|were|has\s+been|had\s+been|is\s+being|is|will\s+be)\s+)(?:formally\s+|abruptly\s+)?"
+        r"(?P<verb>removed|relieved|fired|dismissed|sacked|ousted)\s+(?:on\s+\w+\s+)?(?P<as>of\s+(?:his\s+|her\s+|their\s+)?"
+        r"command\s+(?:of\s+)?|as\s+|from\s+(?:(?:his|her|the)\s+)?(?:post|job|role|position)\s+(?:as\s+)?(?:of\s+)?)"
+        r"(?:the\s+)?"),), 0.7, "past",
+        ("Colonel Anna Wexford was relieved of command of the 4th Mechanized Brigade on Tuesday.",
+         "Colonel Anna Wexford was removed as commander of the 4th Mechanized Brigade on Tuesday."),
+        ("Colonel Anna Wexford was praised as commander of the 4th Mechanized Brigade on Tuesday.",)),
+    Rule("hands-over", "succession", "holds", (
+        (r"\s*,?\s+(?:(?:has|had|will|would|is\s+to|formally|officially|then)\s+)*(?P<verb>relinquish(?:ed|es)?|"
+        r"hand(?:ed|s)?\s+over|pass(?:ed|es)?|turn(?:ed|s)?\s+over|cede[ds]?)\s+(?:the\s+)?command\s+of\s+(?:the\s+)?"),
+        r"\s+to\s+(?:(?:his|her)\s+successor,?\s+)?"), 0.75, "verb+clause",
+        ("Colonel Piet Halloran relinquished command of the 4th Mechanized Brigade to Colonel Anna Wexford on Friday.",
+         "Colonel Piet Halloran handed over command of Task Force Lantern to Colonel Anna Wexford."),
+        ("Colonel Piet Halloran showed the 4th Mechanized Brigade to Colonel Anna Wexford on Friday.",)),
+)
 _SUCCESSION = RULES["succession"]
 _CUE = _SUCCESSION.compiled[0]
+_REMOVED, _RELIEVED_OF, _HANDS_OVER = (CHANGE[k] for k in ("removed", "relieved-of", "hands-over"))
+_GAP = re.compile(_RANKS)
+# a sentence without one of these words holds no removal or handover: the rules are not tried
+_CHANGE_CUE = re.compile(r"\b(?:removed|fired|dismissed|sacked|ousted|relieved|relinquish\w*|hand(?:ed|s)?\s+over|"
+                         r"pass(?:ed|es)?|turn(?:ed|s)?\s+over|cede[ds]?)\b", re.IGNORECASE)
+
+
+def changes_of_command(ctx: Context, sent_start: int, sent_end: int, persons: list[Span], first: int,
+                       spans: list[Span]) -> None:
+    """Removals ("removed X, the commander of Y"; "X was relieved of command of Y") and handovers
+    ("X relinquished command of Y to Z"): who held the post before holds it in the past."""
+    text = ctx.text
+    if not persons or not ctx.has_match("change-of-command", _CHANGE_CUE, sent_start, sent_end):
+        return
+    for m in ctx.matches("removed", _REMOVED.compiled[0], sent_start, sent_end):
+        gap = _GAP.match(text, m.end())
+        removed = next((p for p in persons if m.end() <= (p.head_start if p.head_start is not None else p.start)
+                        <= (gap.end() if gap else m.end())), None)
+        if removed is not None:
+            _retire(ctx, m, removed, mention_of(removed), persons, first, succeeded=False)
+    for person in persons:
+        _relieved_of(ctx, person, sent_start, sent_end, spans)
+        _hands_over(ctx, person, sent_start, sent_end, persons, spans)
+
+
+def _relieved_of(ctx: Context, person: Span, sent_start: int, sent_end: int, spans: list[Span]) -> None:
+    m = _RELIEVED_OF.compiled[0].match(ctx.text, person.end, sent_end)
+    if m is None:
+        return
+    post: Post | None = None
+    if m.group("as").lower().startswith("of"):
+        org = org_at(ctx, spans, m.end())
+        if org is not None and org.kind not in ("Person", "Country"):
+            post = make_post(ctx.gazetteer.posts["commander"], org)
+    else:
+        at = title_at(ctx, m.end(), sent_end, spans)
+        post = make_post(at[0][0], at[1]) if at is not None and at[0] else None
+    if post is not None:
+        ctx.holds(person, post, sent_start, sent_end, _RELIEVED_OF.confidence, "past", _RELIEVED_OF.id)
+
+
+def _hands_over(ctx: Context, person: Span, sent_start: int, sent_end: int, persons: list[Span],
+                spans: list[Span]) -> None:
+    m = _HANDS_OVER.compiled[0].match(ctx.text, person.end, sent_end)
+    org = org_at(ctx, spans, m.end()) if m else None
+    if m is None or org is None or org.kind in ("Person", "Country"):
+        return
+    to = _HANDS_OVER.compiled[1].match(ctx.text, org.end, sent_end)
+    gap = _GAP.match(ctx.text, to.end()) if to else None
+    successor = next((p for p in persons if gap and to and to.end() <= p.start <= gap.end()), None)
+    if successor is None:
+        return
+    post = make_post(ctx.gazetteer.posts["commander"], org)
+    modality = clause_modality(ctx.text, sent_start, person.start, successor.end, "asserted")
+    ctx.holds(successor, post, sent_start, sent_end, _HANDS_OVER.confidence, modality, _HANDS_OVER.id)
+    ctx.holds(person, post, sent_start, sent_end, _HANDS_OVER.confidence,
+              "past" if modality == "asserted" else modality, _HANDS_OVER.id)
 
 
 def succession(ctx: Context, sent_start: int, sent_end: int, persons: list[Span], first: int,
@@ -47,28 +129,43 @@ def succession(ctx: Context, sent_start: int, sent_end: int, persons: list[Span]
             ctx.holds(successor, found, sent_start, sent_end, _SUCCESSION.confidence, "asserted", _SUCCESSION.id)
 
 
-def _retire(ctx: Context, m: re.Match[str], predecessor: Span, old: Mention, persons: list[Span], first: int) -> None:
+def _retire(ctx: Context, m: re.Match[str], predecessor: Span, old: Mention, persons: list[Span], first: int,
+            succeeded: bool = True) -> None:
     """The predecessor's titled posts of the sentence are past; what the successor took on is also
-    the predecessor's, in the past."""
+    the predecessor's, in the past (``succeeded``: a successor is named, not only a removal)."""
     text = ctx.text
     # "replaced Defence Minister Sergei Shoigu with Andrei Belousov": the title the predecessor
     # is introduced with is the post he leaves, and the one "with" names takes it
     successor = next((p for p in persons if p.start > predecessor.end and re.fullmatch(
         r"\s*,?\s*(?:with|by)\s+(?:\S+\s+){0,3}?", text[predecessor.end:p.head_start or p.start])), None)
+    # "Kacher, who succeeded Thomas, ...": the successor is the person just before the cue
+    actor = successor or max((p for p in persons if p.end <= m.start()), key=lambda p: p.start, default=None)
+    if (actor is not None and key_of(actor) == old.key) or not succeeded:
+        actor = None
+    replaced = m.group().lower().startswith("replac")
     relations = ctx.relations
     for index in range(first, len(relations)):
         relation = relations[index]
-        if relation.subject.key == old.key and relation.rule == "title-before-name" \
+        if relation.subject.key == old.key and relation.rule in ("title-before-name", "apposition") \
                 and relation.modality == "asserted":
-            relations[index] = replace(relation, modality="past")
-            if successor is not None and m.group().lower().startswith("replac"):
-                relations.append(replace(relation, subject=mention_of(successor), rule=_SUCCESSION.id,
+            relations[index] = replace(relation, modality="past") if succeeded else \
+                replace(relation, modality="past", rule=_REMOVED.id, confidence=_REMOVED.confidence)
+            if actor is not None and (replaced if successor is not None else relation.rule == "apposition"):
+                # "X replaced Y, the commander of Z": X holds what Y held
+                relations.append(replace(relation, subject=mention_of(actor), rule=_SUCCESSION.id,
                                          confidence=_SUCCESSION.confidence))
+    if actor is not None:
+        _taken_on(ctx, first, key_of(actor), old)
+
+
+def _taken_on(ctx: Context, first: int, actor_key: str, old: Mention) -> None:
+    """What the sentence says the successor took on was the predecessor's, in the past (not who the
+    actor already is: titles and appositions stay theirs)."""
+    relations = ctx.relations
     for relation in list(relations[first:]):
-        if relation.kind in ("headOf", "holds") and relation.subject.key != old.key \
+        if relation.kind in ("headOf", "holds") and relation.subject.key == actor_key \
                 and relation.modality in ("asserted", "planned") \
                 and relation.rule not in ("succession", "title-before-name", "apposition"):
-            # only what the sentence says the successor took on, not who the actor already is
             relations.append(replace(relation, subject=old, modality="past", rule=_SUCCESSION.id,
                                      confidence=_SUCCESSION.confidence))
 
