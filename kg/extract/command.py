@@ -68,7 +68,8 @@ _VERB, _COMMAND_OF, _TOOK_OVER_AS, _WHICH, _PASSIVE, _COMMANDED_BY, _WHOSE = (
     RULES[k] for k in ("verb", "command-verb", "took-over-as", "which-x-leads", "passive-led-by", "commanded-by",
                        "whose-title-is"))
 _WHICH_OPENING, _WHICH_VERB = _WHICH.compiled
-_PAST_VERB = re.compile(r"\b(?:commanded|led|headed|oversaw|ran|chaired|formerly|previously|once|had|was\s+in\s+charge)\b")
+_PAST_VERB = re.compile(r"\b(?:commanded|led|headed|oversaw|ran|chaired|formerly|previously|once|had|"
+                        r"was\s+in\s+charge)\b")
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:led|commanded|headed|run|chaired)\b")
 # "was named to lead", "is expected to take command of": an appointment still to take effect
 _PLANNED_VERB = re.compile(r"\b(?:will|would|is\s+to|nominated|(?:appointed|named|picked|chosen|tapped|selected)\s+to|"
@@ -82,7 +83,7 @@ def person_heads(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) 
         verb = m.group("verb").lower()
         modality = clause_modality(ctx.text, s, left.start, right.end, _verb_modality(b.lower()))
         ctx.relation("headOf", left, right, s, e, _VERB.confidence, modality, f"{_VERB.id}:{verb.split()[0]}")
-        if "command" in verb and right.kind == "MilitaryUnit" or _COMMAND_OF.compiled[0].search(verb):
+        if ("command" in verb and right.kind == "MilitaryUnit") or _COMMAND_OF.compiled[0].search(verb):
             # "took command of SOCOM": the post is the unit's commander
             post = make_post(ctx.gazetteer.posts["commander"], right)
             ctx.relations.append(RelationMention(
@@ -103,7 +104,8 @@ def person_heads(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) 
 
 def _verb_modality(cue: str) -> Modality:
     modality: Modality = "asserted"
-    if _PAST_VERB.search(cue) and "took" not in cue and "assumed" not in cue and not re.search(r"\bwas\s+(?:appointed|named)", cue):
+    appointed = re.search(r"\bwas\s+(?:appointed|named)", cue)
+    if _PAST_VERB.search(cue) and "took" not in cue and "assumed" not in cue and not appointed:
         modality = "past"
     if _PERFECT.search(cue):
         modality = "asserted"  # the present perfect: "who has led the IDF since 2019" still does

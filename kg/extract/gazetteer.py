@@ -71,7 +71,7 @@ def _fold(text: str) -> str:
 
 
 def _rows(name: str) -> list[list[str]]:
-    data = resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+    data = resources.files("kg.extract").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     rows = []
     for line in data.splitlines():
         if not line.strip() or line.startswith("#"):

@@ -18,7 +18,7 @@ def lines(name: str) -> tuple[str, ...]:
     >>> "troops" in lines("troop_nouns.txt")
     True
     """
-    data = resources.files("kg.extract").joinpath("data", name).read_text(encoding="utf-8")
+    data = resources.files("kg.extract").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return tuple(line.rstrip("\n") for line in data.splitlines() if line.strip() and not line.startswith("#"))
 
 

@@ -20,11 +20,13 @@ NEGATION = _cues("negation.txt")
 PLANNED = _cues("planned.txt")
 DENIAL = _cues("denial.txt")
 REPORTED = _cues("reported.txt")
-CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though|where|which|who)\b|\bbut\b|\bwhile\b|"
+CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:but|while|although|whereas|though|where|which|who)\b|"
+                          r"\bbut\b|\bwhile\b|"
                           r"\bafter\b|\bbefore\b|\bbecause\b|\bwhen\b|\bthat\b|[“”\"]")
 _RELATIVE = re.compile(r",\s+(?:which|who|whom|that|where)\b")
 _PAST_TROOPS = re.compile(r"\b(?:withdr[ae]w|withdrawn|withdrawing|pulled\s+out|left|departed|had\s+been|used\s+to|"
-                          r"was\s+home\s+to|once|previously|formerly|at\s+its\s+peak|in\s+(?:19|20)\d\d)\b", re.IGNORECASE)
+                          r"was\s+home\s+to|once|previously|formerly|at\s+its\s+peak|in\s+(?:19|20)\d\d)\b",
+                          re.IGNORECASE)
 _MORE = re.compile(r"\b(?:more|additional|extra|further|fresh|another)\b", re.IGNORECASE)
 _TO_SEND = re.compile(r"\b(?:to\s+send|to\s+deploy|sending|deploying|will|would|could)\b", re.IGNORECASE)
 
@@ -72,7 +74,8 @@ def troop_modality(text: str, sent_start: int, m: re.Match[str], after: str) -> 
     window = before + " " + m.group() + " " + tail
     if NEGATION.search(before) or re.search(r"\bno\b|\bnot\b", m.group()) or DENIAL.search(text[sent_start:m.start()]):
         return "negated"
-    if re.search(r"\b(?:its|their|the)\s+$", before) and not re.search(r"\b(?:more|additional|extra)\b", m.group(), re.IGNORECASE):
+    more = re.search(r"\b(?:more|additional|extra)\b", m.group(), re.IGNORECASE)
+    if re.search(r"\b(?:its|their|the)\s+$", before) and not more:
         # "move some of its roughly 500 soldiers in Iraq": the troops are there now, whatever happens next
         return "asserted"
     if _PAST_TROOPS.search(window):

@@ -51,7 +51,8 @@ POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])\s+")
 #: dots that do not end a sentence: "U.S.", "Gen.", "Col.", "Lt."
 ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}|\b(?:Gen|Col|Lt|Maj|Brig|Adm|Capt|Cmdr|Cdr|Sgt|Cpl|Pvt|Spc|Rear|Vice|"
                           r"Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Gov|Sen|Rep)\.")
-TIME_PHRASE = re.compile(r"\s(?:on|last|this|next|earlier|later)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+TIME_PHRASE = re.compile(r"\s(?:on|last|this|next|earlier|later)\s+"
+                         r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                          r"Sunday|week|month|year|(?:January|February|March|April|May|June|July|August|September|"
                          r"October|November|December)(?:\s+\d{1,2})?)(?=[\s,])")
 
@@ -63,7 +64,8 @@ def blank_time_phrases(text: str) -> str:
 
 def looks_like_designation(words: list[str]) -> bool:
     """Words after a head that still belong to the name: "Task Force Iraq", "Army Europe"."""
-    return len(words) <= 2 and all((w[:1].isupper() or w.isdigit()) and (w.lower() not in NOT_NAME or w.lower() in REGIONS)
+    return len(words) <= 2 and all((w[:1].isupper() or w.isdigit())
+                                   and (w.lower() not in NOT_NAME or w.lower() in REGIONS)
                                    for w in words)
 
 

@@ -133,7 +133,7 @@ def _cue_matches(ctx: Context, start: int, end: int) -> Iterator[tuple[re.Patter
         pattern = (_SAID if cue in _SAID_WORDS else _NOUN if cue in _NOUN_WORDS else _VICE if cue == "vice"
                    else _BIOGRAPHY[1] if cue == "born" else None)
         m = pattern.match(text, word.start(), end) if pattern is not None else None
-        if m is not None:
+        if m is not None and pattern is not None:
             yield pattern, m
 
 

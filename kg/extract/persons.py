@@ -179,7 +179,8 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     comma = re.match(r",\s+", text[pos:end])
     force = span_at(blocked, pos + comma.end()) if comma else None
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
-        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])  # "..., U.S. Army Gen. X"
+        # "..., U.S. Army Gen. X"
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
     name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
     if comma and len(chain) == 1 and ((name is not None and (len(name.group().split()) > 1
                                                            or name.group() not in ctx.gazetteer.given_names))

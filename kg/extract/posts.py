@@ -180,7 +180,8 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         pos += poss.end() if poss else 0
     else:
         pre_org = None
-        unit = re.match(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission)['’]s\s+", text[pos:end])
+        unit = re.match(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission)['’]s\s+",
+                        text[pos:end])
         pos += unit.end() if unit else 0  # "the brigade's deputy commanding general": a unit the sentence does not name
     mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.IGNORECASE)
     past = bool(mods and mods.group("past")) or past
@@ -316,7 +317,8 @@ def _predicate_at(ctx: Context, person: Span, offset: int, end: int, spans: list
     verb = m.group("verb").lower()
     if verb in ("is", "was", "been", "remains", "remained") and not m.group("article") and not placed:
         return False  # "X is head" without anything else is rarely a post statement
-    modality: Modality = "past" if re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.IGNORECASE) \
+    served = re.search(r"\b(?:was|served|had|been|remained)\b", verb + " " + m.group(), re.IGNORECASE)
+    modality: Modality = "past" if served \
         and not re.search(r"named|appointed|sworn|confirmed", verb) else "asserted"
     if re.search(r"\b(?:will|would|is\s+to)\b", m.group(), re.IGNORECASE) and not verb.startswith("remain"):
         modality = "planned"  # "will remain as director": the person holds the post now

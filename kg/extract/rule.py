@@ -71,7 +71,8 @@ class Rule:
         if not re.fullmatch(r"[a-z][a-z0-9\-]*", self.id):
             raise RuleError(f"{where}: an id is lower-case words joined by '-'")
         if self.kind not in RELATION_KINDS + MENTION_KINDS:
-            raise RuleError(f"{where}: unknown relation kind {self.kind!r}", hint=", ".join(RELATION_KINDS + MENTION_KINDS))
+            raise RuleError(f"{where}: unknown relation kind {self.kind!r}",
+                            hint=", ".join(RELATION_KINDS + MENTION_KINDS))
         if self.modality not in MODALITY_POLICIES:
             raise RuleError(f"{where}: unknown modality policy {self.modality!r}", hint=", ".join(MODALITY_POLICIES))
         if not 0 < self.confidence <= 1:
@@ -122,7 +123,8 @@ def register(*rules: Rule) -> dict[str, Rule]:
     """
     for rule in rules:
         if rule.id in _REGISTRY and _REGISTRY[rule.id] is not rule:
-            raise RuleError(f"rule {rule.id!r} ({rule.family}): the id is taken by the {_REGISTRY[rule.id].family} family")
+            taken_by = _REGISTRY[rule.id].family
+            raise RuleError(f"rule {rule.id!r} ({rule.family}): the id is taken by the {taken_by} family")
         _REGISTRY[rule.id] = rule
     return {rule.id: rule for rule in rules}
 
