@@ -252,25 +252,12 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
     """Untitled full names that an apposition or a reporting verb marks as persons."""
     found: list[Span] = []
     pattern, lone, capital = _apposition_patterns(ctx.gazetteer.post_re.pattern)
-    given = ctx.gazetteer.given_names
     runs = [(m.start(1), m.group(1)) for m in pattern.finditer(ctx.text, start, end)]
-    for m in _capital_appositions(ctx, capital, start, end):
-        runs.append((m.start(1), m.group(1)))
+    runs += [(m.start(1), m.group(1)) for m in _capital_appositions(ctx, capital, start, end)]
     for run_start, run in runs:
-        words = run.split()
-        # "for the Western Hemisphere Julie Chung, Deputy ...": the name starts at its given name
-        lead = next((i for i, w in enumerate(words[:-1]) if w in given), 0)
-        a, b = run_start, run_start + len(run)
-        if lead and len(words) - lead >= 2:
-            a += sum(len(w) + 1 for w in words[:lead])
-        if _overlaps(a, b, taken + found):
-            continue
-        name = clean_name(ctx, ctx.text[a:b], taken, a)
-        if not name or len(name.split()) < 2 or name != ctx.text[a:b]:
-            continue
-        if any(w.lower() in NOT_NAME for w in name.split()) or not_a_person(ctx, a, b, name.split()):
-            continue
-        found.append(Span("Person", name, a, a + len(name)))
+        span = _apposed_name(ctx, run_start, run, taken + found)
+        if span is not None:
+            found.append(span)
     # "Esper, the defense secretary, said": a lone family name, when the apposition is a post title
     for m in lone.finditer(ctx.text, start, end):
         a, b = m.start(1), m.end(1)
@@ -280,6 +267,24 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
             continue
         found.append(Span("Person", word, a, b))
     return found
+
+
+def _apposed_name(ctx: Context, run_start: int, run: str, taken: list[Span]) -> Span | None:
+    """The person named by a capitalised run before an apposed post, if it is a clean full name."""
+    words = run.split()
+    # "for the Western Hemisphere Julie Chung, Deputy ...": the name starts at its given name
+    lead = next((i for i, w in enumerate(words[:-1]) if w in ctx.gazetteer.given_names), 0)
+    a, b = run_start, run_start + len(run)
+    if lead and len(words) - lead >= 2:
+        a += sum(len(w) + 1 for w in words[:lead])
+    if _overlaps(a, b, taken):
+        return None
+    name = clean_name(ctx, ctx.text[a:b], taken, a)
+    if not name or len(name.split()) < 2 or name != ctx.text[a:b]:
+        return None
+    if any(w.lower() in NOT_NAME for w in name.split()) or not_a_person(ctx, a, b, name.split()):
+        return None
+    return Span("Person", name, a, a + len(name))
 
 
 def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
