@@ -48,6 +48,8 @@ WAITING_FILE = "kg.waiting."
 READER_WAIT = 30.0
 #: seconds a build waits for readers between its batches
 WRITER_WAIT = 120.0
+#: seconds a build waits, when it starts, for readers that hold the store for one query
+WRITER_OPEN_WAIT = 5.0
 
 
 def default_store_path() -> Path:
@@ -91,7 +93,9 @@ class Store:
             prepare_store_folder(self.path, write=not read_only)  # never among a user's own files
             if not read_only:
                 self._writer = take_lock(self.path, shared=False, name=WRITER_LOCK_FILE)
-            wait = float(os.environ.get("KG_LOCK_WAIT", READER_WAIT)) if read_only else 0.0
+            # a reader holds the store for one query, so a starting build gives it a moment rather
+            # than refusing (a `kg serve` holds it for good: the build is refused after the wait)
+            wait = float(os.environ.get("KG_LOCK_WAIT", READER_WAIT)) if read_only else WRITER_OPEN_WAIT
             try:
                 self._lock = take_lock(self.path, shared=read_only, wait=wait)
             except StoreError:
