@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import KnownEntity
@@ -138,7 +139,7 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
         return None
     a, phrase = _strip_owner(ctx, a, phrase)
     words = phrase.split()
-    heads = [i for i, w in enumerate(words) if any(part in ORG_HEADS for part in DASH.split(w))]
+    heads = [i for i, w in enumerate(words) if _holds_head(w)]
     starts_like_org = any(phrase.startswith(s + " ") for s in ORG_STARTS)
     if not heads and not starts_like_org:
         return None
@@ -150,6 +151,13 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
     if len(words) < 2 and not starts_like_org:
         return None
     return a, " ".join(words), words, starts_like_org
+
+
+@lru_cache(maxsize=4096)
+def _holds_head(word: str) -> bool:
+    """Whether a word, or a part of it between dashes, is an organisation's head word ("Army-Navy"):
+    asked of every capitalised word of every run, so remembered."""
+    return any(part in ORG_HEADS for part in DASH.split(word))
 
 
 #: Heads no designation follows: "the X Party Kem Sokha" is the party, then a name.
