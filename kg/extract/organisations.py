@@ -55,6 +55,10 @@ _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|B
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
+# the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
+_NEXT_WORD = re.compile(r"\s+([\w\-]+)")
+_AFTER_TITLE = re.compile(r"\s*(?:of\s+|for\s+)?(?:the\s+)?")
+_OF_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
 
@@ -115,7 +119,7 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
     text = ctx.text
     for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re):
         for hit in anchor.finditer(text, a, b):
-            head = re.match(r"\s+([\w\-]+)", text[hit.end():b])
+            head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS:
                 continue  # "the General Staff": a rank word naming a body, not a person
             if hit.start() > a and text[hit.start()].isupper():
@@ -127,7 +131,7 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
     """"Chief of the Defence Staff", "Commander US Central Command": the body starts after the title."""
     title = ctx.gazetteer.post_re.match(ctx.text, a, b)
     if title:
-        rest = re.match(r"\s*(?:of\s+|for\s+)?(?:the\s+)?", ctx.text[title.end():b])
+        rest = _AFTER_TITLE.match(ctx.text[title.end():b])
         a = title.end() + (rest.end() if rest else 0)
     return a
 
@@ -209,7 +213,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
             a = count.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
         for title in ctx.gazetteer.post_re.finditer(text, a + 1, b):
-            of = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[title.end():b])
+            of = _OF_AFTER_TITLE.match(text[title.end():b])
             if of and text[title.start()].isupper() and title.end() + of.end() < b:
                 yield a, title.end()
                 a = title.end() + of.end()
