@@ -59,6 +59,8 @@ _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
 _AFTER_TITLE = re.compile(r"\s*(?:of\s+|for\s+)?(?:the\s+)?")
 _OF_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
+#: ORG_STARTS as whole words, for one ``startswith`` call rather than one per start
+_ORG_START_WORDS = tuple(start + " " for start in ORG_STARTS)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
 
@@ -144,7 +146,7 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
     a, phrase = _strip_owner(ctx, a, phrase)
     words = phrase.split()
     heads = [i for i, w in enumerate(words) if _holds_head(w)]
-    starts_like_org = any(phrase.startswith(s + " ") for s in ORG_STARTS)
+    starts_like_org = phrase.startswith(_ORG_START_WORDS)
     if not heads and not starts_like_org:
         return None
     exact = ctx.gazetteer.lookup(phrase)
@@ -246,7 +248,7 @@ def _names_a_body(ctx: Context, phrase: str) -> bool:
     # a head word, perhaps with a designation after it: "Naval Forces Europe", "Task Force Iraq"
     headed = bool(heads) and (heads[-1] == len(words) - 1 or looks_like_designation(words[heads[-1] + 1:]))
     return bool(words) and (phrase.isupper() or headed or ctx.gazetteer.lookup(phrase) is not None
-                            or any(phrase.startswith(start + " ") for start in ORG_STARTS))
+                            or phrase.startswith(_ORG_START_WORDS))
 
 
 def generic_orgs(ctx: Context, start: int, end: int, known: list[Span], orgs: list[Span]) -> list[Span]:
