@@ -39,10 +39,10 @@ class Context:
         return cls(document, gazetteer, memory, statistical=found, statistical_starts=[s.start for s in found],
                    _leading_titles=leading)
 
-    @property
-    def text(self) -> str:
-        """The document's text: every offset is into it."""
-        return self.document.text
+    def __post_init__(self) -> None:
+        # the document's text, every offset is into it: a plain attribute, since the rules read it
+        # a few hundred thousand times per hundred articles
+        self.text: str = self.document.text
 
     def matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
