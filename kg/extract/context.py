@@ -4,7 +4,7 @@ sentences introduced (:class:`kg.extract.memory.Memory`), and the relations foun
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kg.extract.gazetteer import Gazetteer, fold
@@ -27,7 +27,7 @@ class Context:
     relations: list[RelationMention] = field(default_factory=list)
     statistical: list[NerSpan] = field(default_factory=list)  # the optional NER model's names, in order
     statistical_starts: list[int] = field(default_factory=list)
-    _scans: dict[str, tuple[list[re.Match[str]], list[int]]] = field(default_factory=dict)
+    _scans: dict[str, tuple[list[re.Match[str]], list[int], list[int]]] = field(default_factory=dict)
     _leading_titles: frozenset[str] = frozenset()
 
     @classmethod
@@ -39,26 +39,29 @@ class Context:
         return cls(document, gazetteer, memory, statistical=found, statistical_starts=[s.start for s in found],
                    _leading_titles=leading)
 
-    @property
-    def text(self) -> str:
-        """The document's text: every offset is into it."""
-        return self.document.text
+    def __post_init__(self) -> None:
+        # the document's text, every offset is into it: a plain attribute, since the rules read it
+        # a few hundred thousand times per hundred articles
+        self.text: str = self.document.text
 
     def matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
         scan = self._scans.get(name)
         if scan is None:
             found = list(regex.finditer(self.text))
-            scan = (found, [m.start() for m in found])
+            scan = (found, [m.start() for m in found], [m.end() for m in found])
             self._scans[name] = scan
-        found, starts = scan
-        return [m for m in found[bisect_left(starts, start):bisect_left(starts, end)] if m.end() <= end]
+        found, starts, ends = scan
+        # the matches of one scan do not overlap, so their ends rise with their starts: those that
+        # end by ``end`` are a prefix of those that start in [start, end)
+        low = bisect_left(starts, start)
+        return found[low:max(low, min(bisect_left(starts, end), bisect_right(ends, end)))]
 
     def has_match(self, name: str, regex: re.Pattern[str], start: int, end: int) -> bool:
         """Whether ``regex`` matches inside [start, end): a cheap gate for rules with a cue word."""
         if name not in self._scans:
             self.matches(name, regex, start, end)
-        found, starts = self._scans[name]
+        found, starts, _ = self._scans[name]
         index = bisect_left(starts, start)
         return index < len(starts) and found[index].end() <= end
 

@@ -76,27 +76,32 @@ def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> l
     if not persons:
         return spans
     text = ctx.text
+    blocking = list(taken)  # always ``taken + spans``, in that order, kept rather than rebuilt per match
     for a, b, person in persons.later_mentions(text, start, end):
-        if any(t.start <= a < t.end or a <= t.start < b for t in taken + spans):
+        if any(t.start <= a < t.end or a <= t.start < b for t in blocking):
             continue
         spans.append(Span("Person", text[a:b], a, b, rank=person.rank, refers_to=person.name))
+        blocking.append(spans[-1])
     subject = ctx.memory.last_subject
     for m in _PRONOUN.finditer(text, start, end):
         a = m.start()
-        if _inside(a, taken + spans):
+        if _inside(a, blocking):
             continue
         # "Wexford said she reports to ...": a person named earlier in the sentence is nearer than
         # the subject of the sentence before ("... He reports to ...")
-        here = min((t for t in taken + spans if t.kind == "Person" and t.end <= a), key=lambda t: t.start, default=None)
+        here = min((t for t in blocking if t.kind == "Person" and t.end <= a), key=lambda t: t.start, default=None)
         if here is not None:
             spans.append(Span("Person", m.group(), a, m.end(), rank=here.rank, refers_to=here.refers_to or here.name))
+            blocking.append(spans[-1])
         elif subject is not None:
             spans.append(Span("Person", m.group(), a, m.end(), rank=subject.rank, refers_to=subject.name))
+            blocking.append(spans[-1])
     for m in _THE_ROLE.finditer(text[start:end]):
         a = start + m.start()
         holder = persons.last_with_role(m.group("role").lower())
-        if holder is not None and not _inside(a, taken + spans):
+        if holder is not None and not _inside(a, blocking):
             spans.append(Span("Person", holder.name, a, start + m.end(), rank=holder.rank))
+            blocking.append(spans[-1])
     return spans
 
 

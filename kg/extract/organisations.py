@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import KnownEntity
@@ -54,6 +55,12 @@ _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|B
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
+# the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
+_NEXT_WORD = re.compile(r"\s+([\w\-]+)")
+_AFTER_TITLE = re.compile(r"\s*(?:of\s+|for\s+)?(?:the\s+)?")
+_OF_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
+#: ORG_STARTS as whole words, for one ``startswith`` call rather than one per start
+_ORG_START_WORDS = tuple(start + " " for start in ORG_STARTS)
 _LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
 
@@ -114,7 +121,7 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
     text = ctx.text
     for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re):
         for hit in anchor.finditer(text, a, b):
-            head = re.match(r"\s+([\w\-]+)", text[hit.end():b])
+            head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS:
                 continue  # "the General Staff": a rank word naming a body, not a person
             if hit.start() > a and text[hit.start()].isupper():
@@ -126,7 +133,7 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
     """"Chief of the Defence Staff", "Commander US Central Command": the body starts after the title."""
     title = ctx.gazetteer.post_re.match(ctx.text, a, b)
     if title:
-        rest = re.match(r"\s*(?:of\s+|for\s+)?(?:the\s+)?", ctx.text[title.end():b])
+        rest = _AFTER_TITLE.match(ctx.text[title.end():b])
         a = title.end() + (rest.end() if rest else 0)
     return a
 
@@ -138,8 +145,8 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
         return None
     a, phrase = _strip_owner(ctx, a, phrase)
     words = phrase.split()
-    heads = [i for i, w in enumerate(words) if any(part in ORG_HEADS for part in DASH.split(w))]
-    starts_like_org = any(phrase.startswith(s + " ") for s in ORG_STARTS)
+    heads = [i for i, w in enumerate(words) if _holds_head(w)]
+    starts_like_org = phrase.startswith(_ORG_START_WORDS)
     if not heads and not starts_like_org:
         return None
     exact = ctx.gazetteer.lookup(phrase)
@@ -150,6 +157,13 @@ def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool
     if len(words) < 2 and not starts_like_org:
         return None
     return a, " ".join(words), words, starts_like_org
+
+
+@lru_cache(maxsize=4096)
+def _holds_head(word: str) -> bool:
+    """Whether a word, or a part of it between dashes, is an organisation's head word ("Army-Navy"):
+    asked of every capitalised word of every run, so remembered."""
+    return any(part in ORG_HEADS for part in DASH.split(word))
 
 
 #: Heads no designation follows: "the X Party Kem Sokha" is the party, then a name.
@@ -201,7 +215,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
             a = count.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
         for title in ctx.gazetteer.post_re.finditer(text, a + 1, b):
-            of = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[title.end():b])
+            of = _OF_AFTER_TITLE.match(text[title.end():b])
             if of and text[title.start()].isupper() and title.end() + of.end() < b:
                 yield a, title.end()
                 a = title.end() + of.end()
@@ -234,7 +248,7 @@ def _names_a_body(ctx: Context, phrase: str) -> bool:
     # a head word, perhaps with a designation after it: "Naval Forces Europe", "Task Force Iraq"
     headed = bool(heads) and (heads[-1] == len(words) - 1 or looks_like_designation(words[heads[-1] + 1:]))
     return bool(words) and (phrase.isupper() or headed or ctx.gazetteer.lookup(phrase) is not None
-                            or any(phrase.startswith(start + " ") for start in ORG_STARTS))
+                            or phrase.startswith(_ORG_START_WORDS))
 
 
 def generic_orgs(ctx: Context, start: int, end: int, known: list[Span], orgs: list[Span]) -> list[Span]:

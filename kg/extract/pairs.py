@@ -36,7 +36,9 @@ def verb_relations(ctx: Context, sent_start: int, sent_end: int, spans: list[Spa
                 continue
             head = owner.get(id(right))
             between = text[left.end:(head.start if head is not None and head.start >= left.end else right.start)]
-            if (len(between) > 90 and not _short_past_aside(between)) or "." in ABBREVIATION.sub("", between):
+            # the abbreviations are blanked only to find a full stop: without one there is none to find
+            if (len(between) > 90 and not _short_past_aside(between)) \
+                    or ("." in between and "." in ABBREVIATION.sub("", between)):
                 continue
             pair(ctx, left, right, between, sent_start, sent_end)
     _joined_objects(ctx, first, ordered, sent_end)

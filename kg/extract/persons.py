@@ -259,7 +259,9 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
         if span is not None:
             found.append(span)
     # "Esper, the defense secretary, said": a lone family name, when the apposition is a post title
-    for m in lone.finditer(ctx.text, start, end):
+    # (the pattern needs the comma: most sentences have none, and a cheap find skips the search)
+    lone_matches = lone.finditer(ctx.text, start, end) if ctx.text.find(",", start, end) >= 0 else ()
+    for m in lone_matches:
         a, b = m.start(1), m.end(1)
         word = m.group(1)
         if _overlaps(a, b, taken + found) or word.lower() in NOT_NAME \

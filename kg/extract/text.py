@@ -32,14 +32,25 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         if match.group() != "\n":
-            word = _LAST_WORD.search(text, start, match.start())
-            token = word.group(1).lower() if word else ""
+            token = _last_word(text, start, match.start()).lower()
             if token in _ABBREVIATIONS or _INITIAL.fullmatch(token):
                 continue
         _add_span(text, start, match.end(), spans)
         start = match.end()
     _add_span(text, start, len(text), spans)
     return spans
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    r"""The run of word characters, dots and hyphens that ends ``text[start:end]`` (what
+    ``([\w.\-]+)$`` finds there, "" if none), read backwards: searching forwards from the
+    sentence's start cost a scan of the whole sentence at every full stop."""
+    if end > start and text[end - 1] == "\n":  # ``$`` also matches before a final line break
+        end -= 1
+    pos = end
+    while pos > start and (text[pos - 1] in ".-_" or text[pos - 1].isalnum()):
+        pos -= 1
+    return text[pos:end]
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -108,7 +119,6 @@ def _number_words(words: list[str]) -> int | None:
     return value if value > 0 else None
 
 
-_LAST_WORD = re.compile(r"([\w.\-]+)$")
 _INITIAL = re.compile(r"[a-z]|(?:[a-z]\.)+[a-z]")
 _DOTTED_LETTERS = re.compile(r"\b([a-z])\.(?=[a-z]\.)")
 _LETTER_DOT = re.compile(r"\b([a-z])\.")
