@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
 
 from pyoxigraph import (
     Literal,
@@ -40,7 +36,7 @@ from kg.derive import ArticleGraph, QueryResult, Touched
 from kg.errors import QueryError, StoreError
 from kg.ontology import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path, sparql_prefixes
 from kg.rdfmap import document_iri, entities_graph
-from kg.store import Store, bind_values, release_lock, take_lock
+from kg.store import bind_values
 
 DEFAULT_PORT = 7878
 
@@ -59,107 +55,6 @@ def oxigraph_server() -> str:
         raise StoreError("kg serve needs the Oxigraph server, which is not installed",
                          hint="pip install oxigraph (the same version as pyoxigraph)")
     return found
-
-
-class Endpoint:
-    """The Oxigraph server running over a kg store directory, on ``host:port``.
-
-    Read-only unless ``allow_update``; the union of all graphs is the default graph, as in ``kg
-    query``. While it runs it holds kg's lock on the directory (shared when read-only, so other
-    readers may run, but no ``kg build``).
-
-    >>> # with Endpoint("kg-store") as endpoint: SPARQLWrapper(endpoint.query_url) ...
-    """
-
-    def __init__(self, store_path: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
-                 allow_update: bool = False) -> None:
-        self.store_path = Path(store_path)
-        self.host, self.port, self.allow_update = host, port, allow_update
-        self._process: subprocess.Popen[bytes] | None = None
-        self._lock: IO[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.url}/query"
-
-    def start(self, timeout: float = 20.0) -> Endpoint:
-        """Start the server and wait until it answers.
-
-        Raises:
-            StoreError: no store there, it is locked by another kg process, or the server fails.
-        """
-        if not (self.store_path / "CURRENT").exists():
-            raise StoreError("no store here", source=str(self.store_path), hint="run `kg build` first or pass --store")
-        program = oxigraph_server()
-        if self.allow_update:
-            Store(self.store_path, create=False).close()  # the ontology graph in place before others write
-        # held while the server runs: shared when read-only (kg readers welcome, kg build refused),
-        # exclusive when it may write (the server then owns the database)
-        self._lock = take_lock(self.store_path, shared=not self.allow_update)
-        command = [program, "serve" if self.allow_update else "serve-read-only", "--location",
-                   str(self.store_path), "--bind", f"{self.host}:{self.port}", "--union-default-graph"]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                error = (self._process.stderr.read() if self._process.stderr else b"").decode("utf-8", "replace")
-                self._release()
-                raise StoreError(f"the Oxigraph server stopped: {' '.join(error.split())[:200]}",
-                                 source=str(self.store_path))
-            try:
-                ask = urllib.parse.urlencode({"query": "ASK {}"})
-                with urllib.request.urlopen(f"{self.query_url}?{ask}", timeout=2):
-                    return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        self.stop()
-        raise StoreError(f"the Oxigraph server did not answer on {self.url} within {timeout:.0f} s",
-                         source=str(self.store_path))
-
-    def wait(self) -> int:
-        """Block until the server exits or Ctrl-C / SIGTERM stops it; returns 0 on a requested stop,
-        else the server's exit code."""
-        assert self._process is not None
-        stopping: list[int] = []
-        previous = {sig: signal.signal(sig, lambda number, _frame: stopping.append(number))
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            while not stopping:
-                try:
-                    code = self._process.wait(timeout=0.2)
-                    return code
-                except subprocess.TimeoutExpired:
-                    continue
-            return 0
-        finally:
-            self.stop()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGINT)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
-        self._release()
-
-    def _release(self) -> None:
-        release_lock(self._lock)
-        self._lock = None
-
-    def __enter__(self) -> Endpoint:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # -- remote stores ---------------------------------------------------------------------------------
@@ -366,4 +261,4 @@ def _rdf_format(content_type: str) -> RdfFormat:
             "application/n-quads": RdfFormat.N_QUADS}.get(media, RdfFormat.N_TRIPLES)
 
 
-__all__ = ["DEFAULT_PORT", "Endpoint", "RemoteStore", "oxigraph_server"]
+__all__ = ["DEFAULT_PORT", "RemoteStore", "oxigraph_server"]

@@ -18,9 +18,10 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from conftest import EXAMPLES
 from kg.cli import main
-from kg.endpoint import Endpoint, RemoteStore, oxigraph_server
+from kg.endpoint import RemoteStore, oxigraph_server
 from kg.errors import StoreError
 from kg.pipeline import build
+from kg.serve import Server
 from kg.store import Store
 
 COUNT_HEADS = "PREFIX org: <http://www.w3.org/ns/org#> SELECT (COUNT(*) AS ?n) WHERE { ?a org:headOf ?b }"
@@ -60,7 +61,7 @@ def local_heads(path: Path) -> int:
 
 
 def test_endpoint_serves_sparql_read_only(built_store):
-    with Endpoint(built_store, port=free_port()) as endpoint:
+    with Server(built_store, port=free_port()) as endpoint:
         rows = sparql(endpoint.query_url, COUNT_HEADS)["results"]["bindings"]
         assert int(rows[0]["n"]["value"]) == local_heads(built_store) > 10
         with pytest.raises((SPARQLWrapperException, HTTPError)) as refused:
@@ -77,7 +78,7 @@ def test_endpoint_serves_sparql_read_only(built_store):
 def test_endpoint_allow_update_accepts_updates(tmp_path):
     path = tmp_path / "store"
     Store(path).close()
-    with Endpoint(path, port=free_port(), allow_update=True) as endpoint:
+    with Server(path, port=free_port(), allow_update=True) as endpoint:
         sparql_update(f"{endpoint.url}/update", "INSERT DATA { GRAPH <http://x/g> { <http://x/a> <http://x/b> 'c' } }")
         rows = sparql(endpoint.query_url, "SELECT ?o WHERE { <http://x/a> <http://x/b> ?o }")["results"]["bindings"]
         assert [r["o"]["value"] for r in rows] == ["c"]
