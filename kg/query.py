@@ -258,31 +258,28 @@ def _lateral(sparql: str, given: dict[str, str]) -> str:
         if match.group(1) not in given:
             continue
         start, end = match.span()
-        depth, opening = 0, None
-        for index in range(start - 1, -1, -1):
-            char = sparql[index]
-            if char == "}":
-                depth += 1
-            elif char == "{":
-                if depth == 0:
-                    opening = index
-                    break
-                depth -= 1
-        depth, closing = 0, None
-        for index in range(end, len(sparql)):
-            char = sparql[index]
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                if depth == 0:
-                    closing = index
-                    break
-                depth -= 1
+        opening = _unmatched_brace(sparql, range(start - 1, -1, -1), "{", "}")
+        closing = _unmatched_brace(sparql, range(end, len(sparql)), "}", "{")
         if opening is None or closing is None:
             continue
         body = sparql[opening + 1:start] + sparql[end:closing]
         sparql = (sparql[:opening + 1] + "\n" + match.group(0) + "\n LATERAL {" + body + "} " + sparql[closing:])
     return sparql
+
+
+def _unmatched_brace(sparql: str, positions: range, wanted: str, nested: str) -> int | None:
+    """The first ``wanted`` brace along ``positions`` that closes no ``nested`` one met on the way:
+    walking left for "{" it is the block's opening, walking right for "}" its closing."""
+    depth = 0
+    for index in positions:
+        char = sparql[index]
+        if char == nested:
+            depth += 1
+        elif char == wanted:
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
 
 
 def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str, str] | None = None,
