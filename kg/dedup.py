@@ -10,7 +10,8 @@ capitalised words, headline aside). The first
 copy seen is the original (the pipeline shows them earliest published first, so the original does
 not depend on the order of the inputs) and is extracted; later copies carry ``duplicate_of`` and are
 only linked to it, so evidence does not grow with the number of outlets that ran a story. Memory is bounded: the index
-keeps the signatures of the last ``capacity`` articles (wire copies appear close together).
+keeps the signatures of the last ``capacity`` articles (wire copies appear close together). A build
+uses :class:`DiskNearDuplicates`, the same index in an SQLite file, so its memory does not grow at all.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import sqlite3
 import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -148,22 +151,17 @@ class NearDuplicates:
             raise ValueError("the threshold is a similarity between 0 and 1")
         self.threshold = threshold
         self.capacity = capacity
-        from datasketch import MinHashLSH
-
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS, params=_bands(threshold))
-        self._signatures: dict[str, tuple[int, np.ndarray, frozenset[str]]] = {}
-        self._order: deque[str] = deque()
         self._count = 0
+        self._setup()
 
     def original_of(self, doc_id: str, text: str, title: str = "") -> str | None:
         """The id of an earlier article ``text`` copies, or None (and then it is remembered)."""
         minhash = signature(f"{title}\n{text}" if title else text)
         stated = facts(text, title)
         best: tuple[int, str] | None = None
-        for candidate in self._lsh.query(minhash):
+        for seen, candidate, other, other_stated in self._candidates(minhash):
             if candidate == doc_id:
                 continue
-            seen, other, other_stated = self._signatures[candidate]
             # LSH finds candidates; the signatures' estimate confirms them, which keeps precision
             estimate = float(np.count_nonzero(minhash.hashvalues == other)) / PERMUTATIONS
             same_facts = stated <= other_stated or other_stated <= stated
@@ -171,9 +169,33 @@ class NearDuplicates:
                 best = (seen, candidate)
         if best is not None:
             return best[1]
-        if doc_id not in self._signatures:
+        if not self._remembers(doc_id):
             self._remember(doc_id, minhash, stated)
+            self._count += 1
         return None
+
+    def mark(self, documents: Iterable[Document]) -> Iterator[Document]:
+        """Yield ``documents`` with ``duplicate_of`` set on each copy of an earlier one."""
+        for document in documents:
+            original = self.original_of(document.id, document.text, document.title)
+            yield dataclasses.replace(document, duplicate_of=original) if original else document
+
+    # the index: datasketch's LSH in memory here, an SQLite file in DiskNearDuplicates ---------------
+
+    def _setup(self) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=PERMUTATIONS, params=_bands(self.threshold))
+        self._signatures: dict[str, tuple[int, np.ndarray, frozenset[str]]] = {}
+        self._order: deque[str] = deque()
+
+    def _candidates(self, minhash: MinHash) -> Iterator[tuple[int, str, np.ndarray, frozenset[str]]]:
+        for candidate in self._lsh.query(minhash):
+            seen, other, other_stated = self._signatures[candidate]
+            yield seen, candidate, other, other_stated
+
+    def _remembers(self, doc_id: str) -> bool:
+        return doc_id in self._signatures
 
     def _remember(self, doc_id: str, minhash: MinHash, stated: frozenset[str]) -> None:
         if len(self._order) >= self.capacity:
@@ -183,10 +205,70 @@ class NearDuplicates:
         self._lsh.insert(doc_id, minhash)
         self._signatures[doc_id] = (self._count, minhash.hashvalues.copy(), stated)
         self._order.append(doc_id)
-        self._count += 1
 
-    def mark(self, documents: Iterable[Document]) -> Iterator[Document]:
-        """Yield ``documents`` with ``duplicate_of`` set on each copy of an earlier one."""
-        for document in documents:
-            original = self.original_of(document.id, document.text, document.title)
-            yield dataclasses.replace(document, duplicate_of=original) if original else document
+
+class DiskNearDuplicates(NearDuplicates):
+    """:class:`NearDuplicates` with its index in an SQLite file: the same answers, in constant memory.
+
+    Each remembered article is one row (its signature and facts) plus one row per LSH band, keyed by
+    the band's hash values, so the candidates of an article are one indexed lookup. Articles that left
+    the window are ignored by the lookup and deleted now and then. The file is the caller's to remove.
+
+    >>> import tempfile, pathlib
+    >>> finder = DiskNearDuplicates(0.5, path=pathlib.Path(tempfile.mkdtemp()) / "near.db")
+    >>> text = "The ministry said on Monday that 300 soldiers would leave the base by June, " * 3
+    >>> finder.original_of("a", text), finder.original_of("b", text + " Reuters contributed.")
+    (None, 'a')
+    >>> finder.close()
+    """
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, capacity: int = DEFAULT_WINDOW, *,
+                 path: Path) -> None:
+        self._path = path
+        super().__init__(threshold, capacity)
+
+    def _setup(self) -> None:
+        bands, rows = _bands(self.threshold)
+        self._ranges = [(band * rows, (band + 1) * rows) for band in range(bands)]
+        # a scratch file: nothing is lost if the machine stops, so no journal and no syncing
+        self._db = sqlite3.connect(self._path, isolation_level=None)
+        self._db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE IF NOT EXISTS near_article (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+                                                     hashes BLOB NOT NULL, facts TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS near_band (key BLOB NOT NULL, seq INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS near_band_key ON near_band (key, seq);
+            BEGIN;
+        """)
+
+    def _keys(self, minhash: MinHash) -> list[bytes]:
+        values = minhash.hashvalues
+        return [bytes((band,)) + values[start:end].tobytes() for band, (start, end) in enumerate(self._ranges)]
+
+    def _candidates(self, minhash: MinHash) -> Iterator[tuple[int, str, np.ndarray, frozenset[str]]]:
+        keys = self._keys(minhash)
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(
+            f"SELECT seq, id, hashes, facts FROM near_article WHERE seq IN "
+            f"(SELECT seq FROM near_band WHERE key IN ({marks}) AND seq >= ?)",
+            [*keys, self._count - self.capacity]).fetchall()
+        for seq, doc_id, hashes, stated in rows:
+            yield (seq, doc_id, np.frombuffer(hashes, dtype=minhash.hashvalues.dtype),
+                   frozenset(stated.split("\x1f")) if stated else frozenset())
+
+    def _remembers(self, doc_id: str) -> bool:
+        row = self._db.execute("SELECT seq FROM near_article WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and row[0] >= self._count - self.capacity
+
+    def _remember(self, doc_id: str, minhash: MinHash, stated: frozenset[str]) -> None:
+        seq = self._count
+        if seq and seq % self.capacity == 0:  # drop what left the window, a window's worth at a time
+            self._db.execute("DELETE FROM near_article WHERE seq < ?", (seq - self.capacity,))
+            self._db.execute("DELETE FROM near_band WHERE seq < ?", (seq - self.capacity,))
+        self._db.execute("INSERT OR REPLACE INTO near_article VALUES (?, ?, ?, ?)",
+                         (seq, doc_id, minhash.hashvalues.tobytes(), "\x1f".join(sorted(stated))))
+        self._db.executemany("INSERT INTO near_band VALUES (?, ?)", ((key, seq) for key in self._keys(minhash)))
+
+    def close(self) -> None:
+        """Close the file (the caller removes it)."""
+        self._db.close()

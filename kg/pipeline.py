@@ -14,12 +14,17 @@ order of the inputs, the batch size or the number of workers.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import gc
 import multiprocessing
 import os
+import pickle
+import sqlite3
 import sys
+import tempfile
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +35,7 @@ from typing import IO, Protocol
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from kg import derive
-from kg.dedup import NearDuplicates
+from kg.dedup import DiskNearDuplicates
 from kg.derive import ArticleGraph, GraphStore
 from kg.errors import StoreError
 from kg.extract import MAX_CHARS, extract, load_ner, too_large
@@ -183,7 +188,7 @@ def checked_graph(document: Document, base: str, ner: str | None = None,
         extraction = parse_relations(extraction, parser)
     resolved, rejected = check_relations(resolve_entities(extraction))
     helpers = "+".join(m.label for m in (model, parser) if m is not None)
-    quads = document_quads(resolved, base, ner=helpers or None)
+    quads = document_quads(resolved, base, ner=helpers or None, ordered=False)
     # relations stated twice in an article share one assertion node: count what is stored, as kg stats does
     assertions = {q.subject for q in quads if q.predicate == RDF.type and q.object == KGO.Assertion}
     return document.id, quads, len(assertions), rejected
@@ -337,20 +342,23 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     # read through once first: a bad file then changes nothing, the total gives the ETA, and near
     # copies are found over the whole build in a fixed order, not in the order read
     source = _Source(inputs, reading, any_language)
-    total = source.total
-    engine: Engine
-    if cluster:
-        engine = DaskEngine(cluster)
-    elif (workers or default_workers()) > 1 and (workers is not None or total is None or total >= SMALL):
-        engine = _start_pool(store, workers or default_workers())
-    else:
-        engine = InProcess()
     try:
-        return _run(source, store, engine, total=total, replace=replace, ner=ner, parse=parse, progress=progress,
-                    batch=batch)
+        total = source.total
+        engine: Engine
+        if cluster:
+            engine = DaskEngine(cluster)
+        elif (workers or default_workers()) > 1 and (workers is not None or total is None or total >= SMALL):
+            engine = _start_pool(store, workers or default_workers())
+        else:
+            engine = InProcess()
+        try:
+            return _run(source, store, engine, total=total, replace=replace, ner=ner, parse=parse,
+                        progress=progress, batch=batch)
+        finally:
+            engine.close()
+            _attach(store)
     finally:
-        engine.close()
-        _attach(store)
+        source.close()
 
 
 def _start_pool(store: GraphStore, workers: int) -> LocalPool:
@@ -363,6 +371,29 @@ def _attach(store: GraphStore) -> None:
     attach = getattr(store, "attach", None)
     if attach is not None:
         attach()
+
+
+def _call(store: GraphStore, method: str, *args: object) -> None:
+    """Call what only the embedded store has (deferred derivation), when it has it."""
+    function = getattr(store, method, None)
+    if function is not None:
+        function(*args)
+
+
+_LIBC: ctypes.CDLL | None
+try:
+    _LIBC = ctypes.CDLL("libc.so.6") if sys.platform == "linux" else None
+except OSError:  # not glibc
+    _LIBC = None
+
+
+def _give_back_memory() -> None:
+    """Collect the batch's garbage, and hand the freed pages back to the system: glibc keeps them
+    otherwise, and the writer's resident memory then grows by some 30 KB an article."""
+    gc.collect()
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _detach(store: GraphStore, *, force: bool = False) -> None:
@@ -383,58 +414,116 @@ def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document
 
 
 class _Source:
-    """The articles of a build, read as a stream, with the near copies marked.
+    """The articles of a build, read once into a spool on disk, near copies marked.
 
-    Finding near copies (:class:`kg.dedup.NearDuplicates`) takes every article at once, earliest first,
-    so with it on (the default) the first pass holds the articles it reads; ``--no-dedup`` keeps the
-    build streaming in bounded memory. Standard input cannot be read twice: it is held when copies
-    are looked for, and streamed otherwise.
+    Every input file is read once, into an SQLite file in a temporary folder (each article pickled and
+    compressed, with its id, text hash, date and language): a bad file then changes nothing, the
+    count gives the ETA, and near copies are found (:class:`kg.dedup.DiskNearDuplicates`) over the
+    whole build earliest published first, whatever the order of the inputs. The build then streams
+    the articles back from the spool in input order, so nothing grows in memory with the corpus and
+    no page is parsed twice. Standard input without near-copy detection is streamed as it comes (its
+    batches before a bad line stay written, and it has no total).
     """
 
     def __init__(self, inputs: list[str | Path], reading: ReadOptions, any_language: bool) -> None:
         self.inputs, self.reading, self.any_language = inputs, reading, any_language
         self.unmarked = dataclasses.replace(reading, dedup_threshold=None)
-        self.copies: dict[str, str] = {}  # id of a near copy -> id of its original
-        self.held: list[Document] | None = None
-        stdin = any(str(i) == "-" for i in inputs)
+        self.log = ReadLog()
         self.total: int | None = None
-        if stdin and reading.dedup_threshold is None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._db: sqlite3.Connection | None = None
+        if any(str(i) == "-" for i in inputs) and reading.dedup_threshold is None:
             return
-        kept: dict[str, Document] = {}
+        self._folder = tempfile.TemporaryDirectory(prefix="kg-build-")
+        try:
+            self._spool()
+        except BaseException:
+            self.close()
+            raise
+
+    def _spool(self) -> None:
+        assert self._folder is not None
+        folder = Path(self._folder.name)
+        self._db = db = sqlite3.connect(folder / "spool.db", isolation_level=None)
+        # a scratch file, thrown away after the build: no journal, no syncing
+        db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE article (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, hash TEXT NOT NULL,
+                                  day TEXT NOT NULL, fits INTEGER NOT NULL, kept INTEGER NOT NULL,
+                                  original TEXT, body BLOB NOT NULL);
+            BEGIN;
+        """)
         count = 0
-        for document in read_documents(inputs, options=self.unmarked, log=ReadLog()):
+        for document in read_documents(self.inputs, options=self.unmarked, log=self.log):
+            db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                       (count, document.id, text_hash(document.text), document.published or "9999-99-99",
+                        len(document.text) <= MAX_CHARS, self.any_language or is_kept(document.language),
+                        _pack(document)))
             count += 1
-            if reading.dedup_threshold is None:
-                continue
-            previous = kept.get(document.id)
-            if previous is None or text_hash(document.text) < text_hash(previous.text):
-                kept[document.id] = document
         self.total = count
-        if reading.dedup_threshold is not None:
-            languages = [d for d in kept.values() if any_language or is_kept(d.language)]
-            # earliest first (then by id): the original of a republished story is its first publication
-            earliest = sorted(languages, key=lambda d: (d.published or "9999-99-99", d.id))
-            readable = (d for d in earliest if len(d.text) <= MAX_CHARS)  # one too large is no one's original
-            finder = NearDuplicates(reading.dedup_threshold, reading.dedup_window)
-            for marked in finder.mark(readable):
-                if marked.duplicate_of is not None:
-                    self.copies[marked.id] = marked.duplicate_of
-            if stdin:
-                self.held = list(kept.values())
+        if self.reading.dedup_threshold is None:
+            return
+        db.execute("CREATE INDEX article_id ON article (id, hash, seq)")
+        # one article per id (the smallest text hash, as the build keeps), of a kept language, not too
+        # large (one too large is no one's original), earliest first: the original of a republished
+        # story is its first publication
+        chosen = db.execute("""
+            SELECT body FROM article AS a
+            WHERE kept AND fits AND seq = (SELECT seq FROM article WHERE id = a.id ORDER BY hash, seq LIMIT 1)
+            ORDER BY day, id""")
+        finder = DiskNearDuplicates(self.reading.dedup_threshold, self.reading.dedup_window,
+                                    path=folder / "near.db")
+        copies = []
+        try:
+            for (body,) in chosen:
+                document = _unpack(body)
+                original = finder.original_of(document.id, document.text, document.title)
+                if original is not None:
+                    copies.append((original, document.id))
+        finally:
+            finder.close()
+        db.executemany("UPDATE article SET original = ? WHERE id = ?", copies)
 
     def documents(self, report: BuildReport) -> Iterator[Document]:
         """Every article to build, in input order, near copies marked; other languages counted out."""
-        stream: Iterable[Document] = self.held if self.held is not None else read_documents(
-            self.inputs, options=self.unmarked, log=report.reading)
-        for document in stream:
-            if not self.any_language and not is_kept(document.language):
-                language = document.language or ""
-                report.languages[language] = report.languages.get(language, 0) + 1
+        report.reading = self.log
+        if self._db is None:
+            for document in read_documents(self.inputs, options=self.unmarked, log=self.log):
+                if self._counted_out(document, report):
+                    continue
+                yield document
+            return
+        for body, original in self._db.execute("SELECT body, original FROM article ORDER BY seq"):
+            document = _unpack(body)
+            if self._counted_out(document, report):
                 continue
-            original = self.copies.get(document.id)
-            if original is not None:
-                document = dataclasses.replace(document, duplicate_of=original)
-            yield document
+            yield dataclasses.replace(document, duplicate_of=original) if original is not None else document
+
+    def _counted_out(self, document: Document, report: BuildReport) -> bool:
+        if self.any_language or is_kept(document.language):
+            return False
+        language = document.language or ""
+        report.languages[language] = report.languages.get(language, 0) + 1
+        return True
+
+    def close(self) -> None:
+        """Remove the spool."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+
+def _pack(document: Document) -> bytes:
+    return zlib.compress(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(body: bytes) -> Document:
+    # the spool is this build's own scratch file, written just above: never input from elsewhere
+    document: Document = pickle.loads(zlib.decompress(body))
+    return document
 
 
 def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | None, replace: bool,
@@ -496,6 +585,7 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
             progress(Progress(min(done, total) if total is not None else done, total, written, report.quads,
                               time.monotonic() - started))
 
+    _call(store, "defer_derivation", True)
     try:
         for documents in _batches(source.documents(report), batch):
             ready = inflight.popleft().result() if len(inflight) > engine.depth else None
@@ -506,22 +596,24 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
             if ready is not None:
                 commit(ready)
             _detach(store)
-            gc.collect()
+            _give_back_memory()
             tell()
         while inflight:
             ready = inflight.popleft().result()
             _attach(store)
             commit(ready)
             _detach(store)
-            gc.collect()
+            _give_back_memory()
             tell()
+        _attach(store)
         if replace:
-            _attach(store)
             gone = sorted(set(store.document_hashes()) - set(seen))
             if gone:
                 store.write([], drop=gone)
             report.removed = gone
+        _call(store, "settle")
     finally:
+        _call(store, "defer_derivation", False)
         if collecting:
             gc.enable()
     for listed in (report.added, report.replaced, report.unchanged):

@@ -11,7 +11,10 @@ Writes go through pyoxigraph's API (no SPARQL text): each batch of articles is o
 transaction, so an article is wholly in the store or wholly out of it, whenever a build is killed.
 The derived facts of the entities a batch touches are then rewritten; until that is done the store
 directory holds a ``kg.pending`` file naming them, and the next writer to open the store finishes the
-job. Queries read the union of all graphs.
+job. A long build defers that rewrite (:meth:`Store.defer_derivation`): the entities a country or a
+shared unit names are mentioned by a share of every article, so rewriting them after each batch
+would cost more with every batch; they are rewritten once per ``DERIVE_EVERY`` touched IRIs, when a
+reader asks for the store, and when the build ends. Queries read the union of all graphs.
 
 Locks (``fcntl`` on files in the store directory): ``kg.build.lock`` is held by the one writer for as
 long as it has the store; ``kg.lock`` is held shared by readers and exclusively by the writer only
@@ -50,6 +53,8 @@ READER_WAIT = 30.0
 WRITER_WAIT = 120.0
 #: seconds a build waits, when it starts, for readers that hold the store for one query
 WRITER_OPEN_WAIT = 5.0
+#: entities and posts whose derived facts a deferring build lets wait before it rewrites them
+DERIVE_EVERY = 50_000
 
 
 def default_store_path() -> Path:
@@ -87,6 +92,8 @@ class Store:
         self._writer: IO[bytes] | None = None
         self._ox: OxStore | None = None
         self._entities = entities_graph(base)
+        self._deferring = False
+        self._pending = Touched()  # what waits for its derived facts (only while deferring)
         if self.path is not None:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
@@ -125,8 +132,9 @@ class Store:
             raise StoreError(f"cannot open store: {message.splitlines()[0]}", source=str(self.path)) from None
 
     def close(self) -> None:
-        """Release the store (and its locks on the directory)."""
+        """Release the store (and its locks on the directory), deriving what a build deferred."""
         if self._ox is not None:
+            self.settle()
             if self.path is not None and not self.read_only:
                 self._ox.flush()
             self._ox = None
@@ -144,6 +152,7 @@ class Store:
         if not force and not readers_waiting(self.path):
             self._ox.flush()  # the write buffers would otherwise grow with the build (600 MB at 4 k articles)
             return
+        self.settle()  # a reader sees every derived fact of what is written
         self._ox.flush()
         self._ox = None
         release_lock(self._lock)
@@ -208,8 +217,9 @@ class Store:
         update the derived facts of every entity they touch.
 
         The new graphs go in as one transaction; a replaced or dropped article is removed just before,
-        so a kill leaves each article wholly in or wholly out. The derived facts are rewritten after,
-        under a ``kg.pending`` note that the next writer completes if this one is killed first.
+        so a kill leaves each article wholly in or wholly out. The derived facts are rewritten after
+        (or, while :meth:`defer_derivation` is on, later), under a ``kg.pending`` note that the next
+        writer completes if this one is killed first.
         """
         ox = self.oxigraph
         names = [document_iri(self.base, g.doc_id) for g in graphs] + [document_iri(self.base, d) for d in drop]
@@ -224,8 +234,20 @@ class Store:
             ox.remove_graph(NamedNode(name))
         if graphs:
             ox.load(b"".join(g.nquads for g in graphs), format=RdfFormat.N_QUADS)
-        self._rederive(change)
-        self._clear_pending()
+        if not self._deferring or len(self._pending.entities) + len(self._pending.posts) >= DERIVE_EVERY:
+            self.settle()
+
+    def defer_derivation(self, on: bool = True) -> None:
+        """Let :meth:`write` leave the derived facts of what it wrote for later (a build's batches):
+        they are rewritten once enough have gathered (``DERIVE_EVERY``), when a reader asks for the
+        store, at :meth:`settle`, at the next write that does not defer, and at :meth:`close`."""
+        self._deferring = on
+
+    def settle(self) -> None:
+        """Rewrite the derived facts that wait (nothing to do unless :meth:`write` deferred some)."""
+        if self._pending and self._ox is not None:
+            self._rederive(self._pending)
+            self._clear_pending()
 
     def _rederive(self, change: Touched) -> None:
         ox = self.oxigraph
@@ -257,20 +279,21 @@ class Store:
         return self.path / PENDING_FILE if self.path is not None else None
 
     def _note_pending(self, change: Touched) -> None:
+        # appended before the articles go in: a kill while appending loses only IRIs of a batch that
+        # was not written (a last line without its newline is not read back)
+        new = Touched(change.entities - self._pending.entities, change.posts - self._pending.posts)
+        self._pending.update(new)
         path = self._pending_path()
-        if path is None:
+        if path is None or not new:
             return
-        earlier = _read_pending(path)
-        earlier.update(change)
-        temporary = path.with_suffix(".tmp")
-        with open(temporary, "w", encoding="utf-8") as out:
-            out.writelines(f"e {iri}\n" for iri in sorted(earlier.entities))
-            out.writelines(f"p {iri}\n" for iri in sorted(earlier.posts))
+        with open(path, "a", encoding="utf-8") as out:
+            out.writelines(f"e {iri}\n" for iri in sorted(new.entities))
+            out.writelines(f"p {iri}\n" for iri in sorted(new.posts))
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
 
     def _clear_pending(self) -> None:
+        self._pending = Touched()
         path = self._pending_path()
         if path is not None and path.exists():
             path.unlink()
@@ -278,8 +301,8 @@ class Store:
     def _finish_pending(self) -> None:
         path = self._pending_path()
         if path is not None and path.exists():
-            self._rederive(_read_pending(path))
-            self._clear_pending()
+            self._pending = _read_pending(path)
+            self.settle()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -323,9 +346,11 @@ def _hash_rows(rows: object) -> dict[str, str]:
 def _read_pending(path: Path) -> Touched:
     change = Touched()
     if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            kind, _, iri = line.partition(" ")
-            (change.entities if kind == "e" else change.posts).add(iri)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for line in text.splitlines(keepends=True):
+            kind, _, iri = line.rstrip("\n").partition(" ")
+            if line.endswith("\n") and kind in ("e", "p") and iri:  # a line cut by a kill is skipped
+                (change.entities if kind == "e" else change.posts).add(iri)
     return change
 
 

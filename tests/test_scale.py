@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
+from kg import sources
 from kg.cli import main
-from kg.errors import QueryError
+from kg.dedup import DEFAULT_THRESHOLD, DEFAULT_WINDOW, DiskNearDuplicates, NearDuplicates
+from kg.errors import InputError, QueryError
+from kg.model import Document
+from kg.pipeline import build
 from kg.query import named_queries, named_query, page, parameterise, select
 from kg.store import Store
 
@@ -47,3 +57,53 @@ def test_scale_cli_limit_offset(examples_store):
 def test_scale_page_refuses_a_query_with_its_own_limit():
     with pytest.raises(QueryError, match="already has LIMIT"):
         page("SELECT * WHERE { ?s ?p ?o } LIMIT 5", 10)
+
+
+# -- bounded memory: the near-copy index on disk, each input read once into a spool ----------------
+
+DEDUP = Path(__file__).resolve().parent / "data" / "inputs" / "dedup"
+
+
+def _copies(finder: NearDuplicates, articles: list[tuple[str, str, str]]) -> list[str | None]:
+    return [finder.original_of(doc_id, text, title) for doc_id, text, title in articles]
+
+
+def test_scale_disk_near_duplicates_answer_as_the_index_in_memory(tmp_path):
+    records = [json.loads(line) for line in (DEDUP / "articles.jsonl").read_text().splitlines()]
+    articles = [(r["id"], r["text"], r.get("title", "")) for r in records]
+    articles += [(f"again-{doc_id}", text + " Staff writers contributed.", title) for doc_id, text, title in articles]
+    for capacity in (DEFAULT_WINDOW, 3):  # a small window forgets, and the disk index must forget alike
+        disk = DiskNearDuplicates(DEFAULT_THRESHOLD, capacity, path=tmp_path / f"near-{capacity}.db")
+        try:
+            found = _copies(disk, articles)
+        finally:
+            disk.close()
+        assert found == _copies(NearDuplicates(DEFAULT_THRESHOLD, capacity), articles)
+        assert sum(f is not None for f in found) >= 4
+    assert found != _copies(NearDuplicates(DEFAULT_THRESHOLD), articles)  # the window did change answers
+
+
+def test_scale_build_reads_each_file_once_and_leaves_no_spool(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    reads: list[str] = []
+    original = sources.read_file
+
+    def counted(path: Path, log: sources.ReadLog) -> Iterator[Document]:
+        reads.append(Path(path).name)
+        yield from original(path, log)
+
+    monkeypatch.setattr(sources, "read_file", counted)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(DEDUP / "articles.jsonl", folder / "a.jsonl")
+    (folder / "b.txt").write_text("Navy news\n\nAbout 2,000 British troops are in Estonia, officials said.")
+    report = build([folder], Store(tmp_path / "store"))
+    assert sorted(reads) == ["a.jsonl", "b.txt"]
+    assert report.duplicates == 4 and len(report.added) == report.articles
+    assert list(scratch.iterdir()) == []
+    (folder / "c.jsonl").write_text('{"id": "x", "text": "fine"}\n{broken\n')
+    with pytest.raises(InputError, match="malformed JSON"):
+        build([folder], Store(tmp_path / "store"))
+    assert list(scratch.iterdir()) == []
