@@ -10,9 +10,11 @@ fresh process so that its peak memory is its own:
 - ``upkeep``: add one new article to the built store, then remove it (in process, and ``kg build`` as a
   command, start-up included);
 - ``queries``: every named query with ``--param`` (median of up to 5 runs, fewer past 3 s, in
-  process), and the first page of each full listing (``--limit 50``) up to 1 k articles.
+  process) and pages of the full listings, through ``bench/queries.py``'s :func:`time_queries`.
 
-``KG_BENCH_QUERY_MAX=N`` skips the queries above N articles. Results go to ``bench/out/results.json``.
+``KG_BENCH_QUERY_MAX=N`` skips the queries above N articles. Results go to ``bench/out/results.json``;
+each step's progress (the build's every 30 s, with the writer's resident memory) to
+``bench/out/SIZE-STEP.log``, so a long run can be followed and a cut-short one still says how far it got.
 """
 
 from __future__ import annotations
@@ -41,18 +43,36 @@ def _peak_mb(who: int) -> int:
     return round(resource.getrusage(who).ru_maxrss / 1024)
 
 
+def _rss_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024)
+    return 0
+
+
 def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
-    from kg.pipeline import build, default_workers
+    from kg.pipeline import Progress, ProgressPrinter, build, default_workers
     from kg.store import Store
 
     corpus = folder / "corpus.jsonl"
+    printer = ProgressPrinter(sys.stderr, interval=30.0, tty=False)
+    trace: list[tuple[int, int]] = []  # (articles done, the writer's resident MB) after each batch
+
+    def progress(state: Progress) -> None:
+        trace.append((state.done, _rss_mb()))
+        printer(state)
+        if trace[-1] == max(trace, key=lambda t: t[1]) or len(trace) % 25 == 0:
+            print(f"  rss {trace[-1][1]} MB at {state.done:,} articles", file=sys.stderr, flush=True)
+
     started = time.perf_counter()
     with Store(folder / "store") as store:
-        report = build([corpus], store, workers=workers)
+        report = build([corpus], store, workers=workers, progress=progress)
     elapsed = time.perf_counter() - started
+    every = max(1, len(trace) // 20)
     return {"build_s": elapsed, "articles": report.articles, "quads": report.quads,
             "workers": workers or default_workers(), "peak_rss_mb": _peak_mb(resource.RUSAGE_SELF),
-            "worker_peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN)}
+            "worker_peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN), "rss_trace": trace[::every] + trace[-1:]}
 
 
 def step_floor(folder: Path) -> dict[str, Any]:
@@ -78,7 +98,7 @@ def step_floor(folder: Path) -> dict[str, Any]:
     shutil.rmtree(folder / "floor-store", ignore_errors=True)
     dump.unlink()
     return {"read_s": read, "load_s": load, "floor_s": read + load, "floor_articles": articles,
-            "floor_quads": quads}
+            "floor_quads": quads, "floor_peak_rss_mb": _peak_mb(resource.RUSAGE_SELF)}
 
 
 def step_upkeep(folder: Path) -> dict[str, Any]:
@@ -111,6 +131,16 @@ def step_upkeep(folder: Path) -> dict[str, Any]:
 
 
 def step_queries(folder: Path) -> dict[str, Any]:
+    try:
+        from queries import time_queries  # bench/queries.py
+    except ImportError:
+        return _step_queries_here(folder)
+    result: dict[str, Any] = time_queries(folder / "store")
+    return {"query_ms": {k: round(v, 1) for k, v in result["query_ms"].items()},
+            "query_rows": result.get("rows", {})}
+
+
+def _step_queries_here(folder: Path) -> dict[str, Any]:
     from kg.query import named_queries, page, select
     from kg.sources import read_documents
     from kg.store import Store
@@ -143,10 +173,19 @@ def step_queries(folder: Path) -> dict[str, Any]:
 STEPS = {"build": step_build, "floor": step_floor, "upkeep": step_upkeep, "queries": step_queries}
 
 
-def run_step(step: str, folder: Path, *extra: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, step, str(folder), *extra], capture_output=True, text=True)
+def run_step(step: str, folder: Path, size: int) -> dict[str, Any]:
+    (HERE / "out").mkdir(exist_ok=True)
+    log = HERE / "out" / f"{size}-{step}.log"
+    with log.open("w") as errors:
+        errors.write(f"{time.strftime('%H:%M:%S')} {step} of {size:,} articles, load average "
+                     f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+        errors.flush()
+        out = subprocess.run([sys.executable, __file__, step, str(folder)], stdout=subprocess.PIPE, stderr=errors,
+                             text=True)
+        errors.write(f"{time.strftime('%H:%M:%S')} done, exit {out.returncode}, load average "
+                     f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
     if out.returncode != 0:
-        raise SystemExit(f"bench step {step} failed:\n{out.stderr[-2000:]}")
+        raise SystemExit(f"bench step {step} failed:\n{log.read_text()[-2000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -157,14 +196,16 @@ def measure(size: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
         write_corpus(folder / "corpus.jsonl", size)
-        result: dict[str, Any] = {"size": size}
-        result.update(run_step("build", folder))
-        result.update(run_step("floor", folder))
-        result.update(run_step("upkeep", folder))
+        result: dict[str, Any] = {"size": size, "load_average_before": os.getloadavg()[1]}
+        result.update(run_step("build", folder, size))
+        result["load_average_build"] = os.getloadavg()[1]  # over the last 5 minutes
+        result.update(run_step("floor", folder, size))
+        result.update(run_step("upkeep", folder, size))
         if size <= int(os.environ.get("KG_BENCH_QUERY_MAX", "1000000")):
-            result.update(run_step("queries", folder))
+            result.update(run_step("queries", folder, size))
         else:
             result["query_ms"] = {}
+        result["load_average_after"] = os.getloadavg()[1]
         result["articles_per_s"] = size / result["build_s"]
         result["floor_articles_per_s"] = size / result["floor_s"]
         result["ratio"] = result["build_s"] / result["floor_s"]
@@ -184,6 +225,10 @@ def show(r: dict[str, Any]) -> None:
           f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
           f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), "
           f"remove one {r['remove_one_s'] * 1000:.0f} ms")
+    print(f"         writer's resident MB after batches: "
+          f"{', '.join(f'{done:,}: {mb}' for done, mb in r['rss_trace'][::max(1, len(r['rss_trace']) // 8)])}; "
+          f"load average (5 min) {r['load_average_before']:.1f} before, {r['load_average_build']:.1f} "
+          f"after the build, {r['load_average_after']:.1f} at the end")
     for name, ms in r["query_ms"].items():
         print(f"         {name:<52} {ms:>9.1f} ms")
 

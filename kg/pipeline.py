@@ -461,7 +461,7 @@ class _Source:
                         _pack(document)))
             count += 1
         self.total = count
-        if self.reading.dedup_threshold is None:
+        if self.reading.dedup_threshold is None or count < 2:  # one article is no one's copy
             return
         db.execute("CREATE INDEX article_id ON article (id, hash, seq)")
         # one article per id (the smallest text hash, as the build keeps), of a kept language, not too
