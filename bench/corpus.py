@@ -37,6 +37,35 @@ FILLER = [
 ]
 
 
+# Varied filler (``write_corpus(..., varied=True)``, what bench/run.py uses): sentences from templates
+# whose every second or third word is drawn from a list, so two articles share few word triples, as
+# two different news stories do. The fixed FILLER above makes any two articles 0.6-0.7 alike in
+# word triples, so that every earlier article is a near-copy candidate of each new one.
+SLOTS = {
+    "who": ["officials", "diplomats", "analysts", "lawmakers", "planners", "engineers", "observers", "residents",
+            "advisers", "inspectors", "auditors", "negotiators", "veterans", "economists", "contractors", "monitors"],
+    "did": ["described", "welcomed", "questioned", "reviewed", "criticised", "praised", "discussed", "examined",
+            "summarised", "outlined", "doubted", "endorsed", "debated", "noted", "defended", "detailed"],
+    "what": ["talks", "plans", "costs", "schedule", "proposal", "budget", "timetable", "agreement", "review",
+             "programme", "contract", "findings", "figures", "options", "requirements", "priorities"],
+    "how": ["cautiously", "openly", "briefly", "repeatedly", "quietly", "firmly", "privately", "jointly",
+            "formally", "loosely", "narrowly", "broadly", "plainly", "sharply", "warmly", "calmly"],
+    "about": ["logistics", "training", "housing", "fuel", "spare parts", "medical care", "roads", "radios",
+              "pay", "recruitment", "maintenance", "airfields", "ports", "rations", "cyber defence", "weather"],
+    "when": ["this week", "last month", "in the spring", "before the vote", "after the summit", "on Thursday",
+             "at dawn", "late on Sunday", "during the recess", "in the autumn", "over the weekend", "last year"],
+    "adj": ["constructive", "useful", "difficult", "lengthy", "technical", "frank", "productive", "tense",
+            "detailed", "routine", "unusual", "promising", "slow", "careful", "complex", "brief"],
+}
+TEMPLATES = [
+    "{who} {did} the {what} as {adj} and said questions about {about} remained open {when}.",
+    "the {what} on {about} was {how} {did} by {who} {when}, according to people familiar with it.",
+    "{who} said the {adj} {what} would be {how} revisited {when}, with {about} first.",
+    "a {adj} report on {about} {did} the {what} and was {how} shared with {who} {when}.",
+    "{when}, {who} {how} {did} a {adj} list of {about} needs and the {what} behind it.",
+    "asked about {about}, {who} {how} {did} the {what} and called it {adj}.",
+]
+
 SYLLABLES = ["bar", "del", "kor", "man", "vel", "tis", "ro", "gan", "hel", "mar", "dun", "sel", "ka", "lin", "bro"]
 
 
@@ -56,7 +85,13 @@ def unit(rng: random.Random) -> str:
     return rng.choice(UNITS).format(name)
 
 
-def article(index: int, rng: random.Random) -> dict:
+def varied_filler(rng: random.Random) -> str:
+    """One filler sentence from :data:`TEMPLATES` (see above)."""
+    text = rng.choice(TEMPLATES).format(**{slot: rng.choice(words) for slot, words in SLOTS.items()})
+    return text[0].upper() + text[1:]
+
+
+def article(index: int, rng: random.Random, varied: bool = False) -> dict:
     commander, superior = person(rng), person(rng)
     while superior.split()[-1] == commander.split()[-1]:  # two surnames alike would be one "Castellano"
         superior = person(rng)
@@ -77,7 +112,7 @@ def article(index: int, rng: random.Random) -> dict:
     ]
     body: list[str] = []
     while len(" ".join(body).split()) < 470:
-        body.append(rng.choice(FILLER))
+        body.append(varied_filler(rng) if varied else rng.choice(FILLER))
     for fact in facts:
         body.insert(rng.randrange(len(body) + 1), fact)
     paragraphs = [" ".join(body[i:i + 4]) for i in range(0, len(body), 4)]
@@ -85,10 +120,11 @@ def article(index: int, rng: random.Random) -> dict:
             "title": f"{force} under new scrutiny", "text": "\n\n".join(paragraphs)}
 
 
-def write_corpus(path: Path, size: int, seed: int = 7) -> Path:
-    """Write ``size`` articles as JSONL to ``path`` (same seed, same corpus)."""
+def write_corpus(path: Path, size: int, seed: int = 7, varied: bool = False) -> Path:
+    """Write ``size`` articles as JSONL to ``path`` (same seed, same corpus); ``varied`` filler makes
+    articles as unlike each other as different stories are (see :data:`TEMPLATES`)."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
         for index in range(size):
-            out.write(json.dumps(article(index, rng)) + "\n")
+            out.write(json.dumps(article(index, rng, varied)) + "\n")
     return path

@@ -195,7 +195,7 @@ def measure(size: int) -> dict[str, Any]:
 
     folder = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     try:
-        write_corpus(folder / "corpus.jsonl", size)
+        write_corpus(folder / "corpus.jsonl", size, varied=True)
         result: dict[str, Any] = {"size": size, "load_average_before": os.getloadavg()[1]}
         result.update(run_step("build", folder, size))
         result["load_average_build"] = os.getloadavg()[1]  # over the last 5 minutes
