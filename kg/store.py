@@ -7,8 +7,9 @@ Graphs in a kg store:
 - ``<BASE graph/entities>``: derived from the articles by :mod:`kg.derive`: one canonical
   ``rdfs:label`` per entity, known aliases, current post holders.
 
-Writes go through pyoxigraph's API (no SPARQL text): each batch of articles is one ``load``
-transaction, so an article is wholly in the store or wholly out of it, whenever a build is killed.
+Writes go through pyoxigraph's API (no SPARQL text): each batch of articles is a few ``load``
+transactions of whole articles (``LOAD_BYTES`` each), so an article is wholly in the store or wholly
+out of it, whenever a build is killed.
 The derived facts of the entities a batch touches are then rewritten; until that is done the store
 directory holds a ``kg.pending`` file naming them, and the next writer to open the store finishes the
 job. A long build defers that rewrite (:meth:`Store.defer_derivation`): the entities a country or a
@@ -55,6 +56,9 @@ WRITER_WAIT = 120.0
 WRITER_OPEN_WAIT = 5.0
 #: entities and posts whose derived facts a deferring build lets wait before it rewrites them
 DERIVE_EVERY = 50_000
+#: N-Quads bytes per write transaction: Oxigraph holds a transaction in memory (a 400-article batch in
+#: one took 90 MB more), so a batch goes in as a few of these, each article wholly in one
+LOAD_BYTES = 2_000_000
 
 
 def default_store_path() -> Path:
@@ -232,8 +236,8 @@ class Store:
         self._note_pending(change)
         for name in old:
             ox.remove_graph(NamedNode(name))
-        if graphs:
-            ox.load(b"".join(g.nquads for g in graphs), format=RdfFormat.N_QUADS)
+        for chunk in _load_chunks(graphs):
+            ox.load(b"".join(g.nquads for g in chunk), format=RdfFormat.N_QUADS)
         if not self._deferring or len(self._pending.entities) + len(self._pending.posts) >= DERIVE_EVERY:
             self.settle()
 
@@ -336,6 +340,17 @@ class Store:
         """The IRIs of the article graphs."""
         return sorted(g.value for g in self.oxigraph.named_graphs()
                       if isinstance(g, NamedNode) and g.value.startswith(self.base + "doc/"))
+
+
+def _load_chunks(graphs: Sequence[ArticleGraph]) -> Iterator[Sequence[ArticleGraph]]:
+    start, size = 0, 0
+    for end, graph in enumerate(graphs):
+        if size and size + len(graph.nquads) > LOAD_BYTES:
+            yield graphs[start:end]
+            start, size = end, 0
+        size += len(graph.nquads)
+    if start < len(graphs):
+        yield graphs[start:]
 
 
 def _hash_rows(rows: object) -> dict[str, str]:
