@@ -56,6 +56,8 @@ WRITER_WAIT = 120.0
 WRITER_OPEN_WAIT = 5.0
 #: entities and posts whose derived facts a deferring build lets wait before it rewrites them
 DERIVE_EVERY = 50_000
+#: of which so many are rewritten at a time
+DERIVE_CHUNK = 4_000
 #: N-Quads bytes per write transaction: Oxigraph holds a transaction in memory (a 400-article batch in
 #: one took 90 MB more), so a batch goes in as a few of these, each article wholly in one
 LOAD_BYTES = 2_000_000
@@ -255,11 +257,15 @@ class Store:
 
     def _rederive(self, change: Touched) -> None:
         ox = self.oxigraph
-        quads = derive.derive(self, change, self._entities)
-        for iri in change.iris():
-            for quad in list(ox.quads_for_pattern(NamedNode(iri), None, None, self._entities)):
-                ox.remove(quad)
-        ox.extend(quads)
+        # each IRI's derived facts depend on it alone: a few thousand at a time keep memory flat
+        iris = change.iris()
+        for start in range(0, len(iris), DERIVE_CHUNK):
+            part = set(iris[start:start + DERIVE_CHUNK])
+            quads = derive.derive(self, Touched(change.entities & part, change.posts & part), self._entities)
+            for iri in sorted(part):
+                for quad in list(ox.quads_for_pattern(NamedNode(iri), None, None, self._entities)):
+                    ox.remove(quad)
+            ox.extend(quads)
 
     def rederive_all(self) -> None:
         """Recompute every derived fact from the article graphs (a repair; builds never need it)."""
