@@ -60,6 +60,9 @@ def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
     trace: list[tuple[int, int]] = []  # (articles done, the writer's resident MB) after each batch
 
     def progress(state: Progress) -> None:
+        if state.reading:
+            printer(state)
+            return
         trace.append((state.done, _rss_mb()))
         printer(state)
         if trace[-1] == max(trace, key=lambda t: t[1]) or len(trace) % 25 == 0:

@@ -106,6 +106,7 @@ class Progress:
     written: int
     quads: int
     elapsed: float
+    reading: bool = False  # the first pass: articles read into the spool so far (no total yet)
 
     @property
     def rate(self) -> float:
@@ -121,6 +122,8 @@ class Progress:
 
     def line(self) -> str:
         """``1,200/10,000 articles (12%), 240 articles/s, 148,800 quads, ETA 0:36``."""
+        if self.reading:
+            return f"reading: {self.done:,} articles, {self.rate:,.0f} articles/s"
         share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
         of = f"/{self.total:,}" if self.total is not None else ""
         eta = f", ETA {_clock(self.eta)}" if self.eta is not None and self.done < (self.total or 0) else ""
@@ -136,12 +139,16 @@ class ProgressPrinter:
         self.tty = self.stream.isatty() if tty is None else tty
         self.interval = interval if not self.tty else 0.2
         self._last = 0.0  # build time of the last line written
+        self._reading = False
         self._shown: tuple[int, int | None] | None = None
 
     def __call__(self, progress: Progress) -> None:
         final = progress.total is not None and progress.done >= progress.total
         if (progress.done, progress.total) == self._shown:
             return
+        if self._reading and not progress.reading:  # the build proper starts its own clock
+            self._last = 0.0
+        self._reading = progress.reading
         due = progress.elapsed - self._last >= self.interval and progress.done > 0
         if not due and not (final and (self.tty or self._shown is not None)):
             return
@@ -341,7 +348,7 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     reading = reading or ReadOptions()
     # read through once first: a bad file then changes nothing, the total gives the ETA, and near
     # copies are found over the whole build in a fixed order, not in the order read
-    source = _Source(inputs, reading, any_language)
+    source = _Source(inputs, reading, any_language, progress)
     try:
         total = source.total
         engine: Engine
@@ -425,8 +432,10 @@ class _Source:
     batches before a bad line stay written, and it has no total).
     """
 
-    def __init__(self, inputs: list[str | Path], reading: ReadOptions, any_language: bool) -> None:
+    def __init__(self, inputs: list[str | Path], reading: ReadOptions, any_language: bool,
+                 progress: Callable[[Progress], None] | None = None) -> None:
         self.inputs, self.reading, self.any_language = inputs, reading, any_language
+        self.progress = progress
         self.unmarked = dataclasses.replace(reading, dedup_threshold=None)
         self.log = ReadLog()
         self.total: int | None = None
@@ -454,12 +463,15 @@ class _Source:
             BEGIN;
         """)
         count = 0
+        started = time.monotonic()
         for document in read_documents(self.inputs, options=self.unmarked, log=self.log):
             db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
                        (count, document.id, text_hash(document.text), document.published or "9999-99-99",
                         len(document.text) <= MAX_CHARS, self.any_language or is_kept(document.language),
                         _pack(document)))
             count += 1
+            if self.progress and count % 200 == 0:
+                self.progress(Progress(count, None, 0, 0, time.monotonic() - started, reading=True))
         self.total = count
         if self.reading.dedup_threshold is None or count < 2:  # one article is no one's copy
             return

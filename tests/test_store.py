@@ -190,6 +190,12 @@ def test_store_progress_printer_log_lines_every_interval():
         printer(Progress(done, 2000, done, done * 120, elapsed))
     lines = out.getvalue().splitlines()
     assert [line.split("/")[0] for line in lines] == ["kg build: 800", "kg build: 1,600", "kg build: 2,000"]
+    first = io.StringIO()  # the reading pass has no total; the build's own clock starts after it
+    printer = ProgressPrinter(first, interval=5.0, tty=False)
+    for done, elapsed, reading in ((200, 1.0, True), (4000, 20.0, True), (400, 2.0, False), (800, 6.0, False)):
+        printer(Progress(done, None if reading else 4000, 0, 0, elapsed, reading=reading))
+    assert first.getvalue().splitlines() == ["kg build: reading: 4,000 articles, 200 articles/s",
+                                             "kg build: 800/4,000 articles (20%), 133 articles/s, 0 quads, ETA 0:24"]
     terminal = io.StringIO()
     live = ProgressPrinter(terminal, tty=True)
     live(Progress(10, 10, 10, 1200, 0.1))
