@@ -57,7 +57,9 @@ WRITER_OPEN_WAIT = 5.0
 #: entities and posts whose derived facts a deferring build lets wait before it rewrites them
 DERIVE_EVERY = 50_000
 #: of which so many are rewritten at a time
-DERIVE_CHUNK = 4_000
+DERIVE_CHUNK = 1_000
+#: batches after which a build closes and reopens the database (see :meth:`Store.detach`)
+REOPEN_EVERY = 5
 #: N-Quads bytes per write transaction: Oxigraph holds a transaction in memory (a 400-article batch in
 #: one took 90 MB more), so a batch goes in as a few of these, each article wholly in one
 LOAD_BYTES = 2_000_000
@@ -100,6 +102,8 @@ class Store:
         self._entities = entities_graph(base)
         self._deferring = False
         self._pending = Touched()  # what waits for its derived facts (only while deferring)
+        self._batches = 0  # detach() calls, for the periodic reopening
+        self._reopen_due = False
         if self.path is not None:
             if not self.path.exists() and (read_only or not create):
                 raise StoreError("no store here", source=str(self.path), hint="run `kg build` first or pass --store")
@@ -139,6 +143,8 @@ class Store:
 
     def close(self) -> None:
         """Release the store (and its locks on the directory), deriving what a build deferred."""
+        if self._pending and self.path is not None and self._writer is not None:
+            self.attach()  # detached between batches: reopen to rewrite what waits
         if self._ox is not None:
             self.settle()
             if self.path is not None and not self.read_only:
@@ -151,28 +157,37 @@ class Store:
 
         A build calls this between batches with ``force=False``: the store is then closed only when a
         reader is waiting for it (each waiting reader leaves a ``kg.waiting.PID`` file), so an
-        undisturbed build does not pay for reopening the database. Nothing to do in memory.
+        undisturbed build does not pay for reopening the database. Every ``REOPEN_EVERY`` batches,
+        and after derived facts were rewritten, the database is closed and reopened all the same,
+        the data lock kept: what Oxigraph holds for the files it read (a few MB for each thousand
+        articles of the store) is then given back. Nothing to do in memory.
         """
         if self.path is None or self.read_only or self._ox is None:
             return
-        if not force and not readers_waiting(self.path):
+        self._batches += 1
+        readers = force or readers_waiting(self.path)
+        if not readers and self._batches % REOPEN_EVERY and not self._reopen_due:
             self._ox.flush()  # the write buffers would otherwise grow with the build (600 MB at 4 k articles)
             return
-        self.settle()  # a reader sees every derived fact of what is written
+        if readers:
+            self.settle()  # a reader sees every derived fact of what is written
         self._ox.flush()
         self._ox = None
-        release_lock(self._lock)
-        self._lock = None
+        self._reopen_due = False
+        if readers:
+            release_lock(self._lock)
+            self._lock = None
 
     def attach(self) -> None:
         """Take the data lock back (after waiting readers got their turn) and reopen the database."""
         if self._ox is not None:
             return
         assert self.path is not None
-        deadline = time.monotonic() + 2.0
-        while readers_waiting(self.path) and time.monotonic() < deadline:
-            time.sleep(0.02)  # flock is not fair: give the readers that asked a moment to get in
-        self._lock = take_lock(self.path, shared=False, wait=WRITER_WAIT)
+        if self._lock is None:
+            deadline = time.monotonic() + 2.0
+            while readers_waiting(self.path) and time.monotonic() < deadline:
+                time.sleep(0.02)  # flock is not fair: give the readers that asked a moment to get in
+            self._lock = take_lock(self.path, shared=False, wait=WRITER_WAIT)
         self._open()
 
     def _release(self) -> None:
@@ -254,6 +269,7 @@ class Store:
         if self._pending and self._ox is not None:
             self._rederive(self._pending)
             self._clear_pending()
+            self._reopen_due = True  # it read much of the store: reopen at the next detach
 
     def _rederive(self, change: Touched) -> None:
         ox = self.oxigraph
