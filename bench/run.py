@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -149,7 +150,8 @@ def _step_queries_here(folder: Path) -> dict[str, Any]:
     from kg.store import Store
 
     document = next(iter(read_documents([folder / "corpus.jsonl"])))
-    someone = " ".join(document.text.split(",")[0].split()[-2:])  # "Gen. Maria Novak, the commander..."
+    found = re.search(r"(\w+ \w+), the commander of", document.text)  # "Gen. Maria Novak, the commander..."
+    someone = found.group(1) if found else "Maria Novak"
     subject = {"who-commands": {"name": "Falcon Command"}, "chain-of-command": {"name": someone},
                "troops-by-country": {"name": "Iraq"}, "evidence": {"name": someone},
                "entities": {"name": someone}, "posts": {"name": someone},
