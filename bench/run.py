@@ -117,6 +117,9 @@ def step_upkeep(folder: Path) -> dict[str, Any]:
     from kg.model import Document
     from kg.pipeline import article_graph
 
+    from kg.sources import read_documents
+
+    next(iter(read_documents([one])))  # start-up: the language model
     article_graph(Document(id="warm-up", text="Gen. Mark Milley spoke."), "http://x/")  # start-up: word lists
     with Store(folder / "store") as store:
         started = time.perf_counter()
