@@ -11,6 +11,7 @@ from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
+from kg.extract.scan import lowered, scan_text
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
 from kg.model import Document, Mention, Modality, Post, RelationKind, RelationMention
@@ -43,12 +44,16 @@ class Context:
         # the document's text, every offset is into it: a plain attribute, since the rules read it
         # a few hundred thousand times per hundred articles
         self.text: str = self.document.text
+        self._lowered: str | None = None  # the text lower-cased (None: not asked for, or unsafe)
+        self._lowered_done = False
 
     def matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
         scan = self._scans.get(name)
         if scan is None:
-            found = list(regex.finditer(self.text))
+            if not self._lowered_done:
+                self._lowered, self._lowered_done = lowered(self.text), True
+            found = scan_text(regex, self.text, self._lowered)
             scan = (found, [m.start() for m in found], [m.end() for m in found])
             self._scans[name] = scan
         found, starts, ends = scan
