@@ -11,7 +11,7 @@ from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
-from kg.extract.scan import lowered, scan_text
+from kg.extract.scan import Hits, finditer, gate, hit_between, lowered, scan_text, word_hits
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
 from kg.model import Document, Mention, Modality, Post, RelationKind, RelationMention
@@ -30,6 +30,7 @@ class Context:
     statistical_starts: list[int] = field(default_factory=list)
     _scans: dict[str, tuple[list[re.Match[str]], list[int], list[int]]] = field(default_factory=dict)
     _leading_titles: frozenset[str] = frozenset()
+    _gates: dict[int, tuple[re.Pattern[str], Hits | None]] = field(default_factory=dict)  # by pattern id
 
     @classmethod
     def new(cls, document: Document, gazetteer: Gazetteer, statistical: list[NerSpan] | None = None) -> Context:
@@ -51,9 +52,7 @@ class Context:
         """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
         scan = self._scans.get(name)
         if scan is None:
-            if not self._lowered_done:
-                self._lowered, self._lowered_done = lowered(self.text), True
-            found = scan_text(regex, self.text, self._lowered)
+            found = scan_text(regex, self.text, self.lowered)
             scan = (found, [m.start() for m in found], [m.end() for m in found])
             self._scans[name] = scan
         found, starts, ends = scan
@@ -61,6 +60,27 @@ class Context:
         # end by ``end`` are a prefix of those that start in [start, end)
         low = bisect_left(starts, start)
         return found[low:max(low, min(bisect_left(starts, end), bisect_right(ends, end)))]
+
+    def finditer(self, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
+        """``regex.finditer(text, start, end)`` as a list, skipped when [start, end) holds none of
+        the words every match needs (:func:`kg.extract.scan.gate`)."""
+        if not self.may_match(regex, start, end):
+            return []
+        return finditer(regex, self.text, self.lowered, start, end)
+
+    def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
+        """False when [start, end) holds none of the words every match of ``regex`` needs."""
+        found = self._gates.get(id(regex))
+        if found is None or found[0] is not regex:
+            found = self._gates[id(regex)] = (regex, word_hits(gate(regex), self.text, self.lowered))
+        return hit_between(found[1], start, end)
+
+    @property
+    def lowered(self) -> str | None:
+        """The text lower-cased, when that keeps its offsets (:func:`kg.extract.scan.lowered`)."""
+        if not self._lowered_done:
+            self._lowered, self._lowered_done = lowered(self.text), True
+        return self._lowered
 
     def has_match(self, name: str, regex: re.Pattern[str], start: int, end: int) -> bool:
         """Whether ``regex`` matches inside [start, end): a cheap gate for rules with a cue word."""

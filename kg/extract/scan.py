@@ -15,26 +15,51 @@ Two rewrites, each used only where it provably finds the same matches:
 
 A scan then re-matches the original pattern at each start found, so that callers get its own match
 objects (groups, ``group()`` in the original case).
+
+A scan of one sentence is first gated by the pattern's **required words**: literal strings one of
+which every match contains ("succeed", "replac", "relieved", ...), read off the parsed pattern.
+A sentence holding none of them cannot match, and is not scanned.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import lru_cache
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
-try:  # the characters case-insensitive matching pairs beyond lower-casing (CPython 3.11+)
+try:  # the characters case-insensitive matching pairs beyond lower-casing, and the parser (3.11+)
+    from re import _parser  # type: ignore[attr-defined,unused-ignore]
     from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found,unused-ignore]
 except ImportError:  # pragma: no cover - older Pythons scan the slow way
     _EXTRA_CASES = None
+    _parser = None
 
 #: characters whose ``str.lower()`` is not the one-character lower case the engine uses
 _UNSAFE_LOWER = frozenset("\u0130\u03a3")
+_T = TypeVar("_T")
+
+
+def _by_identity(compute: Callable[[re.Pattern[str]], _T]) -> Callable[[re.Pattern[str]], _T]:
+    """Remember ``compute`` per pattern object: hashing a compiled pattern hashes its whole code,
+    which costs more than a scan of a sentence for the large word lists."""
+    memo: dict[int, tuple[re.Pattern[str], _T]] = {}
+
+    def cached(regex: re.Pattern[str]) -> _T:
+        hit = memo.get(id(regex))
+        if hit is None or hit[0] is not regex:
+            hit = memo[id(regex)] = (regex, compute(regex))  # the pattern is kept: its id stays its own
+        return hit[1]
+
+    cached.__doc__ = compute.__doc__
+    return cached
+
+
 _INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z\-](?<!\(\?P)")
 _CLASS_RANGE = re.compile(r"\[(?:\\.|[^\]\\])*?[^\\]-[^\]\\](?:\\.|[^\]\\])*\]")
 
 
-@lru_cache(maxsize=256)
+@_by_identity
 def folded_twin(regex: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str]] | None:
     """The case-sensitive twin of a case-insensitive pattern written in lower case, and the
     (lower-cased) text characters in whose presence the twin may differ; None when it has none.
@@ -59,7 +84,7 @@ def lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-@lru_cache(maxsize=256)
+@_by_identity
 def lookbehind_inside(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     """``(?<!G)(?:A...|B...)TAIL`` as ``(?:A(?<!G[\\s\\S])...|B(?<!G[\\s\\S])...)TAIL``, when the
     pattern has that shape and ``G`` matches one character; None otherwise.
@@ -156,3 +181,123 @@ def _rematched(regex: re.Pattern[str], text: str, hits: Iterator[re.Match[str]])
             return None
         out.append(match)
     return out
+
+
+#: (case-sensitive words, case-insensitive words (lower-cased), text characters that void the latter)
+Gate = tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]
+_Words = frozenset[tuple[str, bool]]
+_MIN_WORD = 3  # shorter required strings are in nearly every sentence: no gate
+_MAX_WORDS = 24
+
+
+@_by_identity
+def gate(regex: re.Pattern[str]) -> Gate | None:
+    """The words one of which every match of ``regex`` contains, or None when it has no useful ones.
+
+    >>> gate(re.compile(r"\\b(?:succeed(?:s|ed)?|took\\s+over)\\s+", re.IGNORECASE))[1]
+    ('succeed', 'took')
+    """
+    if _parser is None:
+        return None
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # pragma: no cover - a compiled pattern parses
+        return None
+    words = _required(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
+    if not words or min(len(w) for w, _ in words) < _MIN_WORD or len(words) > _MAX_WORDS:
+        return None
+    folded = tuple(sorted(w.lower() for w, ci in words if ci))
+    unsafe = {chr(other) for w in folded for c in w for other in (_EXTRA_CASES or {}).get(ord(c), ())}
+    return tuple(sorted(w for w, ci in words if not ci)), folded, frozenset(unsafe)
+
+
+def _required(items: list[tuple[object, object]], ignorecase: bool) -> _Words | None:
+    """The best set of literal strings one of which every match of ``items`` contains."""
+    best: _Words | None = None
+    run: list[str] = []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(av))  # type: ignore[call-overload]
+            continue
+        if run:
+            best = _better(best, frozenset({("".join(run), ignorecase)}))
+            run = []
+        best = _better(best, _required_in(name, av, ignorecase))
+    if run:
+        best = _better(best, frozenset({("".join(run), ignorecase)}))
+    return best
+
+
+def _required_in(name: str, av: object, ignorecase: bool) -> _Words | None:
+    """What a group, alternation or repetition requires (lookarounds may look outside the scan)."""
+    if name == "SUBPATTERN":
+        _, add, remove, sub = av  # type: ignore[misc]
+        folding = (ignorecase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+        return _required(sub.data, folding)
+    if name == "BRANCH":
+        alternatives = [_required(alt.data, ignorecase) for alt in av[1]]  # type: ignore[index]
+        if all(alternatives):
+            return frozenset().union(*alternatives)  # type: ignore[arg-type]
+        return None
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:  # type: ignore[index]
+        return _required(av[2].data, ignorecase)  # type: ignore[index]
+    return None
+
+
+def _better(a: _Words | None, b: _Words | None) -> _Words | None:
+    """The more selective of two requirements: longer shortest word, then fewer words."""
+    if a is None or b is None:
+        return a or b
+    score_a = (min(len(w) for w, _ in a), -len(a))
+    score_b = (min(len(w) for w, _ in b), -len(b))
+    return b if score_b > score_a else a
+
+
+Hits = tuple[list[int], list[int]]
+
+
+def word_hits(found: Gate | None, text: str, low: str | None) -> Hits | None:
+    """Where the gate's words occur in ``text`` (starts and ends, by start; overlapping ones too),
+    found once per document; None when the gate cannot be used on this text."""
+    if found is None:
+        return None
+    sensitive, folded, unsafe = found
+    if folded and (low is None or (not low.isascii() and any(c in low for c in unsafe))):
+        return None
+    hits = []
+    for words, where in ((sensitive, text), (folded, low or "")):
+        for word in words:
+            pos = where.find(word)
+            while pos >= 0:
+                hits.append((pos, pos + len(word)))
+                pos = where.find(word, pos + 1)
+    hits.sort()
+    return [a for a, _ in hits], [b for _, b in hits]
+
+
+def hit_between(hits: Hits | None, start: int, end: int) -> bool:
+    """Whether a gate's word lies inside [start, end) (always, with no usable gate)."""
+    if hits is None:
+        return True
+    starts, ends = hits
+    index = bisect_left(starts, start)
+    while index < len(starts) and starts[index] < end:
+        if ends[index] <= end:
+            return True
+        index += 1
+    return False
+
+
+def finditer(regex: re.Pattern[str], text: str, low: str | None, start: int, end: int) -> list[re.Match[str]]:
+    """``list(regex.finditer(text, start, end))``, through the folded twin where it applies."""
+    twin = folded_twin(regex)
+    if twin is not None and low is not None and (low.isascii() or not any(c in low for c in twin[1])):
+        out = []
+        for hit in twin[0].finditer(low, start, end):
+            match = regex.match(text, hit.start(), end)
+            if match is None or match.end() != hit.end():  # pragma: no cover - the twin is exact
+                return list(regex.finditer(text, start, end))
+            out.append(match)
+        return out
+    return list(regex.finditer(text, start, end))
