@@ -11,7 +11,7 @@ from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
-from kg.extract.scan import Hits, finditer, gate, hit_between, lowered, scan_text, word_hits
+from kg.extract.scan import Hits, finditer, gate, hit_between, lowered, scan_text, usable_twin, word_hits
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
 from kg.model import Document, Mention, Modality, Post, RelationKind, RelationMention
@@ -30,7 +30,8 @@ class Context:
     statistical_starts: list[int] = field(default_factory=list)
     _scans: dict[str, tuple[list[re.Match[str]], list[int], list[int]]] = field(default_factory=dict)
     _leading_titles: frozenset[str] = frozenset()
-    _gates: dict[int, tuple[re.Pattern[str], Hits | None]] = field(default_factory=dict)  # by pattern id
+    #: per pattern (by id): its gate's word hits and its usable folded twin, found once per document
+    _plans: dict[int, tuple[re.Pattern[str], Hits | None, re.Pattern[str] | None]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, document: Document, gazetteer: Gazetteer, statistical: list[NerSpan] | None = None) -> Context:
@@ -64,16 +65,24 @@ class Context:
     def finditer(self, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """``regex.finditer(text, start, end)`` as a list, skipped when [start, end) holds none of
         the words every match needs (:func:`kg.extract.scan.gate`)."""
-        if not self.may_match(regex, start, end):
+        plan = self._plans.get(id(regex))
+        if plan is None or plan[0] is not regex:
+            plan = self._plan(regex)
+        if plan[1] is not None and not hit_between(plan[1], start, end):
             return []
-        return finditer(regex, self.text, self.lowered, start, end)
+        return finditer(regex, plan[2], self.text, self._lowered, start, end)
 
     def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
         """False when [start, end) holds none of the words every match of ``regex`` needs."""
-        found = self._gates.get(id(regex))
-        if found is None or found[0] is not regex:
-            found = self._gates[id(regex)] = (regex, word_hits(gate(regex), self.text, self.lowered))
-        return hit_between(found[1], start, end)
+        plan = self._plans.get(id(regex))
+        if plan is None or plan[0] is not regex:
+            plan = self._plan(regex)
+        return hit_between(plan[1], start, end)
+
+    def _plan(self, regex: re.Pattern[str]) -> tuple[re.Pattern[str], Hits | None, re.Pattern[str] | None]:
+        low = self.lowered
+        plan = self._plans[id(regex)] = (regex, word_hits(gate(regex), self.text, low), usable_twin(regex, low))
+        return plan
 
     @property
     def lowered(self) -> str | None:

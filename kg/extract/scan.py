@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 try:  # the characters case-insensitive matching pairs beyond lower-casing, and the parser (3.11+)
     from re import _parser  # type: ignore[attr-defined,unused-ignore]
@@ -201,7 +201,7 @@ def gate(regex: re.Pattern[str]) -> Gate | None:
         return None
     try:
         parsed = _parser.parse(regex.pattern, regex.flags)
-    except Exception:  # pragma: no cover - a compiled pattern parses
+    except (re.error, ValueError, TypeError):  # pragma: no cover - a compiled pattern parses
         return None
     words = _required(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
     if not words or min(len(w) for w, _ in words) < _MIN_WORD or len(words) > _MAX_WORDS:
@@ -211,14 +211,14 @@ def gate(regex: re.Pattern[str]) -> Gate | None:
     return tuple(sorted(w for w, ci in words if not ci)), folded, frozenset(unsafe)
 
 
-def _required(items: list[tuple[object, object]], ignorecase: bool) -> _Words | None:
+def _required(items: list[tuple[Any, Any]], ignorecase: bool) -> _Words | None:
     """The best set of literal strings one of which every match of ``items`` contains."""
     best: _Words | None = None
     run: list[str] = []
     for op, av in items:
         name = str(op)
         if name == "LITERAL":
-            run.append(chr(av))  # type: ignore[call-overload]
+            run.append(chr(av))
             continue
         if run:
             best = _better(best, frozenset({("".join(run), ignorecase)}))
@@ -229,19 +229,25 @@ def _required(items: list[tuple[object, object]], ignorecase: bool) -> _Words | 
     return best
 
 
-def _required_in(name: str, av: object, ignorecase: bool) -> _Words | None:
-    """What a group, alternation or repetition requires (lookarounds may look outside the scan)."""
+def _required_in(name: str, av: Any, ignorecase: bool) -> _Words | None:
+    """What a group, alternation, repetition or lookahead requires (a lookbehind may look before
+    the scan's start, a negative lookaround requires nothing)."""
     if name == "SUBPATTERN":
-        _, add, remove, sub = av  # type: ignore[misc]
+        _, add, remove, sub = av
         folding = (ignorecase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
         return _required(sub.data, folding)
     if name == "BRANCH":
-        alternatives = [_required(alt.data, ignorecase) for alt in av[1]]  # type: ignore[index]
-        if all(alternatives):
-            return frozenset().union(*alternatives)  # type: ignore[arg-type]
-        return None
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:  # type: ignore[index]
-        return _required(av[2].data, ignorecase)  # type: ignore[index]
+        union: set[tuple[str, bool]] = set()
+        for alt in av[1]:
+            words = _required(alt.data, ignorecase)
+            if not words:
+                return None
+            union |= words
+        return frozenset(union)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+        return _required(av[2].data, ignorecase)
+    if name == "ASSERT" and av[0] == 1:  # a lookahead sees no further than the scan's end
+        return _required(av[1].data, ignorecase)
     return None
 
 
@@ -289,15 +295,23 @@ def hit_between(hits: Hits | None, start: int, end: int) -> bool:
     return False
 
 
-def finditer(regex: re.Pattern[str], text: str, low: str | None, start: int, end: int) -> list[re.Match[str]]:
-    """``list(regex.finditer(text, start, end))``, through the folded twin where it applies."""
+def usable_twin(regex: re.Pattern[str], low: str | None) -> re.Pattern[str] | None:
+    """The folded twin of ``regex`` when it may scan ``low`` (the text lower-cased) in its place."""
     twin = folded_twin(regex)
-    if twin is not None and low is not None and (low.isascii() or not any(c in low for c in twin[1])):
-        out = []
-        for hit in twin[0].finditer(low, start, end):
-            match = regex.match(text, hit.start(), end)
-            if match is None or match.end() != hit.end():  # pragma: no cover - the twin is exact
-                return list(regex.finditer(text, start, end))
-            out.append(match)
-        return out
-    return list(regex.finditer(text, start, end))
+    if twin is None or low is None or (not low.isascii() and any(c in low for c in twin[1])):
+        return None
+    return twin[0]
+
+
+def finditer(regex: re.Pattern[str], twin: re.Pattern[str] | None, text: str, low: str | None,
+             start: int, end: int) -> list[re.Match[str]]:
+    """``list(regex.finditer(text, start, end))``, through ``twin`` (:func:`usable_twin`) if given."""
+    if twin is None or low is None:
+        return list(regex.finditer(text, start, end))
+    out = []
+    for hit in twin.finditer(low, start, end):
+        match = regex.match(text, hit.start(), end)
+        if match is None or match.end() != hit.end():  # pragma: no cover - the twin is exact
+            return list(regex.finditer(text, start, end))
+        out.append(match)
+    return out
