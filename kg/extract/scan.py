@@ -162,6 +162,8 @@ def _top_branches(body: str) -> list[str] | None:
 def scan_text(regex: re.Pattern[str], text: str, low: str | None) -> list[re.Match[str]]:
     """``list(regex.finditer(text))``, found through a faster equivalent where there is one;
     ``low`` is :func:`lowered` of ``text``."""
+    if not _holds_a_word(gate(regex), text, low):
+        return []
     twin = folded_twin(regex)
     if twin is not None and low is not None and (low.isascii() or not any(c in low for c in twin[1])):
         found = _rematched(regex, text, twin[0].finditer(low))
@@ -261,6 +263,16 @@ def _better(a: _Words | None, b: _Words | None) -> _Words | None:
 
 
 Hits = tuple[list[int], list[int]]
+
+
+def _holds_a_word(found: Gate | None, text: str, low: str | None) -> bool:
+    """False only when ``text`` holds none of the gate's words (so ``regex`` cannot match in it)."""
+    if found is None:
+        return True
+    sensitive, folded, unsafe = found
+    if folded and (low is None or (not low.isascii() and any(c in low for c in unsafe))):
+        return True
+    return any(word in text for word in sensitive) or any(word in (low or "") for word in folded)
 
 
 def word_hits(found: Gate | None, text: str, low: str | None) -> Hits | None:
