@@ -57,10 +57,14 @@ class Context:
             scan = (found, [m.start() for m in found], [m.end() for m in found])
             self._scans[name] = scan
         found, starts, ends = scan
+        if not found:  # most patterns find nothing in most articles
+            return []
         # the matches of one scan do not overlap, so their ends rise with their starts: those that
         # end by ``end`` are a prefix of those that start in [start, end)
         low = bisect_left(starts, start)
-        return found[low:max(low, min(bisect_left(starts, end), bisect_right(ends, end)))]
+        high = bisect_left(starts, end, low)
+        stop = bisect_right(ends, end, low, high) if high > low else low
+        return found[low:stop]
 
     def finditer(self, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """``regex.finditer(text, start, end)`` as a list, skipped when [start, end) holds none of
