@@ -162,7 +162,7 @@ def _top_branches(body: str) -> list[str] | None:
 def scan_text(regex: re.Pattern[str], text: str, low: str | None) -> list[re.Match[str]]:
     """``list(regex.finditer(text))``, found through a faster equivalent where there is one;
     ``low`` is :func:`lowered` of ``text``."""
-    if not _holds_a_word(gate(regex), text, low):
+    if not _holds_a_word(text_gate(regex), text, low):
         return []
     twin = folded_twin(regex)
     if twin is not None and low is not None and (low.isascii() or not any(c in low for c in twin[1])):
@@ -190,24 +190,42 @@ Gate = tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]
 _Words = frozenset[tuple[str, bool]]
 _MIN_WORD = 3  # shorter required strings are in nearly every sentence: no gate
 _MAX_WORDS = 24
+_MAX_TEXT_WORDS = 64  # a whole text is gated by ``in`` tests, which cost less than its scan
 
 
 @_by_identity
 def gate(regex: re.Pattern[str]) -> Gate | None:
-    """The words one of which every match of ``regex`` contains, or None when it has no useful ones.
+    """The words one of which every match of ``regex`` contains, or None when it has no useful ones
+    for a sentence (too short, too many).
 
     >>> gate(re.compile(r"\\b(?:succeed(?:s|ed)?|took\\s+over)\\s+", re.IGNORECASE))[1]
     ('succeed', 'took')
     """
+    words = _words(regex)
+    if not words or min(len(w) for w, _ in words) < _MIN_WORD or len(words) > _MAX_WORDS:
+        return None
+    return _as_gate(words)
+
+
+@_by_identity
+def text_gate(regex: re.Pattern[str]) -> Gate | None:
+    """:func:`gate` for a whole text: short words too ("USS", "JS"), and more of them."""
+    words = _words(regex)
+    return _as_gate(words) if words and len(words) <= _MAX_TEXT_WORDS else None
+
+
+@_by_identity
+def _words(regex: re.Pattern[str]) -> _Words | None:
     if _parser is None:
         return None
     try:
         parsed = _parser.parse(regex.pattern, regex.flags)
     except (re.error, ValueError, TypeError):  # pragma: no cover - a compiled pattern parses
         return None
-    words = _required(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
-    if not words or min(len(w) for w, _ in words) < _MIN_WORD or len(words) > _MAX_WORDS:
-        return None
+    return _required(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
+
+
+def _as_gate(words: _Words) -> Gate:
     folded = tuple(sorted(w.lower() for w, ci in words if ci))
     unsafe = {chr(other) for w in folded for c in w for other in (_EXTRA_CASES or {}).get(ord(c), ())}
     return tuple(sorted(w for w, ci in words if not ci)), folded, frozenset(unsafe)
