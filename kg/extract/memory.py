@@ -20,6 +20,8 @@ ROLES = ("general", "admiral", "commander", "minister", "secretary", "colonel", 
 _WORD_RUN = re.compile(r"\w*")
 _WORD_OR_DASH = re.compile(r"[\w\-]")
 _WORD = re.compile(r"\w")
+_RUN_START = re.compile(r"(?<![\w\-])\w+")
+_INDEXED = 20_000  # characters: longer texts find later mentions word by word (see ``_word_starts``)
 
 
 def _has_role(person: Person, role: str) -> bool:
@@ -158,16 +160,9 @@ class Persons:
         if odd:  # forms that begin with punctuation: rare, matched the slow way
             yield from _regex_mentions(forms, text, start, end)
             return
-        self._index_hits(text)
         last_end = start
-        starts, hits = self._hit_starts, self._hits
-        index = bisect_left(starts, start)
-        while index < len(starts) and starts[index] < end:
-            pos, word = hits[index]
-            index += 1
-            stop = pos + len(word)
-            # the word run starting at ``pos`` (cut at ``end``) is ``word`` itself
-            if pos < last_end or stop > end or (stop < end and _WORD.match(text, stop)):
+        for pos, word in self._word_starts(text, start, end):
+            if pos < last_end:
                 continue
             for form in self._runs.get(word, ()):
                 stop = pos + len(form)
@@ -175,6 +170,27 @@ class Persons:
                     yield pos, stop, forms[form]
                     last_end = stop
                     break
+
+    def _word_starts(self, text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+        """The words of ``text[start:end]`` that may begin a form, as (start, word), in order.
+
+        In an article of news length they come from an index of where each form's first word
+        stands, built once per word (a ``find`` over the text); past ``_INDEXED`` characters that
+        would cost the text's length per person, so the sentence's words are read one by one."""
+        if len(text) > _INDEXED:
+            for run in _RUN_START.finditer(text, start, end):
+                yield run.start(), run.group()
+            return
+        self._index_hits(text)
+        starts, hits = self._hit_starts, self._hits
+        index = bisect_left(starts, start)
+        while index < len(starts) and starts[index] < end:
+            pos, word = hits[index]
+            index += 1
+            stop = pos + len(word)
+            # the word run starting at ``pos`` (cut at ``end``) is ``word`` itself
+            if stop <= end and (stop == end or not _WORD.match(text, stop)):
+                yield pos, word
 
     def _index_hits(self, text: str) -> None:
         """Find, once per text and word, where the forms' first words start a word of ``text``."""
