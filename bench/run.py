@@ -12,7 +12,8 @@ fresh process so that its peak memory is its own:
 - ``queries``: every named query with ``--param`` (median of up to 5 runs, fewer past 3 s, in
   process) and pages of the full listings, through ``bench/queries.py``'s :func:`time_queries`.
 
-``KG_BENCH_QUERY_MAX=N`` skips the queries above N articles. Results go to ``bench/out/results.json``;
+``KG_BENCH_QUERY_MAX=N`` skips the queries above N articles; ``KG_BENCH_KEEP=1`` keeps each size's
+folder (corpus and store) and prints where. Results go to ``bench/out/results.json``;
 each step's progress (the build's every 30 s, with the writer's resident memory) to
 ``bench/out/SIZE-STEP.log``, so a long run can be followed and a cut-short one still says how far it got.
 """
@@ -221,7 +222,10 @@ def measure(size: int) -> dict[str, Any]:
         result["store_mb"] = round(sum(f.stat().st_size for f in files) / 2**20)
         return result
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("KG_BENCH_KEEP") == "1":  # to time queries on it again later
+            print(f"         kept {folder}", flush=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def show(r: dict[str, Any]) -> None:
