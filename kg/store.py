@@ -237,10 +237,11 @@ class Store:
         """Write a batch of article graphs (replacing any stored under the same id), drop others, and
         update the derived facts of every entity they touch.
 
-        The new graphs go in as one transaction; a replaced or dropped article is removed just before,
-        so a kill leaves each article wholly in or wholly out. The derived facts are rewritten after
-        (or, while :meth:`defer_derivation` is on, later), under a ``kg.pending`` note that the next
-        writer completes if this one is killed first.
+        The new graphs go in as transactions of whole articles (``LOAD_BYTES`` of N-Quads each); a
+        replaced or dropped article is removed just before, so a kill leaves each article wholly in
+        or wholly out. The derived facts are rewritten after (or, while :meth:`defer_derivation` is
+        on, later), under a ``kg.pending`` note that the next writer completes if this one is killed
+        first.
         """
         ox = self.oxigraph
         names = [document_iri(self.base, g.doc_id) for g in graphs] + [document_iri(self.base, d) for d in drop]
