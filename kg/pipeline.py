@@ -106,7 +106,7 @@ class Progress:
     written: int
     quads: int
     elapsed: float
-    reading: bool = False  # the first pass: articles read into the spool so far (no total yet)
+    reading: bool = False  # the first pass: articles read into the spool (no total yet), then near copies
 
     @property
     def rate(self) -> float:
@@ -122,6 +122,8 @@ class Progress:
 
     def line(self) -> str:
         """``1,200/10,000 articles (12%), 240 articles/s, 148,800 quads, ETA 0:36``."""
+        if self.reading and self.total is not None:
+            return f"finding near copies: {self.done:,}/{self.total:,} articles, {self.rate:,.0f} articles/s"
         if self.reading:
             return f"reading: {self.done:,} articles, {self.rate:,.0f} articles/s"
         share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
@@ -486,12 +488,15 @@ class _Source:
         finder = DiskNearDuplicates(self.reading.dedup_threshold, self.reading.dedup_window,
                                     path=folder / "near.db")
         copies = []
+        started = time.monotonic()
         try:
-            for (body,) in chosen:
+            for done, (body,) in enumerate(chosen, 1):
                 document = _unpack(body)
                 original = finder.original_of(document.id, document.text, document.title)
                 if original is not None:
                     copies.append((original, document.id))
+                if self.progress and done % 200 == 0:
+                    self.progress(Progress(done, count, 0, 0, time.monotonic() - started, reading=True))
         finally:
             finder.close()
         db.executemany("UPDATE article SET original = ? WHERE id = ?", copies)

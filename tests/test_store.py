@@ -194,6 +194,7 @@ def test_store_progress_printer_log_lines_every_interval():
     printer = ProgressPrinter(first, interval=5.0, tty=False)
     for done, elapsed, reading in ((200, 1.0, True), (4000, 20.0, True), (400, 2.0, False), (800, 6.0, False)):
         printer(Progress(done, None if reading else 4000, 0, 0, elapsed, reading=reading))
+    assert Progress(600, 4000, 0, 0, 2.0, reading=True).line() == "finding near copies: 600/4,000 articles, 300 articles/s"
     assert first.getvalue().splitlines() == ["kg build: reading: 4,000 articles, 200 articles/s",
                                              "kg build: 800/4,000 articles (20%), 133 articles/s, 0 quads, ETA 0:24"]
     terminal = io.StringIO()
