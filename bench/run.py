@@ -117,7 +117,6 @@ def step_upkeep(folder: Path) -> dict[str, Any]:
     one.write_text(json.dumps(record) + "\n")
     from kg.model import Document
     from kg.pipeline import article_graph
-
     from kg.sources import read_documents
 
     next(iter(read_documents([one])))  # start-up: the language model
