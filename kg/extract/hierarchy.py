@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from kg.extract.components import components
 from kg.extract.context import Context
 from kg.extract.lexicon import table
 from kg.extract.modality import clause_modality
@@ -174,6 +175,7 @@ def sentence_relations(ctx: Context, s: int, e: int, spans: list[Span]) -> None:
     _member_lists(ctx, s, e, orgs)
     _chains(ctx, s, e, orgs)
     _all_components(ctx, s, e, orgs)
+    components(ctx, s, e, orgs)
 
 
 def _sub_bodies(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:

@@ -40,6 +40,9 @@ RULES = register(
 )
 _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
+#: "DETROIT – The U.S. Army Corps of Engineers": a dateline in capitals before a dash is no part of a name
+_TRAILING_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")
+_DATELINE = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
@@ -140,7 +143,7 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
 
 def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool] | None:
     """(start, phrase, words, starts like an organisation) of the organisation in a run, if any."""
-    phrase = ctx.text[a:b].rstrip(" -–")
+    phrase = _TRAILING_POSSESSIVE.sub("", ctx.text[a:b].rstrip(" -–"))  # "the Harbour Command's unit"
     if not phrase:
         return None
     a, phrase = _strip_owner(ctx, a, phrase)
@@ -213,6 +216,9 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
+        dateline = _DATELINE.match(text, a, b)
+        if dateline:
+            a = dateline.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
         for title in ctx.gazetteer.post_re.finditer(text, a + 1, b):
             of = _OF_AFTER_TITLE.match(text[title.end():b])

@@ -69,6 +69,8 @@ _NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Fou
                                              "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
                                              "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty"))}
 _DETACHMENT = re.compile(r",\s+((?:Det\.|Detachment)\s+\d+)(?![\w\-])")
+#: "the U.S. Army Corps of Engineers, Detroit District": a district named after the body it belongs to
+_DISTRICT_AFTER = re.compile(r",\s+((?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(?=\s*[,.;)]|\s+[a-z])")
 _REGION_AFTER = re.compile(r",\s+([A-Z][a-z]+)(?=[.,;:)]|\s+[a-z(]|$)")
 
 
@@ -164,10 +166,17 @@ def define_abbreviations(ctx: Context, start: int, end: int, spans: list[Span]) 
             ctx.memory.abbreviations[m.group("abbr")] = span
 
 
+_DISTRICT_OWNERS = ("MilitaryUnit", "GovernmentBody", "ArmedForces")
+
+
 def with_region(ctx: Context, spans: list[Span], end: int) -> None:
-    """"Marine Corps Forces, Pacific": a region word after a comma belongs to the name."""
+    """"Marine Corps Forces, Pacific": a region word after a comma belongs to the name; a district
+    after a comma ("the Corps of Engineers, Detroit District") is a body of its own, added to ``spans``."""
     text = ctx.text
-    for span in spans:
+    for span in list(spans):
+        district = _DISTRICT_AFTER.match(text, span.end, end) if span.kind in _DISTRICT_OWNERS else None
+        if district and _free(spans, district.start(1), district.end(1)):
+            spans.append(Span("MilitaryUnit", " ".join(district.group(1).split()), district.start(1), district.end(1)))
         if span.kind in ("Person", "Country") or span.known is not None:
             continue
         m = _DETACHMENT.match(text, span.end, end) or _REGION_AFTER.match(text, span.end, end)
