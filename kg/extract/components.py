@@ -32,6 +32,8 @@ _LED_BY_FLAGSHIP = r",?\s*(?:is\s+)?led\s+by\s+(?:its|the)\s+flag\s*ship,?\s+(?:
 _FROM = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*,?\s*(?:from|of)\s+(?:the\s+)?"
 _BRACKET_SEP = r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)(?:the\s+)?"
 _DISTRICT = r",\s+(?P<child>(?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(?=\s*[,.;)]|\s+[a-z])"
+_BOTH_OF = (r"(?:\s*\([A-Z][A-Z\d]{0,5}(?:[\s\-]\d{1,4})?\))?,\s*(?P<q>both|all|each)\s+(?:(?:now|currently)\s+)?"
+            r"(?:of|from|part\s+of|assigned\s+to|attached\s+to|belonging\s+to|members\s+of|units\s+of)\s+(?:the\s+)?")
 _LIST_SEP = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?"
 
 RULES = register(
@@ -61,6 +63,11 @@ RULES = register(
     Rule("district-of", "hierarchy", "subOrganizationOf", (_DISTRICT,), 0.7, "clause",
          ("The Harbour Engineer Command, Lakeside District, awarded a contract.",),
          ("The Harbour Engineer Command in Lakeside District awarded a contract.",), flags=0),
+    Rule("both-of", "hierarchy", "subOrganizationOf", (_BOTH_OF,), 0.7, "clause",
+         ("The 2nd Signal Company and the 4th Engineer Company, both of the 9th Harbour Brigade, left.",
+          "USS Brent, USS Kell and USS Mora, all assigned to Destroyer Squadron 14, sailed."),
+         ("The 2nd Signal Company and the 4th Engineer Company, both with the 9th Harbour Brigade, left.",
+          "The 2nd Signal Company and the 4th Engineer Company both thanked the 9th Harbour Brigade.")),
     Rule("child-list", "hierarchy", "subOrganizationOf", (_LIST_SEP,), 0.7, "clause",
          ("The destroyers USS Brent, USS Kell and USS Mora from the Halvorsen Carrier Strike Group reached Guam.",
           "The 2nd Signal Company and the 4th Engineer Company are part of the 9th Harbour Brigade."),
@@ -72,6 +79,8 @@ _FROM_RULE = RULES["from-formation"]
 _BRACKETED = RULES["bracketed-components"]
 _DISTRICT_RULE = RULES["district-of"]
 _LIST_RULE = RULES["child-list"]
+_BOTH = RULES["both-of"]
+_BOTH_RE = _BOTH.compiled[0]
 _APPOS_GAP_RE, _POSS_NOUN_RE = _APPOS.compiled
 _FLAGSHIP_RE, _LED_BY_RE = _FLAGSHIP.compiled
 _FROM_RE = _FROM_RULE.compiled[0]
@@ -109,6 +118,7 @@ def components(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
         right = orgs[i + 1] if i + 1 < len(orgs) else None
         if right is not None:
             _adjacent_pair(ctx, left, right, s, e)
+            _both_of(ctx, orgs[:i + 1], right, s, e)
         if text.startswith("(", left.end) or text.startswith(" (", left.end):
             _bracketed(ctx, left, orgs[i + 1:], s, e)
         district = _DISTRICT_RE.match(text, left.end, e)
@@ -132,6 +142,24 @@ def _adjacent_pair(ctx: Context, left: Span, right: Span, s: int, e: int) -> Non
     elif _FROM_RE.fullmatch(gap) and (_SHIP.match(left.name) or _echelon(left) > 0) \
             and max(4, _echelon(left)) < _echelon(right) and not _SHIP.match(right.name):
         _link(ctx, left, right, s, e, _FROM_RULE)
+
+
+def _both_of(ctx: Context, before: list[Span], parent: Span, s: int, e: int) -> None:
+    """"A and B, both of the 9th Brigade": the list before the comma shares the parent."""
+    text = ctx.text
+    last = before[-1]
+    m = _BOTH_RE.fullmatch(text, last.end, parent.start)
+    if m is None:
+        return
+    members = [last]
+    for other in before[-2::-1]:
+        if not _LIST_RE.fullmatch(text, other.end, members[-1].start):
+            break
+        members.append(other)
+    if len(members) < 2 or (m.group("q").lower() == "both" and len(members) != 2):
+        return
+    for member in members:
+        _link(ctx, member, parent, s, e, _BOTH)
 
 
 def _bracketed(ctx: Context, parent: Span, after: list[Span], s: int, e: int) -> None:

@@ -176,6 +176,9 @@ _UNDESIGNATED = frozenset({"Party", "Foundation", "Center", "Centre"})
 def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
     """Keep "Ministry of Defence" and "Army Europe", drop "Command Sergeant" style trailing words."""
     tail = words[last + 1:]
+    if len(tail) == 3 and tail[1] == "and" and words[last] == "Office" and all(w[:1].isupper() for w in tail[::2]) \
+            and tail[0] not in ctx.gazetteer.given_names:
+        return words  # "Program Executive Office Missiles and Space": a portfolio named after the head
     if tail and words[last + 1] not in ("of", "for") and (not looks_like_designation(tail)
                                                          or words[last] in _UNDESIGNATED
                                                          or tail[0] in ctx.gazetteer.given_names):
