@@ -65,7 +65,9 @@ RULES = register(
     Rule("person-listed", "persons", "Person", (
         (rf"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?P<name>{_NAME})(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|as|were|are|"
          rf"was|is|who|have|had|will|to)\b)"),), 1.0, "none",
-        ("It named business leaders Tun Hlaing Oo, [Sein Htut Maung], and Kyi Taing Oo.",),
+        ("It named business leaders Tun Hlaing Oo, [Sein Htut Maung], and Kyi Taing Oo.",
+         "Brigadier Generals Anna Wexford, [Brent Kell] and Marta Quillon were promoted.",
+         "Rear Admirals Anna Wexford and [Brent Kell] attended."),
         ("It named business leaders Tun Hlaing Oo, [Mandalay Region], and others.",), flags=0),
     Rule("person-known", "persons", "Person", (), 1.0, "none",
          ("Talks stalled after [Assad] rejected the plan.", "The envoy met [Kofi Annan] in Geneva."),
