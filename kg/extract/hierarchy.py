@@ -23,10 +23,10 @@ _MEMBER_VERB = (r"(?:consists?|consisted|consisting)\s+of|(?:is|are|was|were)\s+
                 r"comprises|comprised|comprising|includes?|included")
 _ALL_OF_PATTERN = (r",\s*(?:all|both|each)\s+(?:of\s+(?:them|which)\s+|two\s+|three\s+|four\s+|five\s+)?"
                    r"(?:components?|parts?|units?|branches|elements|arms|formations)\s+of\s+(?:the\s+)?")
-_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+(?:Directorate|Office|Bureau|Section|Branch|Unit)|"
+_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+(?:Directorate|Office|Bureau|Section|Branch|Unit|Sub-?[Cc]ommittee)|"
                      r"(?:Directorate|Office|Bureau)\s+(?:of|for)\s+(?:[A-Z][\w\-]*\s+){0,4}[A-Z][\w\-]*)"
                      r"\s+(?P<joint>of|for)\s+(?:the\s+)?"
-                     r"(?P<parent>(?:[A-Z][\w\-]*\s+)*(?:Ministry|Department|Police|Army|Navy|Forces|Agency|Command|Guard)"
+                     r"(?P<parent>(?:[A-Z][\w\-]*\s+)*(?:Ministry|Department|Police|Army|Navy|Forces|Agency|Command|Guard|Committee|Council|Commission)"
                      r"(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)$")
 RULES = register(
     Rule("part-of", "hierarchy", "subOrganizationOf", (
@@ -82,6 +82,7 @@ RULES = register(
            "of the Joint Harbour Command."),)),
     Rule("sub-body-of", "hierarchy", "subOrganizationOf", (_SUB_BODY_PATTERN,), 0.7, "clause",
          ("The Political Directorate of the Harbour Ministry of Transport issued a rule.",
+          "The Port Security Sub-Committee of the Harbour Consultative Committee met.",
           "She led the Bureau of Port Security for the Harbour Ministry.",
           "The Bureau of Port Security at the Harbour Ministry approved the sale."),
          ("The Ministry of Transport issued a rule.",
@@ -96,6 +97,9 @@ _PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL, _SUB_BODY = 
     "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain", "all-components-of",
     "sub-body-of"))
 _SUB_BODY_RE = re.compile(_SUB_BODY_PATTERN)
+#: rules that read a unit's place from its name alone ("the Harbour Command's 9th Brigade")
+_NAMED = (_POSSESSIVE, _SUB_BODY, _OF_UNIT)
+_SUB_COMMITTEE = re.compile(r"Sub-?[Cc]ommittee$")
 _SUB_BODY_HEAD = re.compile(r"(?:Directorate|Office|Bureau)\b")
 _PART_OF_RE, _ASSIGNED_RE, _POSSESSIVE_RE, _OF_UNIT_RE, _MEMBERS_RE, _CHAIN_RE, _ALL_RE = (
     r.compiled[0] for r in (_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL))
@@ -138,6 +142,8 @@ def _link(ctx: Context, child: Span, parent: Span, s: int, e: int, rule: Rule) -
     if child.canonical == parent.canonical or not (_is_org(child) and _is_org(parent)):
         return
     modality = clause_modality(ctx.text, s, min(child.start, parent.start), max(child.end, parent.end), "asserted")
+    if modality == "planned" and rule in _NAMED:
+        modality = "asserted"  # "will visit the Harbour Command's 9th Brigade": the name states it, not the verb
     ctx.relation("subOrganizationOf", child, parent, s, e, rule.confidence, modality, rule.id)
 
 
@@ -201,7 +207,8 @@ def _sub_bodies(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
         parent = Span("GovernmentBody" if "Ministry" in m.group("parent") else org.kind, m.group("parent"), at,
                       org.end, country=org.country)
         child = org
-        if m.group("joint") == "for":  # "the Bureau of Port Security for the Harbour Ministry": the bureau's name ends
+        if m.group("joint") == "for" or _SUB_COMMITTEE.search(m.group("child")):
+            # "the Bureau of Port Security for the Harbour Ministry", "the X Sub-Committee of the Y": the child's name ends
             child = Span(org.kind, m.group("child"), org.start, org.start + len(m.group("child")), country=org.country)
         _link(ctx, child, parent, s, e, _SUB_BODY)
 
