@@ -23,7 +23,8 @@ _MEMBER_VERB = (r"(?:consists?|consisted|consisting)\s+of|(?:is|are|was|were)\s+
                 r"comprises|comprised|comprising|includes?|included")
 _ALL_OF_PATTERN = (r",\s*(?:all|both|each)\s+(?:of\s+(?:them|which)\s+|two\s+|three\s+|four\s+|five\s+)?"
                    r"(?:components?|parts?|units?|branches|elements|arms|formations)\s+of\s+(?:the\s+)?")
-_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+(?:Directorate|Office|Bureau|Section|Branch|Unit|Sub-?[Cc]ommittee)|"
+_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+"
+                     r"(?:Directorate|Office|Bureau|Section|Branch|Unit|Sub-?[Cc]ommittee)|"
                      r"(?:Directorate|Office|Bureau)\s+(?:of|for)\s+(?:[A-Z][\w\-]*\s+){0,4}[A-Z][\w\-]*)"
                      r"\s+(?P<joint>of|for)\s+(?:the\s+)?"
                      r"(?P<parent>(?:[A-Z][\w\-]*\s+)*(?:Ministry|Department|Police|Army|Navy|Forces|Agency|Command|Guard|Committee|Council|Commission)"
@@ -208,7 +209,8 @@ def _sub_bodies(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
                       org.end, country=org.country)
         child = org
         if m.group("joint") == "for" or _SUB_COMMITTEE.search(m.group("child")):
-            # "the Bureau of Port Security for the Harbour Ministry", "the X Sub-Committee of the Y": the child's name ends
+            # "the Bureau of Port Security for the Harbour Ministry", "the X Sub-Committee of the Y": the
+            # child's name ends there
             child = Span(org.kind, m.group("child"), org.start, org.start + len(m.group("child")), country=org.country)
         _link(ctx, child, parent, s, e, _SUB_BODY)
 
