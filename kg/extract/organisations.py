@@ -41,6 +41,7 @@ RULES = register(
 _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
 #: "DETROIT – The U.S. Army Corps of Engineers": a dateline in capitals before a dash is no part of a name
+_NATIONAL_MINISTRY = re.compile(r"(?:[A-Z][\w\-]*\s+){1,2}Ministry\s+of\s")
 _TRAILING_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")
 _DATELINE = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
@@ -194,7 +195,7 @@ def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
         phrase = phrase[lead.end():]
     owner = _OWNER.match(phrase)
     if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS
-                  or _HEADED_OWNER.match(owner.group(1))):
+                  or _HEADED_OWNER.match(owner.group(1)) or owner.group(1) in ctx.memory.abbreviations):
         # "Iran's Quds Force": the organisation is "Quds Force", of Iran
         a += owner.end()
         phrase = phrase[owner.end():]
@@ -203,8 +204,8 @@ def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
 
 def _org_kind(phrase: str, words: list[str], starts_like_org: bool) -> str:
     head_parts = [p for w in words for p in DASH.split(w) if p in ORG_HEADS]
-    if phrase.startswith(("Ministry", "Department", "Office")):
-        return "GovernmentBody"
+    if phrase.startswith(("Ministry", "Department", "Office")) or _NATIONAL_MINISTRY.match(phrase):
+        return "GovernmentBody"  # "the Cuban Ministry of Revolutionary Armed Forces" is a ministry
     if starts_like_org and phrase.startswith(("Task Force", "Joint", "Combined", "Operation")):
         return "MilitaryUnit"
     return ORG_HEADS[head_parts[-1]] if head_parts else "GovernmentBody"

@@ -8,6 +8,7 @@ named with its regiment ("2nd Battalion, 5th Infantry Regiment"), and a region a
 from __future__ import annotations
 
 import re
+from bisect import insort
 
 from kg.extract.context import Context
 from kg.extract.lexicon import table
@@ -42,8 +43,11 @@ RULES = register(
     Rule("unit-abbreviation-used", "organisations", "Organization", (
         r"(?<![\w\-])(?P<abbr>[A-Z][A-Z&]{1,7})(?:(?P<sep>[\s\-])(?P<num>\d{1,4}))?(?![\w\-])",), 1.0, "none",
          ("Patrol Squadron (VP) 41 landed. Later [VP-42] landed too.",
-          "The Maritime Defence Directorate (MDD) met. [MDD] said nothing."),
-         ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",), flags=0),
+          "The Maritime Defence Directorate (MDD) met. [MDD] said nothing.",
+          "Officers of the Maritime Defence Directorate (MDD) and of [MDD]'s harbour office met.",
+          "The Halvorsen Carrier Strike Group sailed. [HALCSG] includes two destroyers."),
+         ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",
+          "The Halvorsen Carrier Strike Group sailed. [HALCG] includes two destroyers."), flags=0),
     Rule("org-acronym-described", "organisations", "Organization", (
         (r"(?=[Tt]he\s+[A-Z]{2})\b[Tt]he\s+(?P<name>[A-Z]{2,6})\s+(?:[a-z][\w\-]*\s+){0,3}?(?:agency|service|directorate|unit|command|"
          r"ministry|militia|brigade|battalion|regiment|force)\b"),), 1.0, "none",
@@ -156,14 +160,36 @@ def _short_form(ctx: Context, m: re.Match[str]) -> Span | None:
 
 
 def define_abbreviations(ctx: Context, start: int, end: int, spans: list[Span]) -> None:
-    """"the Maritime Defence Directorate (MDD)": later sentences may name it "MDD"."""
+    """"the Maritime Defence Directorate (MDD)": later sentences may name it "MDD", and so may the rest
+    of this one (the uses found are added to ``spans``, in order). A long name also implies the acronym
+    news writing forms from it without defining it: "Halvorsen Carrier Strike Group" -> "HALCSG"."""
     text = ctx.text
+    defined = False
     for span in spans:
         if span.kind in ("Person", "Country") or span.known is not None:
             continue
         m = _DEFINED.match(text, span.end, end)
         if m and m.group("abbr") not in ctx.memory.abbreviations:
             ctx.memory.abbreviations[m.group("abbr")] = span
+            defined = True
+    for span in spans:
+        for implied in _implied_acronyms(span.name) if span.kind not in ("Person", "Country") else ():
+            ctx.memory.abbreviations.setdefault(implied, span)
+    if defined:
+        for used in _used(ctx, start, end, [], spans):
+            if text[used.start - 1:used.start] != "(":  # the definition itself is no use
+                insort(spans, used, key=lambda x: x.start)
+
+
+def _implied_acronyms(name: str) -> tuple[str, ...]:
+    """"Nimitz Carrier Strike Group" -> NIMCSG (the first word's first three letters and the initials of
+    the rest); "Theodore Halvorsen Carrier Strike Group" -> THCSG (the initials of four or more words)."""
+    words = name.split()
+    if len(words) < 3 or not all(w.isalpha() and w[:1].isupper() and w[1:].islower() for w in words):
+        return ()
+    initials = "".join(w[0] for w in words[1:])
+    found = (words[0][:3].upper() + initials,)
+    return found + (words[0][0] + initials,) if len(words) >= 4 else found
 
 
 _DISTRICT_OWNERS = ("MilitaryUnit", "GovernmentBody", "ArmedForces")
