@@ -32,6 +32,9 @@ _LED_BY_FLAGSHIP = r",?\s*(?:is\s+)?led\s+by\s+(?:its|the)\s+flag\s*ship,?\s+(?:
 _FROM = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*,?\s*(?:from|of)\s+(?:the\s+)?"
 _BRACKET_SEP = r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)(?:the\s+)?"
 _DISTRICT = r",\s+(?P<child>(?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(?=\s*[,.;)]|\s+[a-z])"
+_TO_WHICH = r",\s*(?:to|under|within)\s+which\s+(?:the\s+)?"
+_TO_WHICH_VERB = (r"\s+(?:(?:is|are|was|were|has\s+been|have\s+been|now|also|currently)\s+)*(?:directly\s+)?"
+                  r"(?:assigned|attached|subordinated|subordinate|aligned|falls?|operates?|belongs?|sits?)\b")
 _BOTH_OF = (r"(?:\s*\([A-Z][A-Z\d]{0,5}(?:[\s\-]\d{1,4})?\))?,\s*(?P<q>both|all|each)\s+(?:(?:now|currently)\s+)?"
             r"(?:of|from|part\s+of|assigned\s+to|attached\s+to|belonging\s+to|members\s+of|units\s+of)\s+(?:the\s+)?")
 _LIST_SEP = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?"
@@ -63,6 +66,12 @@ RULES = register(
     Rule("district-of", "hierarchy", "subOrganizationOf", (_DISTRICT,), 0.7, "clause",
          ("The Harbour Engineer Command, Lakeside District, awarded a contract.",),
          ("The Harbour Engineer Command in Lakeside District awarded a contract.",), flags=0),
+    Rule("to-which", "hierarchy", "subOrganizationOf", (_TO_WHICH, _TO_WHICH_VERB), 0.7, "clause",
+         ("The 9th Harbour Brigade trained. Colonel Anna Wexford leads the Harbour Command, to which the brigade is "
+          "assigned.",
+          "The Harbour Command, under which Task Force Lantern falls, met on Monday."),
+         ("The 9th Harbour Brigade trained. Colonel Anna Wexford leads the Harbour Command, to which the brigade "
+          "sent officers.",)),
     Rule("both-of", "hierarchy", "subOrganizationOf", (_BOTH_OF,), 0.7, "clause",
          ("The 2nd Signal Company and the 4th Engineer Company, both of the 9th Harbour Brigade, left.",
           "USS Brent, USS Kell and USS Mora, all assigned to Destroyer Squadron 14, sailed."),
@@ -80,6 +89,8 @@ _BRACKETED = RULES["bracketed-components"]
 _DISTRICT_RULE = RULES["district-of"]
 _LIST_RULE = RULES["child-list"]
 _BOTH = RULES["both-of"]
+_WHICH = RULES["to-which"]
+_TO_WHICH_RE, _TO_WHICH_VERB_RE = _WHICH.compiled
 _BOTH_RE = _BOTH.compiled[0]
 _APPOS_GAP_RE, _POSS_NOUN_RE = _APPOS.compiled
 _FLAGSHIP_RE, _LED_BY_RE = _FLAGSHIP.compiled
@@ -135,6 +146,8 @@ def _adjacent_pair(ctx: Context, left: Span, right: Span, s: int, e: int) -> Non
         return
     if _APPOS_GAP_RE.fullmatch(gap) and _POSS_NOUN_RE.match(text, right.end, e):
         _link(ctx, left, right, s, e, _APPOS)
+    elif _TO_WHICH_RE.fullmatch(gap) and _TO_WHICH_VERB_RE.match(text, right.end, e):
+        _link(ctx, right, left, s, e, _WHICH)
     elif _FLAGSHIP_RE.fullmatch(gap) and _SHIP.match(left.name):
         _link(ctx, left, right, s, e, _FLAGSHIP)
     elif _LED_BY_RE.fullmatch(gap) and _SHIP.match(right.name):

@@ -33,9 +33,12 @@ RULES = register(
         (r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
         r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
         r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
-        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])"),),
+        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard|"
+        r"(?<=the\s)(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force)(?=['’]s\s+[a-z]))\b"
+        r"(?:(?:(?<=Army)|(?<=Navy)|(?<=Force)|(?<=Corps))(?=['’]s\s)|(?![\-’']))"),),
          1.0, "none",
-         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise."),
+         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise.",
+          "Estonia sent ships. The 4th Flotilla, the [Navy]'s oldest unit, sailed."),
          ("NATO's [military] structure was discussed.",), flags=0),
 )
 _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
