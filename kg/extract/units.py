@@ -32,8 +32,11 @@ RULES = register(
         rf"\b(?=[A-Z]{{2}})(?P<prefix>{_SHIP_PREFIXES})\s+(?P<name>{_SHIP_WORD}(?:\s+{_SHIP_WORD}){{0,3}})(?:\s+{_HULL})?",),
          1.0, "none",
          ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May.",
-          "The frigate refuelled from [USNS Brennan]."),
-         ("The USS program office said [Halvorsen] would sail.",), flags=0),
+          "The frigate refuelled from [USNS Brennan].",
+          "USS Anna Wexford (DDG 140) sailed. Alongside [Anna Wexford], two frigates left."),
+         ("The USS program office said [Halvorsen] would sail.",
+          "USS Anna Wexford (DDG 140) sailed. Admiral [Anna Wexford] watched.",
+          "USS Halvorsen (DDG 140) sailed. The [Halvorsen]-class design is old."), flags=0),
     Rule("unit-numbered-abbreviation", "organisations", "Organization", ((
         rf"(?P<name>(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*(?:\s+{_UNIT_WORD}){{0,6}}?)\s+\((?P<abbr>[A-Z][A-Za-z&]{{1,7}})\)\s+"
         rf"(?P<num>\d{{1,4}}|{_NUMBER_WORD})(?![\w\-])"),), 1.0, "none",
@@ -72,6 +75,9 @@ _LEAD = re.compile(r"(?:The|A|An)\s+")
 _NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
                                              "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
                                              "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty"))}
+_SHIP_PREFIX_WORDS = tuple(p + " " for p in _SHIP_PREFIXES.split("|"))
+_LONGER_NAME = re.compile(r"[\w\-]|\s+[A-Z0-9]")
+_WORD_BEFORE = re.compile(r"([\w.]+)\s+$")
 _DETACHMENT = re.compile(r",\s+((?:Det\.|Detachment)\s+\d+)(?![\w\-])")
 #: "the U.S. Army Corps of Engineers, Detroit District": a district named after the body it belongs to
 _DISTRICT_AFTER = re.compile(r",\s+((?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(?=\s*[,.;)]|\s+[a-z])")
@@ -88,6 +94,10 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
         name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
         if _free(spans, m.start(), m.end()):  # the hull number stays out of the name and the span
             spans.append(Span("MilitaryUnit", name, m.start(), m.end("name")))
+    spans += _ship_short_names(ctx, start, end, spans + known)
+    for ship in spans:
+        if ship.name.startswith(_SHIP_PREFIX_WORDS):
+            ctx.memory.abbreviations.setdefault("ship " + ship.name.split(" ", 1)[1], ship)
     for m in ctx.matches("org-acronym-described", _DESCRIBED, start, end):
         if _free(spans + known, m.start("name"), m.end("name")):
             described = m.group().endswith(("agency", "service", "directorate", "ministry"))
@@ -98,6 +108,28 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
     if ctx.memory.abbreviations or _MAY_USE.search(text, start, end):
         spans += _used(ctx, start, end, known, spans)
     return sorted(spans, key=lambda s: s.start)
+
+
+def _ship_short_names(ctx: Context, start: int, end: int, found: list[Span]) -> list[Span]:
+    """"USS Halvorsen (DDG 131) ... Alongside Halvorsen, ...": a ship named before, without its prefix."""
+    spans: list[Span] = []
+    text = ctx.text
+    g = ctx.gazetteer
+    for key, ship in ctx.memory.abbreviations.items():
+        if not key.startswith("ship ") or not isinstance(ship, Span):
+            continue
+        bare = key[5:]
+        at = text.find(bare, start, end)
+        while at >= 0:
+            b = at + len(bare)
+            before = _WORD_BEFORE.search(text, max(start, at - 30), at)
+            titled = before is not None and any(r.fullmatch(before.group(1)) for r in (g.rank_re, g.post_re,
+                                                                                       g.honorific_re))
+            longer = _LONGER_NAME.match(text, b) is not None  # "the Halvorsen Strike Group", "Halvorsen-class"
+            if not longer and not text[at - 1:at].isalnum() and not titled and _free(found + spans, at, b):
+                spans.append(Span("MilitaryUnit", bare, at, b, qualified=ship.name))
+            at = text.find(bare, b, end)
+    return spans
 
 
 def _free(spans: list[Span], a: int, b: int) -> bool:
