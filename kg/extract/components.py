@@ -35,6 +35,8 @@ _DISTRICT = r",\s+(?P<child>(?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(
 _TO_WHICH = r",\s*(?:to|under|within)\s+which\s+(?:the\s+)?"
 _TO_WHICH_VERB = (r"\s+(?:(?:is|are|was|were|has\s+been|have\s+been|now|also|currently)\s+)*(?:directly\s+)?"
                   r"(?:assigned|attached|subordinated|subordinate|aligned|falls?|operates?|belongs?|sits?)\b")
+_SERVES_AS = r"\s+(?:(?:also|now|currently)\s+)?(?:serves|served|acts|acted|is|was|remains)\s+as\s+(?:the|a|an|its)\s+"
+_COMPONENT_FOR = r"\s+(?:for|of|to|within)\s+(?:the\s+)?"
 _BOTH_OF = (r"(?:\s*\([A-Z][A-Z\d]{0,5}(?:[\s\-]\d{1,4})?\))?,\s*(?P<q>both|all|each)\s+(?:(?:now|currently)\s+)?"
             r"(?:of|from|part\s+of|assigned\s+to|attached\s+to|belonging\s+to|members\s+of|units\s+of)\s+(?:the\s+)?")
 _LIST_SEP = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?"
@@ -72,6 +74,9 @@ RULES = register(
           "The Harbour Command, under which Task Force Lantern falls, met on Monday."),
          ("The 9th Harbour Brigade trained. Colonel Anna Wexford leads the Harbour Command, to which the brigade "
           "sent officers.",)),
+    Rule("component-command-for", "hierarchy", "subOrganizationOf", (_SERVES_AS, _COMPONENT_FOR), 0.7, "clause",
+         ("The Harbour Air Command serves as the Air Component Command for USSPACECOM.",),
+         ("The Harbour Air Command trained the Air Component Command for USSPACECOM.",)),
     Rule("both-of", "hierarchy", "subOrganizationOf", (_BOTH_OF,), 0.7, "clause",
          ("The 2nd Signal Company and the 4th Engineer Company, both of the 9th Harbour Brigade, left.",
           "USS Brent, USS Kell and USS Mora, all assigned to Destroyer Squadron 14, sailed."),
@@ -89,6 +94,9 @@ _BRACKETED = RULES["bracketed-components"]
 _DISTRICT_RULE = RULES["district-of"]
 _LIST_RULE = RULES["child-list"]
 _BOTH = RULES["both-of"]
+_COMPONENT = RULES["component-command-for"]
+_SERVES_AS_RE, _COMPONENT_FOR_RE = _COMPONENT.compiled
+_COMPONENT_NAME = re.compile(r"\bComponent(?:\s+Command)?$")
 _WHICH = RULES["to-which"]
 _TO_WHICH_RE, _TO_WHICH_VERB_RE = _WHICH.compiled
 _BOTH_RE = _BOTH.compiled[0]
@@ -130,6 +138,8 @@ def components(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
         if right is not None:
             _adjacent_pair(ctx, left, right, s, e)
             _both_of(ctx, orgs[:i + 1], right, s, e)
+            if i + 2 < len(orgs) and _COMPONENT_NAME.search(right.name):
+                _component_for(ctx, left, right, orgs[i + 2], s, e)
         if text.startswith("(", left.end) or text.startswith(" (", left.end):
             _bracketed(ctx, left, orgs[i + 1:], s, e)
         district = _DISTRICT_RE.match(text, left.end, e)
@@ -155,6 +165,14 @@ def _adjacent_pair(ctx: Context, left: Span, right: Span, s: int, e: int) -> Non
     elif _FROM_RE.fullmatch(gap) and (_SHIP.match(left.name) or _echelon(left) > 0) \
             and max(4, _echelon(left)) < _echelon(right) and not _SHIP.match(right.name):
         _link(ctx, left, right, s, e, _FROM_RULE)
+
+
+def _component_for(ctx: Context, child: Span, role: Span, parent: Span, s: int, e: int) -> None:
+    """"X serves as the Army Service Component Command for Y": the role's name stands between them."""
+    text = ctx.text
+    if _SERVES_AS_RE.fullmatch(text, child.end, role.start) \
+            and _COMPONENT_FOR_RE.fullmatch(text, role.end, parent.start):
+        _link(ctx, child, parent, s, e, _COMPONENT)
 
 
 def _both_of(ctx: Context, before: list[Span], parent: Span, s: int, e: int) -> None:

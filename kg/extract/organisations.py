@@ -27,7 +27,10 @@ RULES = register(
          ("A spokesman for [US Central Command] declined to comment.", "[CENTCOM] declined to comment."),
          ("The [central command post] was quiet.",)),
     Rule("org-head-word", "organisations", "Organization", (CAP_RUN.pattern,), 1.0, "none",
-         ("The [Harbour Defence Command] issued a statement.", "Soldiers from [Task Force Lantern] left."),
+         ("The [Harbour Defence Command] issued a statement.", "Soldiers from [Task Force Lantern] left.",
+          "PORT ELLIS – The [Harbour Defence Command] awarded a contract.",
+          "PORT ELLIS, Ore. – One of the [Harbour Defence Command]'s officers spoke.",
+          "As [Harbour Defence Command] grows, it hires more staff."),
          ("The [Harbour] was quiet.",), flags=0),
     Rule("org-national-body", "organisations", "Organization", (
         (r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
@@ -61,6 +64,11 @@ _UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\
 _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
+#: "REDSTONE ARSENAL, Ala. – One of the ...": the sentence's words start after the dateline's dash
+_AFTER_DATELINE = re.compile(r"[A-Z]{2,}[^a-z]{0,40}(?:,\s+[A-Z][a-z]+\.?)?\s+[-–—]\s+$")
+#: "As SPACECOM grows, ...": a conjunction that opens the sentence is no part of a name
+_LEAD_CONJUNCTION = re.compile(r"(As|When|While|If|After|Before|Since|Although|Though|But|And|Because|Once|Until|"
+                               r"Unlike|Like|Despite|Alongside)\s+(?=[A-Z])")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
@@ -233,8 +241,9 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
-        lead = _LEAD_OF.match(text, a, b)
-        if lead and lead.group(1) not in ORG_HEADS and not text[start:a].strip(" \"“'‘("):
+        opening = not text[start:a].strip(" \"“'‘(") or _AFTER_DATELINE.search(text, start, a) is not None
+        lead = _LEAD_OF.match(text, a, b) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
+        if lead and lead.group(1) not in ORG_HEADS and opening:
             a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
         of = _UNIT_OF_UNIT.match(text, a, b)
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units

@@ -215,13 +215,25 @@ def define_abbreviations(ctx: Context, start: int, end: int, spans: list[Span]) 
 
 def _implied_acronyms(name: str) -> tuple[str, ...]:
     """"Nimitz Carrier Strike Group" -> NIMCSG (the first word's first three letters and the initials of
-    the rest); "Theodore Halvorsen Carrier Strike Group" -> THCSG (the initials of four or more words)."""
-    words = name.split()
-    if len(words) < 3 or not all(w.isalpha() and w[:1].isupper() and w[1:].islower() for w in words):
-        return ()
-    initials = "".join(w[0] for w in words[1:])
-    found = (words[0][:3].upper() + initials,)
-    return found + (words[0][0] + initials,) if len(words) >= 4 else found
+    the rest); "U.S. Army Space and Missile Defense Command" -> USASMDC (the initials of four or more
+    words, "U.S." giving its letters, "and" and "of" none)."""
+    words = [w for w in name.split() if w not in _SMALL_WORDS]
+    letters = []
+    for w in words:
+        if _DOTTED.fullmatch(w):
+            letters.append(w.replace(".", ""))
+        elif w.isalpha() and w[:1].isupper() and w[1:].islower():
+            letters.append(w[0])
+        else:
+            return ()
+    found: tuple[str, ...] = ()
+    if len(words) >= 3 and words[0][1:].islower():
+        found = (words[0][:3].upper() + "".join(letters[1:]),)
+    return found + ("".join(letters),) if len(words) >= 4 else found
+
+
+_SMALL_WORDS = frozenset({"and", "of", "the", "for"})
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,3}")
 
 
 _DISTRICT_OWNERS = ("MilitaryUnit", "GovernmentBody", "ArmedForces")
