@@ -48,15 +48,19 @@ RULES = register(
          r"(?:assigned|attached|subordinated|subordinate|aligned)\s+(?:directly\s+)?(?:to|under)\s+(?:the\s+)?"
          r"|,\s*(?:(?:now|currently|temporarily|permanently)\s+)?(?:assigned|attached|subordinated)\s+(?:directly\s+)?to\s+(?:the\s+)?"
          r"|,?\s*under\s+(?:the\s+)?"
+         r"|,?\s*(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been|newly|recently)\s+)*"
+         r"(?:set\s+up|created|established|formed|stood\s+up|housed)\s+(?:within|inside|under)\s+(?:the\s+)?"
          r"|\s*(?:serves|served|acts|acted)\s+as\s+(?:the|a|an)\s+(?:[\w\-]+\s+){0,5}?(?:component|element)\s+"
          r"(?:command\s+)?(?:for|of|to|within)\s+(?:the\s+)?"),), 0.75, "clause",
          ("The 3rd Signal Company is assigned to the 9th Harbour Brigade.",
           "The Port Logistics Office under the Harbour Command awarded a contract.",
           "The Harbour Air Command serves as the air component command for the Joint Harbour Command.",
           "The frigate HNLMS Brent (F 804), assigned to the Harbour Fleet, left port.",
-          "The Port Logistics Office, under the Harbour Command, awarded a contract."),
+          "The Port Logistics Office, under the Harbour Command, awarded a contract.",
+          "The Port Logistics Office was set up within the Harbour Command in May."),
          ("The 3rd Signal Company is assigned a new role by the 9th Harbour Brigade.",
           "The frigate HNLMS Brent (F 804), escorted by the Harbour Fleet, left port.",
+          "The Port Logistics Office was set up beside the Harbour Command in May.",
           "The Port Logistics Office thanked the Harbour Command.")),
     Rule("possessive-unit", "hierarchy", "subOrganizationOf", (r"(?:['’]s|(?<=s)['’])\s",), 0.7, "clause",
          ("Soldiers of the Harbour Command's 9th Logistics Brigade left.",
