@@ -283,6 +283,14 @@ class Store:
                 for quad in list(ox.quads_for_pattern(NamedNode(iri), None, None, self._entities)):
                     ox.remove(quad)
             ox.extend(quads)
+            if self.path is not None and start + DERIVE_CHUNK < len(iris):
+                # Oxigraph's write buffers and read caches fill over a long rewrite (200 MB more
+                # over 50,000 IRIs at 25 k articles): flush them, and reopen now and then
+                ox.flush()
+                if (start // DERIVE_CHUNK) % 10 == 9:
+                    self._ox = None
+                    self._open()
+                    ox = self.oxigraph
 
     def rederive_all(self) -> None:
         """Recompute every derived fact from the article graphs (a repair; builds never need it)."""

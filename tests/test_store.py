@@ -210,9 +210,10 @@ def _labels(store: Store) -> int:
     return int(next(iter(rows))[0].value)
 
 
-def test_store_deferred_derivation_settles_for_a_reader_and_at_close(tmp_path):
+def test_store_deferred_derivation_settles_for_a_reader_and_at_close(tmp_path, monkeypatch):
     import os
 
+    import kg.store
     from kg.model import Document
     from kg.pipeline import article_graph
     from kg.store import PENDING_FILE, WAITING_FILE
@@ -226,6 +227,7 @@ def test_store_deferred_derivation_settles_for_a_reader_and_at_close(tmp_path):
     expected = Store(tmp_path / "plain")
     expected.write(graphs)
     path = tmp_path / "deferred"
+    monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 1)  # one IRI at a time: flushed, reopened every ten
     store = Store(path)
     store.defer_derivation()
     store.write(graphs[:2])
