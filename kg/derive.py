@@ -1,5 +1,7 @@
 """Derived, store-wide facts, kept up to date from what changed: one canonical ``rdfs:label`` per entity,
-the gazetteer's other names of known entities, and ``kgo:currentHolder`` of each post.
+the gazetteer's other names of known entities, ``kgo:currentHolder`` of each post, and a summary for
+listings (``kgo:degree`` and ``kgo:entityClass`` of each person, organisation, country and post), so
+that the ``entities`` listing reads one row per entity instead of joining every relation of the store.
 
 They live in the entities graph (``<BASE graph/entities>``). A build or a removal tells this module
 which entities and posts its articles touch (:func:`touched`, from the quads added or removed);
@@ -31,6 +33,13 @@ _RDF = PREFIXES["rdf"]
 _HOLDS = PREFIXES["org"] + "holds"
 ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
 CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
+DEGREE = NamedNode(PREFIXES["kgo"] + "degree")
+ENTITY_CLASS = NamedNode(PREFIXES["kgo"] + "entityClass")
+_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+#: the classes the ``entities`` listing shows, and the relations its degree counts (both directions)
+LISTED_CLASSES = ("foaf:Person", "org:Organization", "kgo:Country", "org:Post")
+RELATIONS = ("org:headOf", "org:reportsTo", "org:subOrganizationOf", "org:holds", "org:memberOf", "org:postIn",
+             "kgo:sendingCountry", "kgo:hostCountry")
 _ALT_LABEL = SKOS.altLabel.value
 _ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
                      PREFIXES["kgo"] + "asOf": "date", PREFIXES["kgo"] + "modality": "modality"}
@@ -229,6 +238,41 @@ def holds(store: GraphStore, posts: Iterable[str]) -> list[HoldsStatement]:
     return found
 
 
+def summaries(store: GraphStore, entities: Iterable[str]) -> dict[str, tuple[list[str], int]]:
+    """Entity -> (its listed classes, its degree: how many distinct things it is related to by
+    :data:`RELATIONS`, either way), for those of ``entities`` with a listed class.
+
+    Every relation joins two things an article names, and an article gives every entity it names an
+    alias, so the entities a change touches are all those whose degree it can change.
+    """
+    classes: dict[str, list[str]] = {}
+    degree: dict[str, int] = {}
+    types, relations = " ".join(LISTED_CLASSES), " ".join(RELATIONS)
+    for chunk in _chunks(sorted(entities)):
+        rows = store.query(f"""SELECT DISTINCT ?e ?type WHERE {{ VALUES ?e {{ {_values(chunk)} }}
+            VALUES ?type {{ {types} }} ?e a ?type }}""")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            classes.setdefault(row["e"].value, []).append(row["type"].value)
+        # the entities in each branch (a VALUES outside a UNION is not pushed into it by every engine)
+        rows = store.query(f"""SELECT ?e (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+            {{ VALUES ?e {{ {_values(chunk)} }} VALUES ?p {{ {relations} }} ?e ?p ?x }} UNION
+            {{ VALUES ?e {{ {_values(chunk)} }} VALUES ?p {{ {relations} }} ?x ?p ?e }} }} GROUP BY ?e""")
+        assert isinstance(rows, QuerySolutions)
+        degree.update((row["e"].value, int(row["n"].value)) for row in rows)
+    return {iri: (sorted(set(kinds)), degree.get(iri, 0)) for iri, kinds in classes.items()}
+
+
+def summary_quads(summary: dict[str, tuple[list[str], int]], graph: NamedNode) -> list[Quad]:
+    """``kgo:entityClass`` and ``kgo:degree`` quads for :func:`summaries`, in ``graph``."""
+    quads = []
+    for iri, (kinds, degree) in sorted(summary.items()):
+        node = NamedNode(iri)
+        quads += [Quad(node, ENTITY_CLASS, NamedNode(kind), graph) for kind in kinds]
+        quads.append(Quad(node, DEGREE, Literal(str(degree), datatype=_INTEGER), graph))
+    return quads
+
+
 def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     """The entities-graph quads of every IRI in ``change``, from what the store holds now.
 
@@ -237,7 +281,9 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     """
     names = aliases(store, change.entities)
     statements = holds(store, change.posts)
-    return sorted(entity_quads(names, graph) + holder_quads(statements, graph), key=str)
+    listed = summaries(store, (iri for iri in change.entities if names.get(iri)))
+    return sorted(entity_quads(names, graph) + holder_quads(statements, graph) + summary_quads(listed, graph),
+                  key=str)
 
 
 def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
@@ -268,6 +314,6 @@ def everything(store: GraphStore) -> Touched:
     return result
 
 
-__all__ = ["ASSERTED", "PAST", "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched",
+__all__ = ["ASSERTED", "DEGREE", "ENTITY_CLASS", "LISTED_CLASSES", "PAST", "RELATIONS", "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched",
            "aliases", "current_holders", "derive", "entity_quads", "everything", "holder_quads", "holds",
-           "holds_statements", "stored", "touched"]
+           "holds_statements", "stored", "summaries", "summary_quads", "touched"]
