@@ -59,7 +59,7 @@ def subjects(store: Any) -> dict[str, dict[str, str]]:
 def time_queries(store_path: str | Path, *, listings: bool = True) -> dict[str, Any]:
     """Latency of every named query on the store at ``store_path``: ``{"query_ms": {label: ms},
     "rows": {label: rows}, "params": {query: bindings}}``; medians of up to 5 runs in process."""
-    from kg.query import named_queries, run_named
+    from kg.query import run_named
     from kg.store import Store
 
     latencies: dict[str, float] = {}
@@ -67,19 +67,16 @@ def time_queries(store_path: str | Path, *, listings: bool = True) -> dict[str, 
     with Store(store_path, read_only=True) as store:
         params = subjects(store)
         total = len(store.document_hashes())
-        for name in named_queries():
-            for label, bindings in ((name, params[name]),
-                                    *((f"{name} on a date", params[f"{name} on a date"])
-                                      for _ in range(1) if f"{name} on a date" in params)):
-                seconds, text = _timed(lambda: run_named(store, name, fmt="tsv", bindings=bindings))
-                key = f"{label} --param " + " ".join(f"{k}=..." for k in sorted(bindings))
-                latencies[key] = seconds
-                rows[key] = max(0, text.count("\n") - 1)
+        for label, bindings in params.items():
+            name = label.removesuffix(" on a date")
+            seconds, text = _timed(lambda n=name, b=bindings: run_named(store, n, fmt="tsv", bindings=b))
+            key = f"{label} --param " + " ".join(f"{k}=..." for k in sorted(bindings))
+            latencies[key] = seconds
+            rows[key] = max(0, text.count("\n") - 1)
         for name in LISTINGS if listings else ():
-            for what, offset in (("first page", 0), ("middle page", None)):
-                if offset is None:  # the middle of the listing, counted once (not timed)
-                    offset = max(0, _count(store, name) // 2)
-                seconds, text = _timed(lambda: run_named(store, name, fmt="tsv", limit=PAGE, offset=offset),
+            middle = max(0, _count(store, name) // 2)  # counted once, not timed
+            for what, offset in (("first page", 0), ("middle page", middle)):
+                seconds, text = _timed(lambda n=name, o=offset: run_named(store, n, fmt="tsv", limit=PAGE, offset=o),
                                        budget=10.0)
                 key = f"{name} --limit {PAGE} ({what})"
                 latencies[key] = seconds

@@ -1,7 +1,8 @@
 """Derived, store-wide facts, kept up to date from what changed: one canonical ``rdfs:label`` per entity,
 the gazetteer's other names of known entities, ``kgo:currentHolder`` of each post, and a summary for
 listings (``kgo:degree`` and ``kgo:entityClass`` of each person, organisation, country and post), so
-that the ``entities`` listing reads one row per entity instead of joining every relation of the store.
+that the ``entities`` listing reads one row per entity instead of joining every relation of the store, and
+``kgo:headedIn`` from each organisation to the headOf assertions about it (the dated queries' index).
 
 They live in the entities graph (``<BASE graph/entities>``). A build or a removal tells this module
 which entities and posts its articles touch (:func:`touched`, from the quads added or removed);
@@ -35,6 +36,7 @@ ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
 CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
 DEGREE = NamedNode(PREFIXES["kgo"] + "degree")
 ENTITY_CLASS = NamedNode(PREFIXES["kgo"] + "entityClass")
+HEADED_IN = NamedNode(PREFIXES["kgo"] + "headedIn")
 _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 #: the classes the ``entities`` listing shows, and the relations its degree counts (both directions)
 LISTED_CLASSES = ("foaf:Person", "org:Organization", "kgo:Country", "org:Post")
@@ -263,6 +265,20 @@ def summaries(store: GraphStore, entities: Iterable[str]) -> dict[str, tuple[lis
     return {iri: (sorted(set(kinds)), degree.get(iri, 0)) for iri, kinds in classes.items()}
 
 
+def head_statements(store: GraphStore, entities: Iterable[str]) -> list[tuple[str, str]]:
+    """(organisation, assertion) for every headOf assertion (any modality) about ``entities``: the index
+    that commander-on-date and reporting-lines-on-date start from. Without it they find an
+    organisation's heads among every assertion naming it, and a parent unit is named by thousands
+    ("X falls under Y")."""
+    found: list[tuple[str, str]] = []
+    for chunk in _chunks(sorted(entities)):
+        rows = store.query(f"""SELECT DISTINCT ?e ?a WHERE {{ VALUES ?e {{ {_values(chunk)} }}
+            ?a rdf:object ?e ; rdf:predicate org:headOf }}""")
+        assert isinstance(rows, QuerySolutions)
+        found += [(row["e"].value, row["a"].value) for row in rows]
+    return found
+
+
 def summary_quads(summary: dict[str, tuple[list[str], int]], graph: NamedNode) -> list[Quad]:
     """``kgo:entityClass`` and ``kgo:degree`` quads for :func:`summaries`, in ``graph``."""
     quads = []
@@ -281,9 +297,11 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     """
     names = aliases(store, change.entities)
     statements = holds(store, change.posts)
-    listed = summaries(store, (iri for iri in change.entities if names.get(iri)))
-    return sorted(entity_quads(names, graph) + holder_quads(statements, graph) + summary_quads(listed, graph),
-                  key=str)
+    named = [iri for iri in change.entities if names.get(iri)]
+    listed = summaries(store, named)
+    heads = [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in head_statements(store, named)]
+    return sorted(entity_quads(names, graph) + holder_quads(statements, graph) + summary_quads(listed, graph)
+                  + heads, key=str)
 
 
 def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
@@ -314,6 +332,7 @@ def everything(store: GraphStore) -> Touched:
     return result
 
 
-__all__ = ["ASSERTED", "DEGREE", "ENTITY_CLASS", "LISTED_CLASSES", "PAST", "RELATIONS", "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched",
-           "aliases", "current_holders", "derive", "entity_quads", "everything", "holder_quads", "holds",
-           "holds_statements", "stored", "summaries", "summary_quads", "touched"]
+__all__ = ["ASSERTED", "DEGREE", "ENTITY_CLASS", "HEADED_IN", "LISTED_CLASSES", "PAST", "RELATIONS",
+           "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched", "aliases", "current_holders",
+           "derive", "entity_quads", "everything", "head_statements", "holder_quads", "holds", "holds_statements",
+           "stored", "summaries", "summary_quads", "touched"]
