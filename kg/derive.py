@@ -247,22 +247,27 @@ def summaries(store: GraphStore, entities: Iterable[str]) -> dict[str, tuple[lis
     Every relation joins two things an article names, and an article gives every entity it names an
     alias, so the entities a change touches are all those whose degree it can change.
     """
-    classes: dict[str, list[str]] = {}
-    degree: dict[str, int] = {}
-    types, relations = " ".join(LISTED_CLASSES), " ".join(RELATIONS)
+    listed = {PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in LISTED_CLASSES}
+    classes: dict[str, set[str]] = {}
+    related: dict[str, set[str]] = {}
+    relations = ", ".join(RELATIONS)
     for chunk in _chunks(sorted(entities)):
-        rows = store.query(f"""SELECT DISTINCT ?e ?type WHERE {{ VALUES ?e {{ {_values(chunk)} }}
-            VALUES ?type {{ {types} }} ?e a ?type }}""")
+        # one scan of each entity's quads, filtered (VALUES of predicates would be one lookup per pair)
+        rows = store.query(f"""SELECT DISTINCT ?e ?p ?x WHERE {{ VALUES ?e {{ {_values(chunk)} }} ?e ?p ?x
+            FILTER(?p IN (rdf:type, {relations})) }}""")
         assert isinstance(rows, QuerySolutions)
         for row in rows:
-            classes.setdefault(row["e"].value, []).append(row["type"].value)
-        # the entities in each branch (a VALUES outside a UNION is not pushed into it by every engine)
-        rows = store.query(f"""SELECT ?e (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-            {{ VALUES ?e {{ {_values(chunk)} }} VALUES ?p {{ {relations} }} ?e ?p ?x }} UNION
-            {{ VALUES ?e {{ {_values(chunk)} }} VALUES ?p {{ {relations} }} ?x ?p ?e }} }} GROUP BY ?e""")
+            e, x = row["e"].value, row["x"]
+            if row["p"].value != _RDF + "type":
+                related.setdefault(e, set()).add(str(x))
+            elif x.value in listed:
+                classes.setdefault(e, set()).add(x.value)
+        rows = store.query(f"""SELECT DISTINCT ?e ?x WHERE {{ VALUES ?e {{ {_values(chunk)} }} ?x ?p ?e
+            FILTER(?p IN ({relations})) }}""")
         assert isinstance(rows, QuerySolutions)
-        degree.update((row["e"].value, int(row["n"].value)) for row in rows)
-    return {iri: (sorted(set(kinds)), degree.get(iri, 0)) for iri, kinds in classes.items()}
+        for row in rows:
+            related.setdefault(row["e"].value, set()).add(str(row["x"]))
+    return {iri: (sorted(kinds), len(related.get(iri, ()))) for iri, kinds in classes.items()}
 
 
 def head_statements(store: GraphStore, entities: Iterable[str]) -> list[tuple[str, str]]:
