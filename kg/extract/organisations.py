@@ -54,6 +54,8 @@ _UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\
 _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
+_PERSON_OF = re.compile(r"((?:[A-Z][\w.’'\-]*\s+){2,5}?)of\s+(?:the\s+)?(?=[A-Z\d])")
+_TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
@@ -82,6 +84,7 @@ def pattern_orgs(ctx: Context, start: int, end: int, known: list[Span]) -> list[
     spans = []
     for a, b in _runs(ctx, start, end):
         b = _cut_at_person(ctx, a, b)
+        a = _after_person_of(ctx, a, b)
         a = _after_title(ctx, a, b)
         found = _org_phrase(ctx, a, b)
         if found is None:
@@ -124,9 +127,22 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
             head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS:
                 continue  # "the General Staff": a rank word naming a body, not a person
-            if hit.start() > a and text[hit.start()].isupper():
+            if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–":  # "Director-General"
                 b = min(b, hit.start())
     return b
+
+
+def _after_person_of(ctx: Context, a: int, b: int) -> int:
+    """"Gen. Mark Pell of the 4th Infantry Division": a ranked or known-named person before "of" is no
+    part of the body's name; the body starts after "of the"."""
+    m = _PERSON_OF.match(ctx.text, a, b)
+    if m is None or any(_holds_head(w) for w in m.group(1).split()):
+        return a
+    lead = ctx.gazetteer.rank_re.match(ctx.text, a, b) or ctx.gazetteer.post_re.match(ctx.text, a, b)
+    first = m.group(1).split()[1 if lead else 0:][:1]
+    if lead or (first and first[0] in ctx.gazetteer.given_names):
+        return m.end()
+    return a
 
 
 def _after_title(ctx: Context, a: int, b: int) -> int:
@@ -140,7 +156,7 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
 
 def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool] | None:
     """(start, phrase, words, starts like an organisation) of the organisation in a run, if any."""
-    phrase = ctx.text[a:b].rstrip(" -–")
+    phrase = _TRAILING_POSSESSIVE.sub("", ctx.text[a:b].rstrip(" -–"))  # "the 4th Infantry Division's commander"
     if not phrase:
         return None
     a, phrase = _strip_owner(ctx, a, phrase)
