@@ -49,7 +49,9 @@ RULES = register(
           "Ilse Brandvold, deputy assistant secretary of defense for harbour logistics, spoke.",
           "Tomas Reyner, director, Harbour Research Center, Coastal Command, said it works.",
           "Rear Admiral Tomas Reyner, commander, HSG 4, said the group was ready.",
-          "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke."),
+          "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke.",
+          "Chief Petty Officer Ilse Brandvold, the ship's senior enlisted leader, spoke to the crew.",
+          "Colonel Anna Wexford, the 4th Harbour Division's commanding general, opened the range."),
          ("Colonel Anna Wexford, who arrived on Monday, spoke.",
           "Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner and others."), flags=0),
     Rule("named-as", "posts", "holds",
@@ -90,6 +92,11 @@ _COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
 _FOR_OF = re.compile(r"\s+(?:for|of)\s")
 _WHO = re.compile(r"\s*,\s*who(?=\s)")
 _ITEM_END = re.compile(r"[,;(]")
+#: "the ship's commanding officer", "the Department's spokesperson": an owner the sentence does not name
+_UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission|ship|vessel|"
+                         r"destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
+                         r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
+                         r"service|alliance|organi[sz]ation)['’]s\s+", re.IGNORECASE)
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
 
@@ -180,12 +187,12 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         pos += poss.end() if poss else 0
     else:
         pre_org = None
-        unit = re.match(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission)['’]s\s+",
-                        text[pos:end])
-        pos += unit.end() if unit else 0  # "the brigade's deputy commanding general": a unit the sentence does not name
+        unit = _UNIT_OWNER.match(text, pos, end)
+        pos = unit.end() if unit else pos  # "the brigade's deputy commanding general": a unit the sentence does not name
     mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.IGNORECASE)
     past = bool(mods and mods.group("past")) or past
-    pos += mods.end() if mods else 0
+    whole = ctx.gazetteer.post_re.match(text, pos, end)  # "senior enlisted leader": a modifier word inside a title
+    pos += mods.end() if mods and not (whole and whole.end() > pos + mods.end()) else 0
     # an organisation between modifiers and the title: "the top US commander"
     org_here = span_at(spans, pos)
     if pre_org is None and org_here is not None and org_here.kind != "Person":
