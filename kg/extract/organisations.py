@@ -55,7 +55,8 @@ _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|B
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
 _PERSON_OF = re.compile(r"((?:[A-Z][\w.’'\-]*\s+){2,5}?)of\s+(?:the\s+)?(?=[A-Z\d])")
-_TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+#: "the 4th Infantry Division's commander"; "Military Staff of the" (cut before "President")
+_TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$|(?:\s+(?:of|for|and|the))+$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")

@@ -26,10 +26,12 @@ RULES = register(
           "Colonel Anna Wexford, who met the commander, inspected the depot."), flags=0),
     Rule("title-before-untitled-name", "posts", "holds",
          ((r"\s+(?P<word>of|for|to)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){0,5}?)"
-           r"(?P<more>\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}?)?\s+$"),),
+           r"(?P<more>(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}?){1,2})?\s+$"),),
          0.8, "title",
          ("Officials met Head of Harbour Administration Kathleen Morrow on Monday.",
-          "Members include Assistant Secretary of Defense for the Northern Region Kathleen Morrow and others."),
+          "Members include Assistant Secretary of Defense for the Northern Region Kathleen Morrow and others.",
+          "They met Assistant Secretary of State for Harbour Affairs Dr. Kathleen Morrow on Monday.",
+          "They met the Chief of the Household of the President of the Republic Admiral Tomas Reyner."),
          ("Officials met the head of the delegation and Kathleen Morrow on Monday.",), flags=0),
     Rule("title-is-name", "posts", "holds",
          (r"(?:^|[,;]\s*(?:and\s+|while\s+)?|\.\s+)(?P<owner>[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Tt]he)\s+(?:(?:new|current)\s+)?$",
@@ -193,12 +195,16 @@ def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span])
     if person.posts:
         _joined_title(ctx, person, start, spans)
         return None
-    if _title_is_name(ctx, person, start) or person.head_start is not None:
+    if _title_is_name(ctx, person, start):
         return None
+    # "... for Harbour Affairs Dr. Kathleen Morrow": a rank or honorific alone between title and name
+    anchor = person.start if person.head_start is None else person.head_start
     text = ctx.text
-    low = max(start, person.start - 120)
-    for m in reversed(ctx.matches("post", ctx.gazetteer.post_re, low, person.start)):
-        c = _BEFORE_RE.fullmatch(text, m.end(), person.start)
+    low = max(start, anchor - 120)
+    # the farthest title whose complement reaches the name: "Chief of the Military Staff of the
+    # President of the Republic Admiral X" is the chief's, not the president's
+    for m in ctx.matches("post", ctx.gazetteer.post_re, low, anchor):
+        c = _BEFORE_RE.fullmatch(text, m.end(), anchor)
         if c is None or any(s.kind == "Person" and m.end() <= s.start < person.start for s in spans):
             continue
         found = title_here(ctx, _prefix_start(text, low, m.start()), m.end())
@@ -213,18 +219,27 @@ def _before_name_post(ctx: Context, person: Span, title: PostTitle, c: re.Match[
     a = c.start("what") + (4 if what.startswith("the ") else 0)
     org = span_at(spans, a)
     new = None
-    if org is None or org.kind == "Person" or ctx.text[org.end:person.start].strip():
+    stop = c.end("more") if c.group("more") else c.end("what")
+    if org is None or org.kind == "Person" or ctx.text[org.end:c.end()].strip():
         org = None
-        if title.leads and c.group("word") == "of" and not c.group("more") and \
-                not any(s.start < c.end("what") and a < s.end for s in spans):
-            words = ctx.text[a:c.end("what")].split()
-            org = new = Span(ORG_HEADS.get(words[-1], "Organization"), " ".join(words), a, c.end("what"))
+        if title.leads and c.group("word") == "of" and _new_body(ctx, a, stop, spans):
+            # "Chief of the Household of the President of the Republic": the whole complement is the body
+            words = ctx.text[a:stop].split()
+            org = new = Span(ORG_HEADS.get(words[-1], "Organization"), " ".join(words), a, stop)
         else:
             more = " ".join((c.group("more") or "").split())
             title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(what.split())} {more}".strip(),
                               False)
     person.posts.append((make_post(title, org), _BEFORE.confidence, _BEFORE.id, "asserted"))
     return new
+
+
+def _new_body(ctx: Context, a: int, stop: int, spans: list[Span]) -> bool:
+    """Whether [a, stop) may become a new organisation: no person in it, and any body found there
+    lies inside it ("Military Staff of the" cut short by the head-word rule)."""
+    if "for" in ctx.text[a:stop].split():
+        return False  # "Secretary of Defense for Policy": a title's complement
+    return not any(s.start < stop and a < s.end and (s.kind == "Person" or s.start < a or s.end > stop) for s in spans)
 
 
 def _prefix_start(text: str, low: int, pos: int) -> int:
