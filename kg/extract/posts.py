@@ -22,6 +22,7 @@ from kg.extract.titles import (
     acronym_before,
     comma_unit,
     described_before,
+    field_before,
     lower_title,
     prefixed,
     title_here,
@@ -38,6 +39,7 @@ RULES = register(
           "Deputy Defence Minister Ilse Brandvold met the delegation.",
           "Senators and HRA Director Tomas Reyner spoke.",
           "Principal Deputy Assistant Secretary Kathleen Morrow spoke.",
+          "They met Harbour Safety and Counter-Piracy Coordinator Kathleen Morrow on Monday.",
           "So says the Norwegian fisheries minister, Kathleen Morrow."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
@@ -97,6 +99,7 @@ _UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|co
                          r"destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
                          r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
                          r"service|alliance|organi[sz]ation)['’]s\s+", re.IGNORECASE)
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
 
@@ -121,6 +124,8 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
     title = _deputy(text, c_start, form, ctx.gazetteer.posts[fold(form)])
     if described is not None and c_start == a_start:
         title = PostTitle(title.form, f"{described[1]} {title.title}", False)
+    elif pre_org is None and c_start == a_start:
+        title = field_before(ctx, title, c_start, blocked)
     org = of_org or pre_org
     if org is not None and org.kind == "Person":
         org = None
@@ -249,6 +254,10 @@ def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[S
     target = target or new
     if target is None or target.kind == "Person" or (comma and not _ends_item(text, target.end, end)):
         return None, None
+    owned = _POSSESSIVE_GAP.match(text, target.end, end)
+    if owned:  # "commander of the brigade's 1st Battalion": the body the owner's possessive names
+        inner = org_at(ctx, spans, owned.end())
+        return (inner, None) if inner is not None and inner.kind not in ("Person", "Country") else (None, None)
     return target, new
 
 

@@ -10,7 +10,7 @@ import re
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import PostTitle, fold
-from kg.extract.patterns import ORG_HEADS
+from kg.extract.patterns import NOT_NAME, ORG_HEADS, REGIONS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at
 from kg.model import Modality
@@ -315,6 +315,42 @@ def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
     if g.lookup(word) or g.rank_re.fullmatch(word) or g.honorific_re.fullmatch(word):
         return None
     return Span("Organization", word, m.start("a"), m.end("a"))
+
+
+#: Titles that are named by their field, written before them: "Counterterrorism Coordinator".
+_FIELD_TITLES = frozenset({"Coordinator", "Adviser", "Advisor", "Special Advisor", "Special Adviser", "Envoy",
+                           "Special Envoy", "Special Representative"})
+_FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", "security", "space", "policy", "national"})
+_CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
+
+
+def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]) -> PostTitle:
+    """"National Intelligence and Counter-Terrorism Coordinator X": the capitalised words naming a
+    coordinator's, adviser's or envoy's field are the title's (rule ``title-before-name``); none
+    of them may be a word that ends names, a rank or title, or a body or country already named."""
+    if title.title not in _FIELD_TITLES:
+        return title
+    m = _CAPITAL_FIELD.search(ctx.text, max(0, pos - 60), pos)
+    if m is None:
+        return title
+    words = m.group(1).split()
+    if words[-1] in ("and", "&"):
+        return title  # "Joe Biden and Special Envoy X": two persons
+    g = ctx.gazetteer
+    keep: list[str] = []
+    for word in reversed(words):
+        low = word.lower()
+        if (low in NOT_NAME and low not in _FIELD_WORDS and low not in REGIONS) or word in g.given_names \
+                or g.rank_re.fullmatch(word) or g.post_re.fullmatch(word) or g.honorific_re.fullmatch(word) \
+                or word.endswith(("'s", "’s")):
+            break
+        keep.insert(0, word)
+    while keep and keep[0] in ("and", "&"):
+        keep.pop(0)
+    a = pos - len(" ".join(keep)) - 1
+    if not keep or any(s.start < pos and a < s.end for s in blocked):
+        return title
+    return PostTitle(title.form, f"{' '.join(keep)} {title.title}", False)
 
 
 _DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
