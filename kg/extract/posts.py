@@ -40,6 +40,7 @@ RULES = register(
           "Senators and HRA Director Tomas Reyner spoke.",
           "Principal Deputy Assistant Secretary Kathleen Morrow spoke.",
           "They met Harbour Safety and Counter-Piracy Coordinator Kathleen Morrow on Monday.",
+          "Director Ilse Brandvold of the Harbour Safety Directorate opened the hearing.",
           "So says the Norwegian fisheries minister, Kathleen Morrow."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
@@ -99,6 +100,7 @@ _UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|co
                          r"destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
                          r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
                          r"service|alliance|organi[sz]ation)['’]s\s+", re.IGNORECASE)
+_OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
@@ -126,12 +128,21 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
         title = PostTitle(title.form, f"{described[1]} {title.title}", False)
     elif pre_org is None and c_start == a_start:
         title = field_before(ctx, title, c_start, blocked)
-    org = of_org or pre_org
+    org = of_org or pre_org or _of_after_name(ctx, span, title, blocked)
     if org is not None and org.kind == "Person":
         org = None
     span.posts.append((make_post(title, org), _TITLE_BEFORE.confidence, _TITLE_BEFORE.id,
                        _title_modality(text, span, c_start, a_start)))
     return new
+
+
+def _of_after_name(ctx: Context, span: Span, title: PostTitle, blocked: list[Span]) -> Span | None:
+    """"Director-General Hiroshi Ueda of the Defense Policy Bureau": a leading title's body after the name."""
+    if not title.leads:
+        return None
+    of = _OF_AFTER_NAME.match(ctx.text, span.end)
+    org = span_at(blocked, of.end()) if of else None
+    return org if org is not None and org.kind not in ("Person", "Country") else None
 
 
 def _owner_before(ctx: Context, chain: Chain, of_org: Span | None, a_start: int, blocked: list[Span]
