@@ -62,8 +62,9 @@ OWNED_POSTS = register(
         ("Its commander, Colonel Anna Wexford, said the roads were bad.",
          "Germany sent tanks. Colonel Anna Wexford, its commander, spoke.")),
     Rule("unit-title", "discourse", "holds", (
-        rf"\s*,\s*the\s+(?P<noun>{_NOUNS})['’]s\s+",), 0.8, "title",
-        ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the brigade's commander, spoke.",),
+        rf"\s*,\s*the\s+(?P<noun>{_NOUNS})(?:['’]s)?\s+",), 0.8, "title",
+        ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the brigade's commander, spoke.",
+         "The 4th Mechanized Brigade arrived on Monday. \"We are ready,\" said Colonel Anna Wexford, the brigade commander."),
         ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the division's commander, spoke.",)),
 )
 _PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG, _SHIP_NAME = (RULES[k].compiled[0] for k in (
@@ -72,7 +73,7 @@ _WORD_BEFORE = re.compile(r"([\w.’'\-]+)\s+$")
 _WORD_AFTER = re.compile(r"\s+[A-Z]")
 _ITS_BEFORE, _ITS_AFTER = OWNED_POSTS["its-title"].compiled
 _UNIT_AFTER = OWNED_POSTS["unit-title"].compiled[0]
-_OWNED_CUE = re.compile(rf"\b(?:[Ii]ts|[Tt]heir)\s|\bthe\s+(?:{_NOUNS})['’]s\s")
+_OWNED_CUE = re.compile(rf"\b(?:[Ii]ts|[Tt]heir)\s|\bthe\s+(?:{_NOUNS})(?:['’]s)?\s")
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
@@ -128,6 +129,8 @@ def owned_posts(ctx: Context, start: int, end: int, nonperson: list[Span], perso
     for person in persons:
         head = person.head_start if person.head_start is not None else person.start
         unit = _UNIT_AFTER.match(ctx.text, person.end)
+        if unit and ctx.gazetteer.post_re.match(ctx.text, unit.start("noun")):
+            unit = None  # "the command sergeant major": the noun starts a title
         after = unit or _ITS_AFTER.match(ctx.text, person.end)
         owner: Span | None = None
         if unit:

@@ -54,7 +54,8 @@ RULES = register(
           "Rear Admiral Tomas Reyner, commander, HSG 4, said the group was ready.",
           "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke.",
           "Chief Petty Officer Ilse Brandvold, the ship's senior enlisted leader, spoke to the crew.",
-          "Colonel Anna Wexford, the 4th Harbour Division's commanding general, opened the range."),
+          "Colonel Anna Wexford, the 4th Harbour Division's commanding general, opened the range.",
+          "\"The roads are bad,\" said Colonel Anna Wexford, the brigade commander."),
          ("Colonel Anna Wexford, who arrived on Monday, spoke.",
           "Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner and others."), flags=0),
     Rule("named-as", "posts", "holds",
@@ -95,11 +96,12 @@ _COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
 _FOR_OF = re.compile(r"\s+(?:for|of)\s")
 _WHO = re.compile(r"\s*,\s*who(?=\s)")
 _ITEM_END = re.compile(r"[,;(]")
-#: "the ship's commanding officer", "the Department's spokesperson": an owner the sentence does not name
+#: "the ship's commanding officer", "the Department's spokesperson", "the brigade commander": an owner
+#: the sentence does not name
 _UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission|ship|vessel|"
                          r"destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
                          r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
-                         r"service|alliance|organi[sz]ation)['’]s\s+", re.IGNORECASE)
+                         r"service|alliance|organi[sz]ation)(?:['’]s)?\s+", re.IGNORECASE)
 _OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
@@ -203,7 +205,7 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         pos += poss.end() if poss else 0
     else:
         pre_org = None
-        unit = _UNIT_OWNER.match(text, pos, end)
+        unit = _UNIT_OWNER.match(text, pos, end) if not ctx.gazetteer.post_re.match(text, pos, end) else None
         pos = unit.end() if unit else pos  # "the brigade's deputy commanding general": a unit the sentence does not name
     mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.IGNORECASE)
     past = bool(mods and mods.group("past")) or past
