@@ -359,7 +359,9 @@ _DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
 _OWNER_GAP = re.compile(r"(?:['’]s)?\s+")
 _NOT_DESCRIBING = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "on", "at", "by", "with", "new",
                              "former",
-                             "his", "her", "its", "their", "our", "said", "says", "told", "is", "was", "who", "that"})
+                             "his", "her", "its", "their", "our", "said", "says", "told", "is", "was", "who", "that",
+                             "since", "until", "after", "before", "as", "from", "under", "than", "like", "when",
+                             "while", "into", "through", "about", "over", "are", "were", "be", "been", "but", "or"})
 
 
 def described_before(ctx: Context, pos: int, spans: list[Span]) -> tuple[Span, str] | None:
