@@ -126,8 +126,8 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
     for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re):
         for hit in anchor.finditer(text, a, b):
             head = _NEXT_WORD.match(text[hit.end():b])
-            if head and head.group(1) in ORG_HEADS:
-                continue  # "the General Staff": a rank word naming a body, not a person
+            if head and head.group(1) in ORG_HEADS and not (anchor is ctx.gazetteer.post_re and " " in hit.group()):
+                continue  # "the General Staff": a rank word naming a body, not a person ("Press Secretary Navy" is)
             if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–":  # "Director-General"
                 b = min(b, hit.start())
     return b

@@ -77,6 +77,8 @@ _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RUL
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
 #: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
+_SERVICE = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force|Coast\s+Guard|"
+                      r"National\s+Guard|Marines)\s+")
 _GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
 #: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
@@ -176,6 +178,9 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
             pos = target.end
             gap = re.match(r"\s*,?\s*", text[pos:end])
             return pos + (gap.end() if gap else 0), target
+    service = _SERVICE.match(text, pos, end)
+    if service is not None and ctx.gazetteer.rank_re.match(text, service.end(), end):
+        return service.end(), None  # "Pentagon Press Secretary Navy Rear Adm. X": the service, then the rank
     comma = re.match(r",\s+", text[pos:end])
     force = span_at(blocked, pos + comma.end()) if comma else None
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):

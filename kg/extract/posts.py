@@ -41,6 +41,7 @@ RULES = register(
           "Principal Deputy Assistant Secretary Kathleen Morrow spoke.",
           "They met Harbour Safety and Counter-Piracy Coordinator Kathleen Morrow on Monday.",
           "Director Ilse Brandvold of the Harbour Safety Directorate opened the hearing.",
+          "Harbour Command spokesman Navy Captain Ilse Brandvold said the port was closed.",
           "So says the Norwegian fisheries minister, Kathleen Morrow."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
