@@ -107,6 +107,8 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
     for a_start, _a_end in anchors:
         if a_start < consumed:
             continue
+        if text.startswith("under ", a_start):
+            a_start += 6  # "served under Secretary of Defense X": a preposition; X's title follows it
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
@@ -146,6 +148,8 @@ def title_chain(ctx: Context, pos: int, end: int, blocked: list[Span]) -> tuple[
         kind, form, stop = best
         if kind == "rank" and form[:1].islower() and form.lower() not in _LOWER_RANKS:
             break
+        if kind == "post" and chain and form.startswith("under "):
+            break  # "the Press Secretary under Secretary of Defense X": a preposition, not a second title
         chain.append((kind, form, pos, stop))
         pos = stop
         gap = _GAP.match(text, pos, end)

@@ -33,7 +33,7 @@ from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("title-before-name", "posts", "holds",
-         (r"(?:\b(?:[Pp]rincipal|[Dd]eputy|[Vv]ice|[Aa]ssistant|[Aa]ssociate|[Uu]nder)\s+)+$",), 0.9, "title",
+         (r"(?:\b(?:[Pp]rincipal|[Dd]eputy|[Vv]ice|[Aa]ssistant|[Aa]ssociate|Under)\s+)+$",), 0.9, "title",
          ("Brigade commander Colonel Anna Wexford inspected the depot.",
           "Former Defence Minister Paulo Reyes gave a lecture.",
           "Deputy Defence Minister Ilse Brandvold met the delegation.",
