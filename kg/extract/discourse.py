@@ -64,7 +64,8 @@ OWNED_POSTS = register(
     Rule("unit-title", "discourse", "holds", (
         rf"\s*,\s*the\s+(?P<noun>{_NOUNS})(?:['’]s)?\s+",), 0.8, "title",
         ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the brigade's commander, spoke.",
-         "The 4th Mechanized Brigade arrived on Monday. \"We are ready,\" said Colonel Anna Wexford, the brigade commander."),
+         ("The 4th Mechanized Brigade arrived on Monday. \"We are ready,\" said Colonel Anna Wexford, the brigade "
+          "commander.")),
         ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the division's commander, spoke.",)),
 )
 _PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG, _SHIP_NAME = (RULES[k].compiled[0] for k in (
@@ -248,7 +249,8 @@ def _ship_names(ctx: Context, start: int, end: int, taken: list[Span]) -> list[S
 
 def _bare_ship_at(ctx: Context, a: int, b: int, start: int, end: int, taken: list[Span]) -> bool:
     text = ctx.text
-    if (a > 0 and (text[a - 1].isalnum() or text[a - 1] in "-’'")) or (b < end and (text[b].isalnum() or text[b] == "-")):
+    if (a > 0 and (text[a - 1].isalnum() or text[a - 1] in "-’'")) or \
+            (b < end and (text[b].isalnum() or text[b] == "-")):
         return False
     if any(t.start < b and a < t.end for t in taken) or _WORD_AFTER.match(text, b, end):
         return False

@@ -128,7 +128,8 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
             head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS and not (anchor is ctx.gazetteer.post_re and " " in hit.group()):
                 continue  # "the General Staff": a rank word naming a body, not a person ("Press Secretary Navy" is)
-            if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–":  # "Director-General"
+            # "Director-General": a rank word inside a title is no person
+            if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–":
                 b = min(b, hit.start())
     return b
 

@@ -311,7 +311,7 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
         # replacement names the successor whatever the given name
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
         if lead is None and words[-1] in given and len(words) > 1:
-            pos = m.end() - len(words[-1])  # "for Indo-Pacific Security Affairs Rachel | Dunmore": the name starts there
+            pos = m.end() - len(words[-1])  # "for Indo-Pacific Security Affairs Rachel | Dunmore": start there
             continue
         if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
             continue

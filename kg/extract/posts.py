@@ -201,15 +201,7 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         done, new_unit = unit_then_title(ctx, person, pos, end, spans)
         if done:
             return new_unit
-    pre_org = org_here = span_at(spans, pos)
-    if org_here is not None and org_here.kind != "Person":
-        pos = org_here.end
-        poss = re.match(r"(?:['’]s)?\s+", text[pos:end])
-        pos += poss.end() if poss else 0
-    else:
-        pre_org = None
-        unit = _UNIT_OWNER.match(text, pos, end) if not ctx.gazetteer.post_re.match(text, pos, end) else None
-        pos = unit.end() if unit else pos  # "the brigade's deputy commanding general": a unit the sentence does not name
+    pre_org, pos = _owner_at(ctx, pos, end, spans)
     mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.IGNORECASE)
     past = bool(mods and mods.group("past")) or past
     whole = ctx.gazetteer.post_re.match(text, pos, end)  # "senior enlisted leader": a modifier word inside a title
@@ -222,6 +214,18 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
         gap = re.match(r"\s+", text[pos:end])
         pos += gap.end() if gap else 0
     return _apposed_title(ctx, person, pos, end, spans, pre_org, "past" if past else "asserted")
+
+
+def _owner_at(ctx: Context, pos: int, end: int, spans: list[Span]) -> tuple[Span | None, int]:
+    """The body an apposition names before its title ("the CFC's commander"), and where the title may start;
+    "the brigade's deputy commanding general", "the brigade commander": a unit noun is skipped."""
+    text = ctx.text
+    org_here = span_at(spans, pos)
+    if org_here is not None and org_here.kind != "Person":
+        poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
+        return org_here, org_here.end + (poss.end() if poss else 0)
+    unit = _UNIT_OWNER.match(text, pos, end) if not ctx.gazetteer.post_re.match(text, pos, end) else None
+    return None, unit.end() if unit else pos
 
 
 def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span], pre_org: Span | None,

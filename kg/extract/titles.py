@@ -322,7 +322,8 @@ def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
 #: Titles that are named by their field, written before them: "Counterterrorism Coordinator".
 _FIELD_TITLES = frozenset({"Coordinator", "Adviser", "Advisor", "Special Advisor", "Special Adviser", "Envoy",
                            "Special Envoy", "Special Representative"})
-_FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", "security", "space", "policy", "national"})
+_FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", "security", "space", "policy",
+                          "national"})
 _CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
 
 
