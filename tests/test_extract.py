@@ -530,3 +530,40 @@ def test_extract_titles_inside_runs_owner_titles_and_subject_units_as_antecedent
 def test_extract_headline_adjective_is_not_part_of_the_unit():
     names = {m.name for m in extract(Document(id="t", text="New Quds Force chief vows revenge\n\nThe chief spoke.")).mentions}
     assert "Quds Force" in names and "New Quds Force" not in names
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a unit named with a possessive: the name stops before "'s"
+    ("Maj. Gen. Anna Berg, the 4th Harbour Division's commanding general, opened the range.",
+     ("headOf", "anna-berg", "4th-harbour-division", "asserted")),
+    # a ranked person "of" a unit is no part of the unit's name
+    ("Director Anna Berg of the Harbour Policy Bureau opened the hearing.",
+     ("headOf", "anna-berg", "harbour-policy-bureau", "asserted")),
+    # "Director-General": the rank word inside the title does not cut the body's name
+    ("Director-General Omar Haddad of the Coastal Affairs Bureau opened the hearing.",
+     ("headOf", "omar-haddad", "coastal-affairs-bureau", "asserted")),
+    # a ship's bare name after "USS X" is the ship, whose commanding officer the apposition names
+    ("The frigate USS Halvard Lund (FFG 72) reached port. \"We are ready,\" said Cmdr. Anna Berg, Halvard Lund's "
+     "commanding officer.", ("headOf", "anna-berg", "uss-halvard-lund", "asserted")),
+    # a service between a title and a rank
+    ("Harbour Command spokesman Navy Capt. Omar Haddad said the port was closed.",
+     ("holds", "omar-haddad", "Spokesman of Harbour Command", "asserted")),
+])
+def test_extract_possessive_units_persons_of_units_ships_and_services(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_ship_name_after_a_title_is_a_person():
+    found = persons("The frigate USS Halvard Lund (FFG 72) reached port. Senator Halvard Lund praised the crew.")
+    assert "Halvard Lund" in found
+
+
+def test_extract_preposition_under_before_a_title_is_not_an_under_secretary():
+    found = facts("Omar Haddad served as press secretary under Secretary of Defense Anna Berg.")
+    assert ("holds", "anna-berg", "Secretary of Defense", "asserted") in found
+    assert not any(f[0] == "holds" and "Under" in f[2] for f in found), found
+
+
+def test_extract_name_after_a_long_capitalised_complement():
+    found = persons("The delegation included Assistant Secretary of Defense for Harbour Security Affairs Kathleen Morrow.")
+    assert found == {"Kathleen Morrow"}

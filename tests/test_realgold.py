@@ -19,9 +19,16 @@ from conftest import ROOT, SHARED
 # headOf 0.775, mean 0.625
 # after the units and hierarchy rules (quality-q3: ships, bracketed abbreviations, membership lists, unit
 # chains): partOf 0.949; q1+q2+q3 together: persons 0.977, posts 0.960, headOf 0.898, partOf 0.949, mean 0.797
-F1_FLOORS = {"persons": 0.96, "posts": 0.94, "headOf": 0.86, "reportsTo": 0.75, "partOf": 0.92, "troops": 0.99}
-MEAN_FLOOR = 0.90  # mean 0.931 with q1-q4 together
 # with the discourse, succession and reporting rules (quality-q4): reportsTo 0.800
+# after quality-qa (issue 8, posts/headOf/reportsTo constructions from the held-out set and wire2): persons 0.983,
+# posts 0.964, headOf 0.920, reportsTo 0.800, partOf 0.949, troops 1.000; mean 0.936
+F1_FLOORS = {"persons": 0.97, "posts": 0.95, "headOf": 0.90, "reportsTo": 0.75, "partOf": 0.92, "troops": 0.99}
+MEAN_FLOOR = 0.91
+# tests/data/real-holdout/ (26 articles, annotated without kg; scored once by the lead, then development data):
+# first score persons 0.913, posts 0.467, headOf 0.500, partOf 0.105; after quality-qa persons 0.933, posts 0.833,
+# headOf 1.000 (5 gold items: one miss is 0.889), partOf 0.200
+HOLDOUT = ROOT / "tests" / "data" / "real-holdout"
+HOLDOUT_F1_FLOORS = {"persons": 0.90, "posts": 0.78, "headOf": 0.85, "partOf": 0.15}
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +63,21 @@ def test_realgold_mean_f1_floor(real_scores):
     from kg.evaluate import combine, mean_f1
 
     assert mean_f1(combine(real_scores.values())) >= MEAN_FLOOR
+
+
+@pytest.fixture(scope="module")
+def holdout_scores():
+    if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
+        pytest.skip("../shared/corpora is not beside the checkout")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from real import score_real
+
+    return score_real(sorted(HOLDOUT.glob("*.gold.json")))
+
+
+@pytest.mark.parametrize("kind", sorted(HOLDOUT_F1_FLOORS))
+def test_realgold_holdout_f1_floor(holdout_scores, kind):
+    from kg.evaluate import combine
+
+    score = combine(holdout_scores.values())[kind]
+    assert score.f1 >= HOLDOUT_F1_FLOORS[kind], (score.false_positives, score.false_negatives)
