@@ -567,3 +567,9 @@ def test_extract_preposition_under_before_a_title_is_not_an_under_secretary():
 def test_extract_name_after_a_long_capitalised_complement():
     found = persons("The delegation included Assistant Secretary of Defense for Harbour Security Affairs Kathleen Morrow.")
     assert found == {"Kathleen Morrow"}
+
+
+def test_extract_unit_described_before_its_name():
+    found = facts("\"We are ready,\" said Capt. Anna Berg, commanding officer of the amphibious assault ship "
+                  "USS Halvard Lund (LHD 9).")
+    assert ("headOf", "anna-berg", "uss-halvard-lund", "asserted") in found

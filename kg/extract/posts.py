@@ -22,6 +22,7 @@ from kg.extract.titles import (
     acronym_before,
     comma_unit,
     described_before,
+    described_unit,
     field_before,
     lower_title,
     prefixed,
@@ -269,7 +270,7 @@ def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[S
     if of is None:
         return None, None
     comma = of.group().strip() == ","
-    target = org_at(ctx, spans, of.end())
+    target = org_at(ctx, spans, of.end()) or (None if comma else described_unit(ctx, of.end(), end, spans))
     new = comma_unit(ctx, of.end(), end, spans) if target is None and title.leads and comma else None
     target = target or new
     if target is None or target.kind == "Person" or (comma and not _ends_item(text, target.end, end)):

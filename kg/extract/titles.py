@@ -21,7 +21,8 @@ RULES = register(
          0.8, "title",
          ("Colonel Anna Wexford, TFL commander, inspected the depot.",
           "Sergeant Tomas Reyner, 12th Signal Battalion Range Safety Coordinator, spoke.",
-          "Captain Ilse Brandvold, 4th Engineer Squadron, Harbour Point site commander, showed us the depot."),
+          "Captain Ilse Brandvold, 4th Engineer Squadron, Harbour Point site commander, showed us the depot.",
+          "Lieutenant Colonel Ilse Brandvold, 2nd Battalion, 14th Infantry Regiment commander, showed us the depot."),
          ("Colonel Anna Wexford, TFL said, inspected the depot.",
           "Colonel Anna Wexford, who met the commander, inspected the depot."), flags=0),
     Rule("title-before-untitled-name", "posts", "holds",
@@ -119,6 +120,9 @@ def unit_then_title(ctx: Context, person: Span, pos: int, end: int, spans: list[
     the title, ending the apposition. The person gets the post; a unit no earlier step named becomes
     a mention (returned) when the title leads it."""
     text = ctx.text
+    whole = _comma_unit_title(ctx, person, pos, end, spans)
+    if whole:
+        return True, None
     for _ in range(2):  # "Name, 557th Squadron, Village of Hope site commander": one unit segment may come first
         stop = _segment_end(text, pos, end)
         found = _unit_title(ctx, pos, stop, spans)
@@ -141,6 +145,19 @@ def unit_then_title(ctx: Context, person: Span, pos: int, end: int, spans: list[
         gap = re.match(r",\s+", text[stop:end])
         pos = stop + (gap.end() if gap else 1)
     return False, None
+
+
+def _comma_unit_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span]) -> bool:
+    """", 2nd Battalion, 5th Infantry Regiment commander,": a unit whose name holds a comma, then the title."""
+    unit = span_at(spans, pos)
+    if unit is None or unit.start != pos or unit.kind in ("Person", "Country") or "," not in ctx.text[pos:unit.end]:
+        return False
+    title = ctx.gazetteer.post_re.match(ctx.text, unit.end + 1, end) if ctx.text[unit.end:unit.end + 1] == " " else None
+    if title is None or not _SEGMENT_END.match(ctx.text, title.end(), end):
+        return False
+    post = ctx.gazetteer.posts[fold(title.group())]
+    person.posts.append((make_post(post, unit if post.leads else None), _UNIT.confidence, _UNIT.id, "asserted"))
+    return True
 
 
 def _segment_end(text: str, pos: int, end: int) -> int:
@@ -301,6 +318,17 @@ def comma_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | No
         return None
     return Span(ORG_HEADS.get(words[-1], "MilitaryUnit" if words[-1].isdigit() else "Organization"),
                 m.group(), pos, m.end())
+
+
+_DESCRIPTOR_WORDS = re.compile(r"(?:(?!(?:for|of|in|at|to|and|with|on|by|from)\s)[a-z][a-z\-]*\s+){1,4}")
+
+
+def described_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | None:
+    """"commanding officer of the amphibious assault ship USS X": lower-case words describing the
+    unit (no preposition among them) before its name."""
+    m = _DESCRIPTOR_WORDS.match(ctx.text, pos, end)
+    unit = span_at(spans, m.end()) if m else None
+    return unit if unit is not None and unit.kind not in ("Person", "Country") else None
 
 
 _ACRONYM_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"]))(?P<a>[A-Z][A-Z\d&\-]{1,7})\s+$")
