@@ -18,12 +18,9 @@ from kg.extract.patterns import (
 from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
+from kg.extract.title_words import acronym_before, described_before, described_unit, field_before
 from kg.extract.titles import (
-    acronym_before,
     comma_unit,
-    described_before,
-    described_unit,
-    field_before,
     lower_title,
     prefixed,
     title_here,

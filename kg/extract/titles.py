@@ -10,9 +10,10 @@ import re
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import PostTitle, fold
-from kg.extract.patterns import NOT_NAME, ORG_HEADS, REGIONS
+from kg.extract.patterns import ORG_HEADS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at
+from kg.extract.title_words import NOT_DESCRIBING
 from kg.model import Modality
 
 RULES = register(
@@ -98,7 +99,7 @@ def lower_title(ctx: Context, pos: int, end: int) -> tuple[PostTitle, int, int] 
     text = ctx.text
     for m in ctx.matches("post", ctx.gazetteer.post_re, pos, min(end, pos + 60)):
         words = text[pos:m.start()].split()
-        describing = all(w[:1].islower() and w not in _NOT_DESCRIBING and not w.endswith("ly") for w in words)
+        describing = all(w[:1].islower() and w not in NOT_DESCRIBING and not w.endswith("ly") for w in words)
         if len(words) > 3 or not describing or _CLAUSE_WORD.search(text, pos, m.start()):
             return None  # "was previously the deputy commander": no words of the title
         title = ctx.gazetteer.posts[fold(m.group())]
@@ -318,89 +319,3 @@ def comma_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | No
         return None
     return Span(ORG_HEADS.get(words[-1], "MilitaryUnit" if words[-1].isdigit() else "Organization"),
                 m.group(), pos, m.end())
-
-
-_DESCRIPTOR_WORDS = re.compile(r"(?:(?!(?:for|of|in|at|to|and|with|on|by|from)\s)[a-z][a-z\-]*\s+){1,4}")
-
-
-def described_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | None:
-    """"commanding officer of the amphibious assault ship USS X": lower-case words describing the
-    unit (no preposition among them) before its name."""
-    m = _DESCRIPTOR_WORDS.match(ctx.text, pos, end)
-    unit = span_at(spans, m.end()) if m else None
-    return unit if unit is not None and unit.kind not in ("Person", "Country") else None
-
-
-_ACRONYM_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"]))(?P<a>[A-Z][A-Z\d&\-]{1,7})\s+$")
-
-
-def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
-    """"SDA Director Derek Tournear": an acronym no earlier step named, right before a leading
-    title, is the body the title leads."""
-    m = _ACRONYM_BEFORE.search(ctx.text, max(0, pos - 12), pos)
-    if m is None or any(s.start < pos and m.start("a") < s.end for s in spans):
-        return None
-    word = m.group("a")
-    g = ctx.gazetteer
-    if g.lookup(word) or g.rank_re.fullmatch(word) or g.honorific_re.fullmatch(word):
-        return None
-    return Span("Organization", word, m.start("a"), m.end("a"))
-
-
-#: Titles that are named by their field, written before them: "Counterterrorism Coordinator".
-_FIELD_TITLES = frozenset({"Coordinator", "Adviser", "Advisor", "Special Advisor", "Special Adviser", "Envoy",
-                           "Special Envoy", "Special Representative"})
-_FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", "security", "space", "policy",
-                          "national"})
-_CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
-
-
-def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]) -> PostTitle:
-    """"National Intelligence and Counter-Terrorism Coordinator X": the capitalised words naming a
-    coordinator's, adviser's or envoy's field are the title's (rule ``title-before-name``); none
-    of them may be a word that ends names, a rank or title, or a body or country already named."""
-    if title.title not in _FIELD_TITLES:
-        return title
-    m = _CAPITAL_FIELD.search(ctx.text, max(0, pos - 60), pos)
-    if m is None:
-        return title
-    words = m.group(1).split()
-    if words[-1] in ("and", "&"):
-        return title  # "Joe Biden and Special Envoy X": two persons
-    g = ctx.gazetteer
-    keep: list[str] = []
-    for word in reversed(words):
-        low = word.lower()
-        if (low in NOT_NAME and low not in _FIELD_WORDS and low not in REGIONS) or word in g.given_names \
-                or g.rank_re.fullmatch(word) or g.post_re.fullmatch(word) or g.honorific_re.fullmatch(word) \
-                or word.endswith(("'s", "’s")):
-            break
-        keep.insert(0, word)
-    while keep and keep[0] in ("and", "&"):
-        keep.pop(0)
-    a = pos - len(" ".join(keep)) - 1
-    if not keep or any(s.start < pos and a < s.end for s in blocked):
-        return title
-    return PostTitle(title.form, f"{' '.join(keep)} {title.title}", False)
-
-
-_DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
-_OWNER_GAP = re.compile(r"(?:['’]s)?\s+")
-_NOT_DESCRIBING = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "on", "at", "by", "with", "new",
-                             "former",
-                             "his", "her", "its", "their", "our", "said", "says", "told", "is", "was", "who", "that",
-                             "since", "until", "after", "before", "as", "from", "under", "than", "like", "when",
-                             "while", "into", "through", "about", "over", "are", "were", "be", "been", "but", "or"})
-
-
-def described_before(ctx: Context, pos: int, spans: list[Span]) -> tuple[Span, str] | None:
-    """"Jordanian planning minister": a country or body, then up to two lower-case words that
-    describe the title before ``pos`` (the body and the words)."""
-    m = _DESCRIBING.search(ctx.text, max(0, pos - 40), pos)
-    if m is None or any(w in _NOT_DESCRIBING for w in m.group("words").split()):
-        return None
-    owner = next((s for s in spans if s.kind != "Person" and m.start() - 4 <= s.end < m.start()
-                  and _OWNER_GAP.fullmatch(ctx.text, s.end, m.start())), None)
-    if owner is None:
-        return None
-    return owner, " ".join(m.group("words").split())
