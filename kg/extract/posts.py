@@ -62,7 +62,7 @@ RULES = register(
     Rule("named-as", "posts", "holds",
          (r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted|confirmed|elected)\s+$",
           r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?",
-          r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\b[^.;]{0,200}?,\s+(?:and\s+)?$"),
+          r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\b[^.;]{0,400}?,\s+(?:and\s+)?$"),
          0.8, "verb+clause",
          ("The president named General Tomas Reyner as defence minister.",
           ("The decree named General Tomas Reyner as army commander, and Colonel Anna Wexford as commander of "
@@ -365,7 +365,7 @@ def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
     """"China named Admiral Dong Jun, a former navy commander, as defence minister"."""
     text = ctx.text
     head = person.head_start or person.start
-    named = _NAMED_VERB.search(text[max(0, head - 30):head]) or _NAMED_LIST.search(text[max(0, head - 250):head])
+    named = _NAMED_VERB.search(text[max(0, head - 30):head]) or _NAMED_LIST.search(text[max(0, head - 450):head])
     if not named:
         return False
     as_title = _AS_TITLE.match(blank_time_phrases(text[person.end:end]))
