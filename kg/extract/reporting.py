@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import fold
+from kg.extract.gazetteer import PostTitle, fold
 from kg.extract.lexicon import alternation
 from kg.extract.modality import clause_modality
 from kg.extract.patterns import compiled
 from kg.extract.rule import Rule, register
-from kg.extract.spans import Span, key_of
+from kg.extract.spans import Span, key_of, make_post
 from kg.model import Modality
 
 #: A post whose holder works for a person ("deputy", "chief of staff"), from ``data/subordinate_posts.txt``.
@@ -192,10 +192,12 @@ def deputies_of_holder(ctx: Context, start: int, end: int, persons: list[Span]) 
         if holder is None:
             continue
         boss = Span("Person", holder.name, m.start(), title.end(), rank=holder.rank)
+        deputy = PostTitle(wanted.form, f"Deputy {wanted.title}", False)  # "deputies for the commander-in-chief"
         for person in persons:
             if person.start > listed.end() - 1 and key_of(person) != holder.key:
                 modality = clause_modality(text, start, m.start(), person.end, "asserted")
                 ctx.relation("reportsTo", person, boss, start, end, rule.confidence, modality, rule.id)
+                ctx.holds(person, make_post(deputy, None), start, end, rule.confidence, modality, rule.id)
 
 
 def presided_ceremony(ctx: Context, start: int, end: int, persons: list[Span], first: int) -> None:
