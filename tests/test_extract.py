@@ -573,3 +573,15 @@ def test_extract_unit_described_before_its_name():
     found = facts("\"We are ready,\" said Capt. Anna Berg, commanding officer of the amphibious assault ship "
                   "USS Halvard Lund (LHD 9).")
     assert ("headOf", "anna-berg", "uss-halvard-lund", "asserted") in found
+
+
+def test_extract_owner_described_before_its_possessive():
+    found = facts("Omar Haddad, the opposition Harbour Party's shadow defence secretary, promised a review.")
+    assert ("holds", "omar-haddad", "Shadow Defence Secretary of Harbour Party", "asserted") in found
+
+
+def test_extract_deputies_for_a_holder_hold_the_deputy_post():
+    found = facts("General Marta Quillon became commander-in-chief of the Harbour Forces. The minister approved two "
+                  "deputies for the new commander-in-chief: Colonel Anna Wexford and Colonel Piet Halloran.")
+    assert ("holds", "anna-wexford", "Deputy Commander-in-Chief", "asserted") in found
+    assert ("reportsTo", "piet-halloran", "marta-quillon", "asserted") in found

@@ -218,7 +218,9 @@ def _owner_at(ctx: Context, pos: int, end: int, spans: list[Span]) -> tuple[Span
     """The body an apposition names before its title ("the CFC's commander"), and where the title may start;
     "the brigade's deputy commanding general", "the brigade commander": a unit noun is skipped."""
     text = ctx.text
-    org_here = span_at(spans, pos)
+    org_here = span_at(spans, pos) or described_unit(ctx, pos, end, spans)  # "the opposition Labour Party's"
+    if org_here is not None and org_here.start > pos and not _POSSESSIVE_GAP.match(text, org_here.end, end):
+        org_here = None
     if org_here is not None and org_here.kind != "Person":
         poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
         return org_here, org_here.end + (poss.end() if poss else 0)
