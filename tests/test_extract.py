@@ -585,3 +585,13 @@ def test_extract_deputies_for_a_holder_hold_the_deputy_post():
                   "deputies for the new commander-in-chief: Colonel Anna Wexford and Colonel Piet Halloran.")
     assert ("holds", "anna-wexford", "Deputy Commander-in-Chief", "asserted") in found
     assert ("reportsTo", "piet-halloran", "marta-quillon", "asserted") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Former Counterterrorism Coordinator Omar Haddad spoke.",
+     ("holds", "omar-haddad", "Counterterrorism Coordinator", "past")),
+    ("Col. Omar Haddad, the outgoing 4th Harbour Division's chief of staff, spoke.",
+     ("holds", "omar-haddad", "Chief of Staff of 4th Harbour Division", "past")),
+])
+def test_extract_modifiers_before_a_field_or_an_owner_keep_the_title_past(text, expected):
+    assert expected in facts(text)

@@ -104,6 +104,7 @@ _UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|co
                          r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
                          r"service|alliance|organi[sz]ation)(?:['’]s)?\s+", re.IGNORECASE)
 _OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
+_MODIFIER_WORD = re.compile(r"(?:former|then|outgoing|ex|incoming|next|future|acting|caretaker|interim|new)\b", re.I)
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
@@ -130,7 +131,7 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
     if described is not None and c_start == a_start:
         title = PostTitle(title.form, f"{described[1]} {title.title}", False)
     elif pre_org is None and c_start == a_start:
-        title = field_before(ctx, title, c_start, blocked)
+        title, c_start = field_before(ctx, title, c_start, blocked)  # its modifiers come before the field
     org = of_org or pre_org or _of_after_name(ctx, span, title, blocked)
     if org is not None and org.kind == "Person":
         org = None
@@ -209,7 +210,7 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
     if pre_org is None and org_here is not None and org_here.kind != "Person":
         pre_org = org_here
         pos = org_here.end
-        gap = re.match(r"\s+", text[pos:end])
+        gap = re.match(r"(?:['’]s)?\s+", text[pos:end])  # "the outgoing 4th Division's chief of staff"
         pos += gap.end() if gap else 0
     return _apposed_title(ctx, person, pos, end, spans, pre_org, "past" if past else "asserted")
 
@@ -218,7 +219,8 @@ def _owner_at(ctx: Context, pos: int, end: int, spans: list[Span]) -> tuple[Span
     """The body an apposition names before its title ("the CFC's commander"), and where the title may start;
     "the brigade's deputy commanding general", "the brigade commander": a unit noun is skipped."""
     text = ctx.text
-    org_here = span_at(spans, pos) or described_unit(ctx, pos, end, spans)  # "the opposition Labour Party's"
+    org_here = span_at(spans, pos) or (None if _MODIFIER_WORD.match(text, pos, end)
+                                       else described_unit(ctx, pos, end, spans))  # "the opposition Labour Party's"
     if org_here is not None and org_here.start > pos and not _POSSESSIVE_GAP.match(text, org_here.end, end):
         org_here = None
     if org_here is not None and org_here.kind != "Person":

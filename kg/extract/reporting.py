@@ -189,7 +189,7 @@ def deputies_of_holder(ctx: Context, start: int, end: int, persons: list[Span]) 
         wanted = ctx.gazetteer.posts.get(fold(title.group()))
         holder = next((r.subject for r in reversed(ctx.relations) if r.kind == "holds" and r.post is not None
                        and r.modality == "asserted" and r.post.title == wanted.title), None) if wanted else None
-        if holder is None:
+        if holder is None or wanted is None:
             continue
         boss = Span("Person", holder.name, m.start(), title.end(), rank=holder.rank)
         deputy = PostTitle(wanted.form, f"Deputy {wanted.title}", False)  # "deputies for the commander-in-chief"

@@ -48,18 +48,19 @@ _FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", 
 _CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
 
 
-def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]) -> PostTitle:
+def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]) -> tuple[PostTitle, int]:
     """"National Intelligence and Counter-Terrorism Coordinator X": the capitalised words naming a
     coordinator's, adviser's or envoy's field are the title's (rule ``title-before-name``); none
-    of them may be a word that ends names, a rank or title, or a body or country already named."""
+    of them may be a word that ends names, a rank or title, or a body or country already named. Returns
+    the title and where it starts."""
     if title.title not in _FIELD_TITLES:
-        return title
+        return title, pos
     m = _CAPITAL_FIELD.search(ctx.text, max(0, pos - 60), pos)
     if m is None:
-        return title
+        return title, pos
     words = m.group(1).split()
     if words[-1] in ("and", "&"):
-        return title  # "Joe Biden and Special Envoy X": two persons
+        return title, pos  # "Joe Biden and Special Envoy X": two persons
     g = ctx.gazetteer
     keep: list[str] = []
     for word in reversed(words):
@@ -73,8 +74,8 @@ def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]) 
         keep.pop(0)
     a = pos - len(" ".join(keep)) - 1
     if not keep or any(s.start < pos and a < s.end for s in blocked):
-        return title
-    return PostTitle(title.form, f"{' '.join(keep)} {title.title}", False)
+        return title, pos
+    return PostTitle(title.form, f"{' '.join(keep)} {title.title}", False), a
 
 
 _DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
