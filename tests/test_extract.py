@@ -595,3 +595,21 @@ def test_extract_deputies_for_a_holder_hold_the_deputy_post():
 ])
 def test_extract_modifiers_before_a_field_or_an_owner_keep_the_title_past(text, expected):
     assert expected in facts(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Japanese Finance Minister Kathleen Morrow spoke.", ("holds", "kathleen-morrow", "Finance Minister of Japan", "asserted")),
+    ("Homeland Security Secretary Kathleen Morrow spoke.",
+     ("holds", "kathleen-morrow", "Homeland Security Secretary", "asserted")),
+    ("Kathleen Morrow, the White House press secretary, spoke.",
+     ("holds", "kathleen-morrow", "Press Secretary", "asserted")),
+    ("Kathleen Morrow, the Harbour Council's foreign policy chief, spoke.",
+     ("holds", "kathleen-morrow", "foreign policy Chief of Harbour Council", "asserted")),
+])
+def test_extract_portfolios_and_owners_before_a_title(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_a_sentences_first_word_is_no_portfolio():
+    found = facts("Secretary of State Kathleen Morrow arrived. Later Secretary Morrow met the press.")
+    assert {post for kind, _, post, _ in found if kind == "holds"} == {"Secretary of State"}

@@ -131,7 +131,7 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
     if described is not None and c_start == a_start:
         title = PostTitle(title.form, f"{described[1]} {title.title}", False)
     elif pre_org is None and c_start == a_start:
-        title, c_start = field_before(ctx, title, c_start, blocked)  # its modifiers come before the field
+        title, c_start, pre_org = field_before(ctx, title, c_start, blocked)  # modifiers come before the field
     org = of_org or pre_org or _of_after_name(ctx, span, title, blocked)
     if org is not None and org.kind == "Person":
         org = None
@@ -195,7 +195,7 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
     pos = person.end + m.end()
     past = "who was" in m.group()
     here = span_at(spans, pos)
-    if not m.group("article") and not past and \
+    if (not m.group("article") or (m.group("article") == "the " and text[pos:pos + 1].isupper())) and not past and \
             (here is None or (here.kind not in ("Person", "Country") and here.known is None)):
         done, new_unit = unit_then_title(ctx, person, pos, end, spans)
         if done:
@@ -233,7 +233,7 @@ def _owner_at(ctx: Context, pos: int, end: int, spans: list[Span]) -> tuple[Span
 def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span], pre_org: Span | None,
                    modality: Modality) -> Span | None:
     text = ctx.text
-    found = title_here(ctx, pos, end)
+    found = title_here(ctx, pos, end) or (lower_title(ctx, pos, end) if pre_org is not None else None)
     if found is None:
         return None
     title, t_start, pos = found

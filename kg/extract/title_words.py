@@ -10,6 +10,7 @@ import re
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import PostTitle
+from kg.extract.lexicon import words
 from kg.extract.patterns import NOT_NAME, REGIONS
 from kg.extract.spans import Span, span_at
 
@@ -42,40 +43,44 @@ def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
 
 #: Titles that are named by their field, written before them: "Counterterrorism Coordinator".
 _FIELD_TITLES = frozenset({"Coordinator", "Adviser", "Advisor", "Special Advisor", "Special Adviser", "Envoy",
-                           "Special Envoy", "Special Representative"})
+                           "Secretary", "Minister", "Special Envoy", "Special Representative"})
+_PORTFOLIO_TITLES = frozenset({"Secretary", "Minister"})
+#: The fields a secretary or minister may be named by ("Energy Minister X"), from ``data/portfolios.txt``.
+PORTFOLIOS = words("portfolios.txt")
 _FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", "security", "space", "policy",
                           "national"})
 _CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
 
 
-def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]) -> tuple[PostTitle, int]:
-    """"National Intelligence and Counter-Terrorism Coordinator X": the capitalised words naming a
-    coordinator's, adviser's or envoy's field are the title's (rule ``title-before-name``); none
-    of them may be a word that ends names, a rank or title, or a body or country already named. Returns
-    the title and where it starts."""
+def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]
+                 ) -> tuple[PostTitle, int, Span | None]:
+    """"National Intelligence and Counter-Terrorism Coordinator X", "Japanese Finance Minister X": the
+    capitalised words naming a coordinator's, minister's or envoy's field are the title's (rule
+    ``title-before-name``); none of them may be a word that ends names, a rank, title or given name.
+    Returns the title, where it starts, and the body or country named right before the field."""
     if title.title not in _FIELD_TITLES:
-        return title, pos
+        return title, pos, None
     m = _CAPITAL_FIELD.search(ctx.text, max(0, pos - 60), pos)
-    if m is None:
-        return title, pos
-    words = m.group(1).split()
-    if words[-1] in ("and", "&"):
-        return title, pos  # "Joe Biden and Special Envoy X": two persons
+    if m is None or m.group(1).split()[-1] in ("and", "&"):
+        return title, pos, None  # "Joe Biden and Special Envoy X": two persons
     g = ctx.gazetteer
     keep: list[str] = []
-    for word in reversed(words):
+    a = pos
+    for word in reversed(m.group(1).split()):
         low = word.lower()
         if (low in NOT_NAME and low not in _FIELD_WORDS and low not in REGIONS) or word in g.given_names \
                 or g.rank_re.fullmatch(word) or g.post_re.fullmatch(word) or g.honorific_re.fullmatch(word) \
-                or word.endswith(("'s", "’s")):
+                or word.endswith(("'s", "’s")) or any(s.start < a - 1 and a - 1 - len(word) < s.end for s in blocked):
             break
         keep.insert(0, word)
-    while keep and keep[0] in ("and", "&"):
-        keep.pop(0)
-    a = pos - len(" ".join(keep)) - 1
-    if not keep or any(s.start < pos and a < s.end for s in blocked):
-        return title, pos
-    return PostTitle(title.form, f"{' '.join(keep)} {title.title}", False), a
+        a -= len(word) + 1
+    while keep and (keep[0] in ("and", "&") or (title.title in _PORTFOLIO_TITLES and " ".join(keep).lower()
+                                                  not in PORTFOLIOS)):
+        a += len(keep.pop(0)) + 1  # "Later Secretary X": a secretary's or minister's field is a known portfolio
+    if not keep:
+        return title, pos, None
+    owner = next((s for s in blocked if s.kind != "Person" and s.end <= a and not ctx.text[s.end:a].strip()), None)
+    return PostTitle(title.form, f"{' '.join(keep)} {title.title}", False), a, owner
 
 
 _DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
