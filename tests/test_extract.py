@@ -613,3 +613,12 @@ def test_extract_portfolios_and_owners_before_a_title(text, expected):
 def test_extract_a_sentences_first_word_is_no_portfolio():
     found = facts("Secretary of State Kathleen Morrow arrived. Later Secretary Morrow met the press.")
     assert {post for kind, _, post, _ in found if kind == "holds"} == {"Secretary of State"}
+
+
+def test_extract_passive_and_planned_successions():
+    found = facts("Gen. Tomas Reyner, the commander of the 4th Harbour Division, was replaced by Gen. Anna Berg on Friday.")
+    assert ("headOf", "anna-berg", "4th-harbour-division", "asserted") in found
+    assert ("headOf", "tomas-reyner", "4th-harbour-division", "past") in found
+    found = facts("Gen. Anna Berg is expected to succeed Gen. Tomas Reyner as commander of the 4th Harbour Division.")
+    assert ("headOf", "anna-berg", "4th-harbour-division", "planned") in found
+    assert not any(f[1] == "tomas-reyner" for f in found), found
