@@ -52,6 +52,16 @@ _FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", 
 _CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
 
 
+def _field_word(ctx: Context, word: str) -> bool:
+    """Whether a capitalised word may name a title's field: not a word that ends names (but "Joint",
+    "Security", regions), a given name, a rank, title or honorific, or a possessive."""
+    g = ctx.gazetteer
+    low = word.lower()
+    return not ((low in NOT_NAME and low not in _FIELD_WORDS and low not in REGIONS) or word in g.given_names
+                or g.rank_re.fullmatch(word) or g.post_re.fullmatch(word) or g.honorific_re.fullmatch(word)
+                or word.endswith(("'s", "’s")))
+
+
 def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]
                  ) -> tuple[PostTitle, int, Span | None]:
     """"National Intelligence and Counter-Terrorism Coordinator X", "Japanese Finance Minister X": the
@@ -63,14 +73,10 @@ def field_before(ctx: Context, title: PostTitle, pos: int, blocked: list[Span]
     m = _CAPITAL_FIELD.search(ctx.text, max(0, pos - 60), pos)
     if m is None or m.group(1).split()[-1] in ("and", "&"):
         return title, pos, None  # "Joe Biden and Special Envoy X": two persons
-    g = ctx.gazetteer
     keep: list[str] = []
     a = pos
     for word in reversed(m.group(1).split()):
-        low = word.lower()
-        if (low in NOT_NAME and low not in _FIELD_WORDS and low not in REGIONS) or word in g.given_names \
-                or g.rank_re.fullmatch(word) or g.post_re.fullmatch(word) or g.honorific_re.fullmatch(word) \
-                or word.endswith(("'s", "’s")) or any(s.start < a - 1 and a - 1 - len(word) < s.end for s in blocked):
+        if not _field_word(ctx, word) or any(s.start < a - 1 and a - 1 - len(word) < s.end for s in blocked):
             break
         keep.insert(0, word)
         a -= len(word) + 1
