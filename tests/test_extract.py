@@ -622,3 +622,8 @@ def test_extract_passive_and_planned_successions():
     found = facts("Gen. Anna Berg is expected to succeed Gen. Tomas Reyner as commander of the 4th Harbour Division.")
     assert ("headOf", "anna-berg", "4th-harbour-division", "planned") in found
     assert not any(f[1] == "tomas-reyner" for f in found), found
+
+
+def test_extract_a_title_with_a_possessive_is_another_persons():
+    found = facts("Kathleen Morrow, the Navy Secretary's chief of staff, spoke.")
+    assert not any(f[0] == "holds" and "Secretary" in f[2] for f in found), found

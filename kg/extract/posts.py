@@ -27,7 +27,8 @@ from kg.extract.titles import (
     unit_then_title,
     with_complement,
 )
-from kg.model import Modality, RelationMention
+from kg.extract.titles import drop_vague as drop_vague  # the engine's last step, kept under posts
+from kg.model import Modality
 
 RULES = register(
     Rule("title-before-name", "posts", "holds",
@@ -237,8 +238,8 @@ def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[S
     if found is None:
         return None
     title, t_start, pos = found
-    if _next_item(ctx, person, t_start, end, spans):
-        return None
+    if _next_item(ctx, person, t_start, end, spans) or _POSSESSIVE_GAP.match(ctx.text, pos, end):
+        return None  # "X, the Navy Secretary's chief of staff": the title is another person's
     titles = [title]
     second = _AND_TITLE.match(text, pos, end)
     also = lower_title(ctx, second.end(), end) if second else None
@@ -381,19 +382,3 @@ def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
     for title in titles:
         person.posts.append((make_post(title, org), _NAMED_AS.confidence, _NAMED_AS.id, modality))
     return True
-
-
-def drop_vague(relations: list[RelationMention]) -> list[RelationMention]:
-    """"Secretary Blinken" after "Secretary of State Antony Blinken": a title of no organisation
-    that another post of the same person spells out in full is that post, not a second one."""
-    titles: dict[str, set[str]] = {}
-    for r in relations:
-        if r.kind == "holds" and r.post is not None:
-            titles.setdefault(r.subject.key, set()).add(r.post.label.lower())
-    def vague(r: RelationMention) -> bool:
-        if r.kind != "holds" or r.post is None or r.post.org is not None:
-            return False
-        short = r.post.title.lower()
-        inside = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
-        return any(t != short and inside.search(t) for t in titles[r.subject.key])
-    return [r for r in relations if not vague(r)]

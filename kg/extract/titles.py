@@ -14,7 +14,7 @@ from kg.extract.patterns import ORG_HEADS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at
 from kg.extract.title_words import NOT_DESCRIBING
-from kg.model import Modality
+from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("unit-then-title", "posts", "holds",
@@ -319,3 +319,19 @@ def comma_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | No
         return None
     return Span(ORG_HEADS.get(words[-1], "MilitaryUnit" if words[-1].isdigit() else "Organization"),
                 m.group(), pos, m.end())
+
+
+def drop_vague(relations: list[RelationMention]) -> list[RelationMention]:
+    """"Secretary Blinken" after "Secretary of State Antony Blinken": a title of no organisation
+    that another post of the same person spells out in full is that post, not a second one."""
+    titles: dict[str, set[str]] = {}
+    for r in relations:
+        if r.kind == "holds" and r.post is not None:
+            titles.setdefault(r.subject.key, set()).add(r.post.label.lower())
+    def vague(r: RelationMention) -> bool:
+        if r.kind != "holds" or r.post is None or r.post.org is not None:
+            return False
+        short = r.post.title.lower()
+        inside = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+        return any(t != short and inside.search(t) for t in titles[r.subject.key])
+    return [r for r in relations if not vague(r)]
