@@ -123,7 +123,7 @@ def _owner_span(ctx: Context, a: int, org_start: int, known: list[Span]) -> Span
 def _cut_at_person(ctx: Context, a: int, b: int) -> int:
     """A rank or title inside the run starts a person phrase: the run ends there."""
     text = ctx.text
-    for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re):
+    for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re, ctx.gazetteer.honorific_re):
         for hit in anchor.finditer(text, a, b):
             head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS and not (anchor is ctx.gazetteer.post_re and " " in hit.group()):

@@ -77,6 +77,8 @@ _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RUL
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
 #: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
+_PLACE_ITEM = re.compile(r"[A-Z][\w’'\-]+,")
+_SITED = ("Embassy", "Consulate", "Consulate General", "Mission", "Office", "Base", "Station")  # "..., Kathmandu,"
 _SERVICE = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force|Coast\s+Guard|"
                       r"National\s+Guard|Marines)\s+")
 _GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
@@ -181,7 +183,9 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
         if target and target.kind != "Person":
             pos = target.end
             gap = re.match(r"\s*,?\s*", text[pos:end])
-            return pos + (gap.end() if gap else 0), target
+            place = _PLACE_ITEM.match(text, pos + (gap.end() if gap else 0), end) \
+                if gap and "," in gap.group() and target.name.endswith(_SITED) else None
+            return (pos if place else pos + (gap.end() if gap else 0)), target  # "the U.S. Embassy, Kathmandu,"
     service = _SERVICE.match(text, pos, end)
     if service is not None and ctx.gazetteer.rank_re.match(text, service.end(), end):
         return service.end(), None  # "Pentagon Press Secretary Navy Rear Adm. X": the service, then the rank
@@ -191,6 +195,8 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
         # "..., U.S. Army Gen. X"
         comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
     name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
+    if name is not None and " " not in name.group() and text.startswith(",", name.end()):
+        name = None  # "Deputy Chief of Mission of the U.S. Embassy, Kathmandu, and": a place, not a name
     if comma and len(chain) == 1 and ((name is not None and (len(name.group().split()) > 1
                                                            or name.group() not in ctx.gazetteer.given_names))
                                       or ctx.gazetteer.rank_re.match(text, pos + comma.end())):

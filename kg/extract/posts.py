@@ -106,6 +106,7 @@ _UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|co
                          r"service|alliance|organi[sz]ation)(?:['’]s)?\s+", re.IGNORECASE)
 _OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
 _MODIFIER_WORD = re.compile(r"(?:former|then|outgoing|ex|incoming|next|future|acting|caretaker|interim|new)\b", re.I)
+_SERVED_UNDER = re.compile(r"\b(?:served|worked)\b[^.;]{0,60}\bunder\s+(?:the\s+)?$")
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
@@ -178,7 +179,8 @@ def _deputy(text: str, c_start: int, form: str, title: PostTitle) -> PostTitle:
 
 def _title_modality(text: str, span: Span, c_start: int, a_start: int) -> Modality:
     before = text[max(0, a_start - 80):a_start]
-    if PAST_MODIFIERS.search(text[max(0, c_start - 40):c_start]) or PAST_MODIFIERS.search(before):
+    if PAST_MODIFIERS.search(text[max(0, c_start - 40):c_start]) or PAST_MODIFIERS.search(before) \
+            or _SERVED_UNDER.search(before):  # "served as an adviser under President X": X's title then
         return "past"
     if PLANNED_MODIFIERS.search(text[span.end:span.end + 20]) or \
             re.search(r"\b(?:incoming|nominee for|designate)\s*$", text[max(0, c_start - 40):c_start], re.IGNORECASE):
