@@ -76,11 +76,9 @@ RULES = register(
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
+_PLACE_ITEM, _SITED = re.compile(r"[A-Z][\w’'\-]+,"), ("Embassy", "Consulate", "Mission", "Office", "Station")
+_SERVICE = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force|Coast\s+Guard|Marines)\s")
 #: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
-_PLACE_ITEM = re.compile(r"[A-Z][\w’'\-]+,")
-_SITED = ("Embassy", "Consulate", "Consulate General", "Mission", "Office", "Base", "Station")  # "..., Kathmandu,"
-_SERVICE = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force|Coast\s+Guard|"
-                      r"National\s+Guard|Marines)\s+")
 _GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
 #: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
@@ -178,33 +176,35 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     commander, X"). The new position and the body, or None when the chain ends here."""
     text = ctx.text
     of = re.match(r"\s*(?:of|for|at)\s+(?:the\s+)?", text[pos:end])
-    if of and may_own:
-        target = org_at(ctx, blocked, pos + of.end())
-        if target and target.kind != "Person":
-            pos = target.end
-            gap = re.match(r"\s*,?\s*", text[pos:end])
-            place = _PLACE_ITEM.match(text, pos + (gap.end() if gap else 0), end) \
-                if gap and "," in gap.group() and target.name.endswith(_SITED) else None
-            return (pos if place else pos + (gap.end() if gap else 0)), target  # "the U.S. Embassy, Kathmandu,"
+    target = org_at(ctx, blocked, pos + of.end()) if of and may_own else None
+    if target and target.kind != "Person":
+        gap = re.match(r"\s*,?\s*", text[(pos := target.end):end])
+        if gap and "," in gap.group() and target.name.endswith(_SITED) and _PLACE_ITEM.match(text, gap.end() + pos):
+            return None  # "Deputy Chief of Mission of the U.S. Embassy, Kathmandu,": a place follows
+        return pos + (gap.end() if gap else 0), target
     service = _SERVICE.match(text, pos, end)
     if service is not None and ctx.gazetteer.rank_re.match(text, service.end(), end):
         return service.end(), None  # "Pentagon Press Secretary Navy Rear Adm. X": the service, then the rank
+    after = _comma_before_name(ctx, pos, end, blocked) if len(chain) == 1 else None
+    return (after, None) if after is not None else None
+
+
+def _comma_before_name(ctx: Context, pos: int, end: int, blocked: list[Span]) -> int | None:
+    """"the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a
+    given name alone): where the name starts after the comma."""
+    text = ctx.text
     comma = re.match(r",\s+", text[pos:end])
-    force = span_at(blocked, pos + comma.end()) if comma else None
+    if not comma:
+        return None
+    force = span_at(blocked, pos + comma.end())
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
         # "..., U.S. Army Gen. X"
-        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
-    name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
-    if name is not None and " " not in name.group() and text.startswith(",", name.end()):
-        name = None  # "Deputy Chief of Mission of the U.S. Embassy, Kathmandu, and": a place, not a name
-    if comma and len(chain) == 1 and ((name is not None and (len(name.group().split()) > 1
-                                                           or name.group() not in ctx.gazetteer.given_names))
-                                      or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
-        # "the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a given name alone)
-        following = text[pos + comma.end():end]
-        if not re.match(r"\w+\s+(?:of|said|told)\b", following):
-            return pos + comma.end(), None
-    return None
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end]) or comma
+    name = NAME_RE.match(text, pos + comma.end(), end)
+    named = (name is not None and (len(name.group().split()) > 1 or name.group() not in ctx.gazetteer.given_names)) \
+        or ctx.gazetteer.rank_re.match(text, pos + comma.end())
+    return pos + comma.end() if named and not re.match(r"\w+\s+(?:of|said|told)\b", text[pos + comma.end():end]) \
+        else None
 
 
 def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | None:
