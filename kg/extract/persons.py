@@ -77,7 +77,7 @@ _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RUL
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
 _PLACE_ITEM, _SITED = re.compile(r"[A-Z][\w’'\-]+,"), ("Embassy", "Consulate", "Mission", "Office", "Station")
-_SERVICE = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force|Coast\s+Guard|Marines)\s")
+_SERVICE = re.compile(r"(?:U\.S\.\s|US\s)?(?:Army|Navy|Air\sForce|Marine\sCorps|Space\sForce|Coast\sGuard|Marines)\s")
 #: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
 _GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
 #: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
