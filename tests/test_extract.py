@@ -641,3 +641,11 @@ def test_extract_a_place_after_an_embassy_and_an_honorific_are_no_name_parts(tex
 def test_extract_served_under_a_title_is_the_past():
     found = facts("Kathleen Morrow served as an adviser under President Tomas Reyner.")
     assert ("holds", "tomas-reyner", "President", "past") in found
+
+
+def test_extract_a_title_with_a_unit_is_in_it_not_its_head():
+    found = facts("\"We are ready,\" said Sgt. Anna Berg, a platoon leader with Company B, 1st Harbour Battalion.")
+    assert ("holds", "anna-berg", "Platoon Leader", "asserted") in found
+    assert not any(f[0] == "headOf" for f in found), found
+    found = facts("\"No,\" said Maj. Anna Berg, a public affairs officer with the 1st Harbour Division.")
+    assert ("holds", "anna-berg", "Public Affairs Officer of 1st Harbour Division", "asserted") in found
