@@ -106,7 +106,6 @@ _UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|co
                          r"service|alliance|organi[sz]ation)(?:['’]s)?\s+", re.IGNORECASE)
 _OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
 _MODIFIER_WORD = re.compile(r"(?:former|then|outgoing|ex|incoming|next|future|acting|caretaker|interim|new)\b", re.I)
-_WITH = re.compile(r"\s+with\s")
 _SERVED_UNDER = re.compile(r"\b(?:served|worked)\b[^.;]{0,60}\bunder\s+(?:the\s+)?$")
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
@@ -250,8 +249,6 @@ def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[S
         titles.append(also[0])  # "strategist and deputy operations staff officer, 4th Infantry Division"
         pos = also[2]
     org, new = _title_org(ctx, title, pos, end, spans)
-    if org is not None and _WITH.match(ctx.text, pos, end) and any(t.leads for t in titles):
-        org = new = None  # "a platoon leader with Company B": in it, not its head
     if org is None and _FOR_OF.match(text, pos, end):
         titles[-1], after = with_complement(ctx, titles[-1], pos, end)
         if after == pos and text[t_start].isupper():
@@ -277,6 +274,8 @@ def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[S
     if of is None:
         return None, None
     comma = of.group().strip() == ","
+    if of.group().split()[0] == "with" and title.leads:
+        return None, None  # "a platoon leader with Company B": in it, not its head
     target = org_at(ctx, spans, of.end()) or (None if comma else described_unit(ctx, of.end(), end, spans))
     new = comma_unit(ctx, of.end(), end, spans) if target is None and title.leads and comma else None
     target = target or new
