@@ -649,3 +649,15 @@ def test_extract_a_title_with_a_unit_is_in_it_not_its_head():
     assert not any(f[0] == "headOf" for f in found), found
     found = facts("\"No,\" said Maj. Anna Berg, a public affairs officer with the 1st Harbour Division.")
     assert ("holds", "anna-berg", "Public Affairs Officer of 1st Harbour Division", "asserted") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kathleen Morrow, Special Presidential Envoy for Harbour Affairs, will travel to Oslo.",
+     ("holds", "kathleen-morrow", "Special Presidential Envoy for Harbour Affairs", "asserted")),
+    ("The delegation will be led by Under Secretary for Arms Control Kathleen Morrow.",
+     ("holds", "kathleen-morrow", "Under Secretary for Arms Control", "asserted")),
+    ("Kathleen Morrow was sworn in as the 12th Administrator of the Harbour Development Agency on Monday.",
+     ("headOf", "kathleen-morrow", "harbour-development-agency", "asserted")),
+])
+def test_extract_envoys_complements_and_ordinal_posts(text, expected):
+    assert expected in facts(text)

@@ -75,7 +75,7 @@ RULES = register(
           r"became|becomes|become|was\s+named(?:\s+as)?|"
           r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
           r"was\s+confirmed\s+as|remains\s+as|remain\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
-          r"\s+(?:(?:also|still|now|currently)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?"),),
+          r"\s+(?:(?:also|still|now|currently)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+|\d+(?:st|nd|rd|th)\s+)?"),),
          0.8, "verb+clause",
          ("Admiral Kerstin Vale became chairman of the Joint Chiefs of Staff in May.",
           "General Tomas Reyner took over as commander of Task Force Lantern.",

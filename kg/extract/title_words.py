@@ -48,7 +48,9 @@ _PORTFOLIO_TITLES = frozenset({"Secretary", "Minister"})
 #: The fields a secretary or minister may be named by ("Energy Minister X"), from ``data/portfolios.txt``.
 PORTFOLIOS = words("portfolios.txt")
 _FIELD_WORDS = frozenset({"and", "&", "affairs", "defence", "defense", "joint", "security", "space", "policy",
-                          "national"})
+                          "national", "control", "justice", "rights", "assistance", "protection", "trafficking",
+                          "terrorism", "programs", "plans", "readiness", "acquisition", "strategy", "cooperation",
+                          "nonproliferation", "resources", "management"})
 _CAPITAL_FIELD = re.compile(r"(?<![\w’'\-])((?:[A-Z][\w’'\-]*\s+(?:(?:and|&)\s+)?){1,4})$")
 
 
