@@ -100,8 +100,8 @@ _WHO = re.compile(r"\s*,\s*who(?=\s)")
 _ITEM_END = re.compile(r"[,;(]")
 #: "the ship's commanding officer", "the Department's spokesperson", "the brigade commander": an owner
 #: the sentence does not name
-_UNIT_OWNER = re.compile(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission|ship|vessel|"
-                         r"destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
+_UNIT_OWNER = re.compile(r"(?:task\s+force|strike\s+group|division|brigade|regiment|battalion|fleet|corps|command|"
+                         r"force|mission|ship|vessel|destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
                          r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
                          r"service|alliance|organi[sz]ation)(?:['’]s)?\s+", re.IGNORECASE)
 _OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
