@@ -661,3 +661,8 @@ def test_extract_a_title_with_a_unit_is_in_it_not_its_head():
 ])
 def test_extract_envoys_complements_and_ordinal_posts(text, expected):
     assert expected in facts(text)
+
+
+def test_extract_a_rank_inside_a_title_keeps_the_body_after_the_name():
+    found = facts("Secretary General Ines Gala of the Coastal Treaty Organization opened the summit.")
+    assert ("headOf", "ines-gala", "coastal-treaty-organization", "asserted") in found

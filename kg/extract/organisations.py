@@ -128,10 +128,16 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
             head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS and not (anchor is ctx.gazetteer.post_re and " " in hit.group()):
                 continue  # "the General Staff": a rank word naming a body, not a person ("Press Secretary Navy" is)
-            # "Director-General": a rank word inside a title is no person
-            if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–":
+            # "Director-General", "Secretary General": a rank word inside a title is no person
+            if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–" \
+                    and not (anchor is ctx.gazetteer.rank_re and _inside_title(ctx, a, hit.start())):
                 b = min(b, hit.start())
     return b
+
+
+def _inside_title(ctx: Context, a: int, pos: int) -> bool:
+    title = ctx.gazetteer.post_re.match(ctx.text, a)
+    return title is not None and title.start() < pos < title.end()
 
 
 def _after_person_of(ctx: Context, a: int, b: int) -> int:

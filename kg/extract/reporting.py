@@ -76,6 +76,18 @@ TO_HOLDER = register(
         (("General Marta Quillon became commander of the Harbour Command. The minister approved two budgets for the "
          "new commander: Colonel Anna Wexford and Colonel Piet Halloran."),)),
 )
+SUPERIOR = register(
+    Rule("possessive-superior", "reporting", "reportsTo", (
+        r",\s*(?:who\s+is\s+)?<RANK_GAP>",
+        r"['’]s\s+(?:direct\s+|immediate\s+)?(?:commanding\s+officer|commanding\s+general|commander|boss|superior)\b",
+        r"['’]s\s+(?:direct\s+|immediate\s+)?(?:commanding\s+officer|commanding\s+general|commander|boss|superior)"
+        r"\s*,\s*<RANK_GAP>"), 0.75, "verb+clause",
+        ("Colonel Anna Wexford, Major Piet Halloran's commanding officer, spoke first.",
+         "Major Piet Halloran's commander, Colonel Anna Wexford, spoke first."),
+        ("Colonel Anna Wexford, Major Piet Halloran's friend, spoke first.",
+         "Major Piet Halloran's friend, Colonel Anna Wexford, spoke first.")),
+)
+_SUPERIOR = SUPERIOR["possessive-superior"]
 _REPORTS, _DEPUTY_TO, _POSSESSIVE, _PRONOUN = (RULES[k] for k in ("reports-to", "deputy-to", "possessive-deputy",
                                                                   "pronoun-deputy"))
 CEREMONY = register(
@@ -108,6 +120,8 @@ def reports_to(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) ->
     if right.kind == "Person" and (_SUB_HINT.search(b) or _OWNED.match(ctx.text, right.end)) \
             and _subordinate(ctx, left, right, b, s, e, rank_gap):
         return True
+    if right.kind == "Person" and _superior(ctx, left, right, b, s, e, rank_gap):
+        return True
     m = None
     for index in range(len(_REPORTS.patterns)):
         m = compiled(_REPORTS.pattern(index, RANK_GAP=rank_gap), _REPORTS.flags).fullmatch(b)
@@ -137,6 +151,20 @@ def _subordinate(ctx: Context, left: Span, right: Span, b: str, s: int, e: int, 
         ctx.relation("reportsTo", right, left, s, e, _POSSESSIVE.confidence, modality, _POSSESSIVE.id)
         return True
     return False
+
+
+def _superior(ctx: Context, left: Span, right: Span, b: str, s: int, e: int, rank_gap: str) -> bool:
+    """"X, Y's commanding officer" and "Y's commander, X": Y reports to X."""
+    before, owned, after = (compiled(_SUPERIOR.pattern(i, RANK_GAP=rank_gap), _SUPERIOR.flags) for i in range(3))
+    if before.fullmatch(b) and owned.match(ctx.text, right.end):
+        boss, worker = left, right
+    elif after.fullmatch(b):
+        boss, worker = right, left
+    else:
+        return False
+    modality = clause_modality(ctx.text, s, left.start, right.end, "asserted")
+    ctx.relation("reportsTo", worker, boss, s, e, _SUPERIOR.confidence, modality, _SUPERIOR.id)
+    return True
 
 
 # a sentence without one of these words holds none of the sentence-level reporting rules below
