@@ -11,6 +11,7 @@ from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
+from kg.extract.scan import Hits, finditer, gate, hit_between, lowered, scan_text, usable_twin, word_hits
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
 from kg.model import Document, Mention, Modality, Post, RelationKind, RelationMention
@@ -29,6 +30,8 @@ class Context:
     statistical_starts: list[int] = field(default_factory=list)
     _scans: dict[str, tuple[list[re.Match[str]], list[int], list[int]]] = field(default_factory=dict)
     _leading_titles: frozenset[str] = frozenset()
+    #: per pattern (by id): its gate's word hits and its usable folded twin, found once per document
+    _plans: dict[int, tuple[re.Pattern[str], Hits | None, re.Pattern[str] | None]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, document: Document, gazetteer: Gazetteer, statistical: list[NerSpan] | None = None) -> Context:
@@ -43,19 +46,54 @@ class Context:
         # the document's text, every offset is into it: a plain attribute, since the rules read it
         # a few hundred thousand times per hundred articles
         self.text: str = self.document.text
+        self._lowered: str | None = None  # the text lower-cased (None: not asked for, or unsafe)
+        self._lowered_done = False
 
     def matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
         scan = self._scans.get(name)
         if scan is None:
-            found = list(regex.finditer(self.text))
+            found = scan_text(regex, self.text, self.lowered)
             scan = (found, [m.start() for m in found], [m.end() for m in found])
             self._scans[name] = scan
         found, starts, ends = scan
+        if not found:  # most patterns find nothing in most articles
+            return []
         # the matches of one scan do not overlap, so their ends rise with their starts: those that
         # end by ``end`` are a prefix of those that start in [start, end)
         low = bisect_left(starts, start)
-        return found[low:max(low, min(bisect_left(starts, end), bisect_right(ends, end)))]
+        high = bisect_left(starts, end, low)
+        stop = bisect_right(ends, end, low, high) if high > low else low
+        return found[low:stop]
+
+    def finditer(self, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
+        """``regex.finditer(text, start, end)`` as a list, skipped when [start, end) holds none of
+        the words every match needs (:func:`kg.extract.scan.gate`)."""
+        plan = self._plans.get(id(regex))
+        if plan is None or plan[0] is not regex:
+            plan = self._plan(regex)
+        if plan[1] is not None and not hit_between(plan[1], start, end):
+            return []
+        return finditer(regex, plan[2], self.text, self._lowered, start, end)
+
+    def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
+        """False when [start, end) holds none of the words every match of ``regex`` needs."""
+        plan = self._plans.get(id(regex))
+        if plan is None or plan[0] is not regex:
+            plan = self._plan(regex)
+        return hit_between(plan[1], start, end)
+
+    def _plan(self, regex: re.Pattern[str]) -> tuple[re.Pattern[str], Hits | None, re.Pattern[str] | None]:
+        low = self.lowered
+        plan = self._plans[id(regex)] = (regex, word_hits(gate(regex), self.text, low), usable_twin(regex, low))
+        return plan
+
+    @property
+    def lowered(self) -> str | None:
+        """The text lower-cased, when that keeps its offsets (:func:`kg.extract.scan.lowered`)."""
+        if not self._lowered_done:
+            self._lowered, self._lowered_done = lowered(self.text), True
+        return self._lowered
 
     def has_match(self, name: str, regex: re.Pattern[str], start: int, end: int) -> bool:
         """Whether ``regex`` matches inside [start, end): a cheap gate for rules with a cue word."""

@@ -108,7 +108,7 @@ def coreferent_spans(ctx: Context, start: int, end: int, taken: list[Span]) -> l
         elif subject is not None:
             spans.append(Span("Person", m.group(), a, m.end(), rank=subject.rank, refers_to=subject.name))
             blocking.append(spans[-1])
-    for m in _THE_ROLE.finditer(text[start:end]):
+    for m in _THE_ROLE.finditer(text[start:end]) if ctx.may_match(_THE_ROLE, start, end) else ():
         a = start + m.start()
         holder = persons.last_with_role(m.group("role").lower())
         if holder is not None and not _inside(a, blocking):
@@ -180,7 +180,7 @@ def known_as_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> list
     """"The brigade, known as Panzerbrigade 45, ...": the name is a unit's, and "the brigade"
     names it from then on."""
     spans: list[Span] = []
-    for m in _KNOWN_AS.finditer(ctx.text, start, end):
+    for m in ctx.finditer(_KNOWN_AS, start, end):
         a, b = m.start("name"), m.end("name")
         if any(t.start < b and a < t.end for t in taken):
             continue
@@ -203,7 +203,7 @@ def coreferent_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> li
     _remember_ships(ctx, taken)
     if not memory.organisations and not memory.named_nouns:
         return spans
-    for m in _DEFINITE_ORG.finditer(ctx.text, start, end):
+    for m in ctx.finditer(_DEFINITE_ORG, start, end):
         a, b = m.start("noun"), m.end("noun")
         if any(t.start < b and a < t.end for t in taken):
             continue

@@ -180,9 +180,9 @@ def _definite_units(ctx: Context, s: Sentence) -> None:
 
 
 def _remember_units(ctx: Context, s: Sentence) -> None:
-    lead = _LEAD_THE.match(ctx.text[s.start:s.end])
+    lead = _LEAD_THE.match(ctx.text, s.start, s.end)
     ctx.memory.organisations.add([o for o in s.nonperson if o.kind not in ("Country", "Person")],
-                                 s.start + (lead.end() if lead else 0))
+                                 lead.end() if lead else s.start)
 
 
 def _apposed_posts(ctx: Context, s: Sentence) -> None:

@@ -97,7 +97,7 @@ def _other_country(ctx: Context, spans: list[Span], pos: int, sender: Span | Non
 
 def remember_bases(ctx: Context, start: int, end: int, spans: list[Span]) -> None:
     """"a small outpost in northeastern Jordan": where "the base" of a later sentence is."""
-    for m in _BASE_IN.finditer(ctx.text, start, end):
+    for m in ctx.finditer(_BASE_IN, start, end):
         town = _TOWN.match(ctx.text[m.end():end])  # "in Tripoli, Libya"
         country = span_at(spans, m.end()) or (span_at(spans, m.end() + town.end()) if town else None)
         if country is not None and country.known is not None and country.known.kind == "Country":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -18,8 +18,10 @@ from kg.extract.spans import Person, Span
 ROLES = ("general", "admiral", "commander", "minister", "secretary", "colonel", "chairman", "president",
          "prime minister")
 _WORD_RUN = re.compile(r"\w*")
-_RUN_START = re.compile(r"(?<![\w\-])\w+")
 _WORD_OR_DASH = re.compile(r"[\w\-]")
+_WORD = re.compile(r"\w")
+_RUN_START = re.compile(r"(?<![\w\-])\w+")
+_INDEXED = 20_000  # characters: longer texts find later mentions word by word (see ``_word_starts``)
 
 
 def _has_role(person: Person, role: str) -> bool:
@@ -39,6 +41,11 @@ class Persons:
         self._roles: dict[str, list[int]] = {role: [] for role in ROLES}  # max-heaps of indices
         self._tokens: dict[str, Person] | None = {}
         self._runs: dict[str, list[str]] = {}
+        # where the first word of a form starts a word of the text (no word character or dash before it)
+        self._hits_text: str | None = None
+        self._hits: list[tuple[int, str]] = []
+        self._hit_starts: list[int] = []
+        self._hit_words: set[str] = set()
 
     def __bool__(self) -> bool:
         return bool(self.people)
@@ -154,16 +161,53 @@ class Persons:
             yield from _regex_mentions(forms, text, start, end)
             return
         last_end = start
-        for run in _RUN_START.finditer(text, start, end):
-            pos = run.start()
+        for pos, word in self._word_starts(text, start, end):
             if pos < last_end:
                 continue
-            for form in self._runs.get(run.group(), ()):
+            for form in self._runs.get(word, ()):
                 stop = pos + len(form)
                 if stop <= end and text.startswith(form, pos) and (stop == end or not _WORD_OR_DASH.match(text, stop)):
                     yield pos, stop, forms[form]
                     last_end = stop
                     break
+
+    def _word_starts(self, text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+        """The words of ``text[start:end]`` that may begin a form, as (start, word), in order.
+
+        In an article of news length they come from an index of where each form's first word
+        stands, built once per word (a ``find`` over the text); past ``_INDEXED`` characters that
+        would cost the text's length per person, so the sentence's words are read one by one."""
+        if len(text) > _INDEXED:
+            for run in _RUN_START.finditer(text, start, end):
+                yield run.start(), run.group()
+            return
+        self._index_hits(text)
+        starts, hits = self._hit_starts, self._hits
+        index = bisect_left(starts, start)
+        while index < len(starts) and starts[index] < end:
+            pos, word = hits[index]
+            index += 1
+            stop = pos + len(word)
+            # the word run starting at ``pos`` (cut at ``end``) is ``word`` itself
+            if stop <= end and (stop == end or not _WORD.match(text, stop)):
+                yield pos, word
+
+    def _index_hits(self, text: str) -> None:
+        """Find, once per text and word, where the forms' first words start a word of ``text``."""
+        if text is not self._hits_text:
+            self._hits_text, self._hits, self._hit_words = text, [], set()
+        new = [word for word in self._runs if word not in self._hit_words]
+        if not new:
+            return
+        for word in new:
+            self._hit_words.add(word)
+            pos = text.find(word)
+            while pos >= 0:
+                if pos == 0 or not _WORD_OR_DASH.match(text, pos - 1):
+                    self._hits.append((pos, word))
+                pos = text.find(word, pos + 1)
+        self._hits.sort()
+        self._hit_starts = [pos for pos, _ in self._hits]
 
 
 def _regex_mentions(forms: dict[str, Person], text: str, start: int, end: int) -> Iterator[tuple[int, int, Person]]:

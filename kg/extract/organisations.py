@@ -124,7 +124,7 @@ def _cut_at_person(ctx: Context, a: int, b: int) -> int:
     """A rank or title inside the run starts a person phrase: the run ends there."""
     text = ctx.text
     for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re, ctx.gazetteer.honorific_re):
-        for hit in anchor.finditer(text, a, b):
+        for hit in ctx.finditer(anchor, a, b):
             head = _NEXT_WORD.match(text[hit.end():b])
             if head and head.group(1) in ORG_HEADS and not (anchor is ctx.gazetteer.post_re and " " in hit.group()):
                 continue  # "the General Staff": a rank word naming a body, not a person ("Press Secretary Navy" is)
@@ -238,7 +238,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
-        for title in ctx.gazetteer.post_re.finditer(text, a + 1, b):
+        for title in ctx.finditer(ctx.gazetteer.post_re, a + 1, b):
             of = _OF_AFTER_TITLE.match(text[title.end():b])
             if of and text[title.start()].isupper() and title.end() + of.end() < b:
                 yield a, title.end()
@@ -280,7 +280,7 @@ def generic_orgs(ctx: Context, start: int, end: int, known: list[Span], orgs: li
     staff", kept only when the country they belong to is known (from the owner, the sentence or
     the article so far), so that two countries' armies never merge."""
     spans: list[Span] = []
-    for m in _LOWER_GENERIC_ORG.finditer(ctx.text, start, end):
+    for m in ctx.finditer(_LOWER_GENERIC_ORG, start, end):
         a, b = m.start("org"), m.end("org")
         if any(t.start < b and a < t.end for t in known + orgs):
             continue

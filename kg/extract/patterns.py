@@ -36,7 +36,10 @@ ORG_STARTS = ("Task Force", "Joint Task Force", "Combined Joint Task Force", "Mi
               "Department of", "Office of", "Operation")
 
 CAP_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w’'\-–]*|\d+(?:st|nd|rd|th)?)"  # "U.S. Naval Forces Europe"
-CAP_RUN = re.compile(rf"{CAP_WORD}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:the\s+)?|-|–|\s[-–]\s){CAP_WORD})*")
+#: CAP_WORD as the first word of a run: the same alternatives behind one leading class, which lets
+#: the regex engine skip to the next capital or digit instead of trying each alternative everywhere
+_CAP_FIRST = rf"[{UPPER}\d](?:(?<=[A-Z])\.(?:[A-Z]\.)+|(?<=[{UPPER}])[\w’'\-–]*|(?<=\d)\d*(?:st|nd|rd|th)?)"
+CAP_RUN = re.compile(rf"{_CAP_FIRST}(?:(?:\s+|\s+(?:of|for|and|the|de|du|al)\s+(?:the\s+)?|-|–|\s[-–]\s){CAP_WORD})*")
 
 MODIFIERS = (r"(?:(?:acting|caretaker|interim|top|senior|new|newly\s+appointed|current|then|overall|regional|theater|"
              r"theatre|field|de\s+facto)\s+)*")

@@ -116,7 +116,7 @@ def succession(ctx: Context, sent_start: int, sent_end: int, persons: list[Span]
     """Apply every succession cue of the sentence; ``first`` is the index of the sentence's first
     relation in ``ctx.relations``."""
     text = ctx.text
-    for m in _CUE.finditer(text, sent_start, sent_end):
+    for m in ctx.finditer(_CUE, sent_start, sent_end):
         after = [p for p in persons if m.end() <= p.start and (p.head_start or p.start) - m.end() < 60]
         if not after:
             continue

@@ -15,7 +15,9 @@ _ABBREVIATIONS = {
     "spc", "pfc", "tech", "ssgt", "tsgt", "msgt", "smsgt", "cmsgt", "gysgt", "sra", "ens", "cdre", "cmdre",
     "flt", "sqn", "ldr", "maj.-gen", "brig.-gen", "ret", "hon", "amb",
 }
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|\n")
+# ``[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|\n`` behind one leading class, which lets the
+# regex engine skip to the next stop or line break instead of trying both branches everywhere
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])|(?<=\n))")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -62,8 +62,10 @@ UNIT_ABBREVIATIONS = table("unit_abbreviations.tsv")
 _DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z](?:[\s\-][A-Z\d]+)?)\)")
 _NAMED_GROUP = re.compile(r"(?<![\w\-])(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?P<abbr>[A-Z]{2,5})$")
 #: what a sentence needs before short forms are looked for, while the article has defined none
-_MAY_USE = re.compile(r"(?=[A-Z]{2})(?<![\w\-])(?:[A-Z][A-Z&]{1,7}[\s\-]\d|(?:"
-                      + "|".join(a for a, stem in UNIT_ABBREVIATIONS.items() if stem.endswith("Group")) + r")\b)")
+#: (its first capital comes before the lookarounds, so that the regex engine skips to capitals)
+_MAY_USE = re.compile(r"[A-Z](?<![\w\-][A-Z])(?=[A-Z])(?:[A-Z&]{1,7}[\s\-]\d|(?:"
+                      + "|".join(f"(?<={a[0]}){a[1:]}" for a, stem in UNIT_ABBREVIATIONS.items()
+                                 if stem.endswith("Group")) + r")\b)")
 _LEAD = re.compile(r"(?:The|A|An)\s+")
 _NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
                                              "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
