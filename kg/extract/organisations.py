@@ -56,6 +56,7 @@ _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
 _PERSON_OF = re.compile(r"((?:[A-Z][\w.’'\-]*\s+){2,5}?)of\s+(?:the\s+)?(?=[A-Z\d])")
 #: "the 4th Infantry Division's commander"; "Military Staff of the" (cut before "President")
+_TRAILING_ENDS = ("'s", "’s", "s'", "s’", " of", " for", " and", " the")
 _TRAILING_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$|(?:\s+(?:of|for|and|the))+$")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
@@ -164,7 +165,9 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
 
 def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool] | None:
     """(start, phrase, words, starts like an organisation) of the organisation in a run, if any."""
-    phrase = _TRAILING_POSSESSIVE.sub("", ctx.text[a:b].rstrip(" -–"))  # "the 4th Infantry Division's commander"
+    phrase = ctx.text[a:b].rstrip(" -–")
+    if phrase.endswith(_TRAILING_ENDS):  # "the 4th Infantry Division's commander", "Military Staff of the"
+        phrase = _TRAILING_POSSESSIVE.sub("", phrase)
     if not phrase:
         return None
     a, phrase = _strip_owner(ctx, a, phrase)

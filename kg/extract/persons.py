@@ -309,16 +309,16 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
     four name words, none of them a place, an organisation or a word that ends names."""
     found: list[Span] = []
     given = ctx.gazetteer.given_names
-    pos = start
-    while (m := _UNTITLED_NAME.search(ctx.text, pos, end)) is not None:
-        pos = m.end()
+    for m in _UNTITLED_NAME.finditer(ctx.text, start, end):
         words = m.group(1).split()
         # "Yesterday Heather Wilson": the name starts at the given name; "with Rustem Umerov" after a
         # replacement names the successor whatever the given name
         lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
         if lead is None and words[-1] in given and len(words) > 1:
-            pos = m.end() - len(words[-1])  # "for Indo-Pacific Security Affairs Rachel | Dunmore": start there
-            continue
+            # "for Indo-Pacific Security Affairs Rachel | Dunmore": the name starts at the given name
+            m = _UNTITLED_NAME.match(ctx.text, m.end() - len(words[-1]), end) or m
+            words = m.group(1).split()
+            lead = 0 if len(words) > 1 and words[0] in given else None
         if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
             continue
         first = lead or 0
