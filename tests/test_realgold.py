@@ -22,13 +22,16 @@ from conftest import ROOT, SHARED
 # with the discourse, succession and reporting rules (quality-q4): reportsTo 0.800
 # after quality-qa (issue 8, posts/headOf/reportsTo constructions from the held-out set and wire2): persons 0.983,
 # posts 0.964, headOf 0.920, reportsTo 0.800, partOf 0.949, troops 1.000; mean 0.936
-F1_FLOORS = {"persons": 0.97, "posts": 0.95, "headOf": 0.90, "reportsTo": 0.75, "partOf": 0.92, "troops": 0.99}
+F1_FLOORS = {"persons": 0.97, "posts": 0.95, "headOf": 0.90, "reportsTo": 0.75, "partOf": 0.94, "troops": 0.99}
 MEAN_FLOOR = 0.91
 # tests/data/real-holdout/ (26 articles, annotated without kg; scored once by the lead, then development data):
 # first score persons 0.913, posts 0.467, headOf 0.500, partOf 0.105; after quality-qa persons 0.933, posts 0.833,
 # headOf 1.000 (5 gold items: one miss is 0.889), partOf 0.200
 HOLDOUT = ROOT / "tests" / "data" / "real-holdout"
-HOLDOUT_F1_FLOORS = {"persons": 0.90, "posts": 0.78, "headOf": 0.85, "partOf": 0.15}
+#: quality-qb (partOf, persons): at main 4f7488c partOf 1.00/0.06 (F1 0.105), persons 0.95/0.88 (0.913); after
+#: the hierarchy constructions of kg.extract.components, the sub-body, participle and possessive rules and
+#: implied acronyms: partOf 1.00/0.89 (0.941), persons 1.00/0.92 (0.957); on tests/data/real partOf 1.00/0.93
+HOLDOUT_F1_FLOORS = {"persons": 0.93, "posts": 0.78, "headOf": 0.85, "partOf": 0.90}
 
 
 @pytest.fixture(scope="module")

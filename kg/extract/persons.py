@@ -308,17 +308,8 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
     """Untitled names that start with a known given name ("Kathleen Hicks", "Li Shangfu"): two to
     four name words, none of them a place, an organisation or a word that ends names."""
     found: list[Span] = []
-    given = ctx.gazetteer.given_names
     for m in _UNTITLED_NAME.finditer(ctx.text, start, end):
-        words = m.group(1).split()
-        # "Yesterday Heather Wilson": the name starts at the given name; "with Rustem Umerov" after a
-        # replacement names the successor whatever the given name
-        lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
-        if lead is None and words[-1] in given and len(words) > 1:
-            # "for Indo-Pacific Security Affairs Rachel | Dunmore": the name starts at the given name
-            m = _UNTITLED_NAME.match(ctx.text, m.end() - len(words[-1]), end) or m
-            words = m.group(1).split()
-            lead = 0 if len(words) > 1 and words[0] in given else None
+        m, words, lead = _given_lead(ctx, m, end)
         if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
             continue
         first = lead or 0
@@ -336,6 +327,20 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
         if name is not None:
             found.append(Span("Person", name, a, a + span_len(ctx.text, a, name)))
     return found
+
+
+def _given_lead(ctx: Context, m: re.Match[str], end: int) -> tuple[re.Match[str], list[str], int | None]:
+    """The run's words and the index of its first known given name ("Yesterday Heather Wilson": the
+    name starts there); "for Indo-Pacific Security Affairs Rachel | Dunmore": the run is read again
+    from a given name that ends it."""
+    given = ctx.gazetteer.given_names
+    words = m.group(1).split()
+    lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
+    if lead is None and words[-1] in given and len(words) > 1:
+        m = _UNTITLED_NAME.match(ctx.text, m.end() - len(words[-1]), end) or m
+        words = m.group(1).split()
+        lead = 0 if len(words) > 1 and words[0] in given else None
+    return m, words, lead
 
 
 def _may_join(ctx: Context, word: str, first: bool) -> bool:
