@@ -337,7 +337,17 @@ def everything(store: GraphStore) -> Touched:
     return result
 
 
+def lacks_summaries(store: GraphStore) -> bool:
+    """Whether the store was built by a kg older than its listing summaries: it holds entities but no
+    ``kgo:entityClass``, so the listings and dated-command queries that read the summaries would come
+    back empty. ``kg rederive`` (:meth:`kg.store.Store.rederive_all`) adds them.
+    """
+    if bool(store.query("ASK { GRAPH ?h { ?e kgo:entityClass ?c } }")):
+        return False
+    return bool(store.query("ASK { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }"))
+
+
 __all__ = ["ASSERTED", "DEGREE", "ENTITY_CLASS", "HEADED_IN", "LISTED_CLASSES", "PAST", "RELATIONS",
            "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched", "aliases", "current_holders",
            "derive", "entity_quads", "everything", "head_statements", "holder_quads", "holds", "holds_statements",
-           "stored", "summaries", "summary_quads", "touched"]
+           "lacks_summaries", "stored", "summaries", "summary_quads", "touched"]

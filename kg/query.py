@@ -34,7 +34,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.errors import ParameterError, QueryError
+from kg import derive
+from kg.errors import ParameterError, QueryError, StoreError
 from kg.ontology import PREFIXES
 
 _T = TypeVar("_T")
@@ -321,6 +322,9 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
                                                     fmt))
 
 
+_SUMMARY_TERMS = re.compile(r"kgo:(?:degree|entityClass|headedIn)\b")
+
+
 def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None,
               limit: int | None = None, offset: int | None = None) -> str:
     """Run a named query (``kg query --name``). ``chain-of-command`` with a ``date`` parameter walks
@@ -329,6 +333,10 @@ def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, 
     """
     text = named_query(name)
     check_parameters(text, bindings, name=name, extra={"date"} if name == "chain-of-command" else set())
+    if _SUMMARY_TERMS.search(text) and derive.lacks_summaries(store):
+        where = getattr(store, "path", None) or getattr(store, "url", None)
+        raise StoreError(f"the store was built by an older kg: the `{name}` query reads summaries it does not hold",
+                         source=str(where) if where else None, hint="run `kg rederive --store DIR` once")
     if name == "chain-of-command" and bindings and "date" in bindings:
         table = chain_of_command(store, bindings.get("name", ""), bindings["date"])
         return format_result(_as_solutions(table), fmt)

@@ -114,3 +114,23 @@ def test_query_entities_listing_reads_the_summary(tmp_path):
     assert "entities graph derived again" in result.output
     with Store(tmp_path / "store", read_only=True) as again:
         assert select(again, named_queries()["entities"]).as_dicts() == listed
+
+
+def test_query_store_of_an_older_kg_is_named_with_the_upkeep_to_run(tmp_path):
+    from kg.derive import ENTITY_CLASS, HEADED_IN
+
+    store = Store(tmp_path / "store")
+    build([write_corpus(tmp_path / "c.jsonl", 10)], store, workers=1)
+    for term in (DEGREE, ENTITY_CLASS, HEADED_IN):  # what a store built before the summaries lacks
+        for quad in list(store.oxigraph.quads_for_pattern(None, term, None, None)):
+            store.oxigraph.remove(quad)
+    store.close()
+    result = CliRunner().invoke(main, ["query", "--store", str(tmp_path / "store"), "--name", "entities"])
+    assert result.exit_code == 1
+    assert "built by an older kg" in result.output and "kg rederive" in result.output
+    assert str(tmp_path / "store") in result.output and "Traceback" not in result.output
+    plain = CliRunner().invoke(main, ["query", "--store", str(tmp_path / "store"), "--name", "posts"])
+    assert plain.exit_code == 0, plain.output  # queries that do not read the summaries still answer
+    assert CliRunner().invoke(main, ["rederive", "--store", str(tmp_path / "store")]).exit_code == 0
+    again = CliRunner().invoke(main, ["query", "--store", str(tmp_path / "store"), "--name", "entities"])
+    assert again.exit_code == 0 and "built by an older kg" not in again.output
