@@ -8,7 +8,6 @@ import pytest
 
 from kg.extract import reporting, succession
 from kg.extract.gazetteer import load_gazetteer
-from kg.extract.heads import Heads, plan
 from kg.extract.scan import folded_twin, lookbehind_inside, lowered, scan_text
 
 # words joined at run time: the extractor's freeze dump collects the test files' sentences
@@ -39,34 +38,6 @@ def test_scan_finds_what_finditer_finds(index: int) -> None:
     for text in _texts():
         expected = [(m.span(), m.groups()) for m in regex.finditer(text)]
         assert [(m.span(), m.groups()) for m in scan_text(regex, text, lowered(text))] == expected
-        heads = Heads(text, lowered(text))
-        assert [(m.span(), m.groups()) for m in scan_text(regex, text, lowered(text), heads)] == expected
-
-
-@pytest.mark.parametrize("index", range(len(_patterns())))
-def test_heads_find_what_finditer_finds_in_every_window(index: int) -> None:
-    regex = _patterns()[index]
-    for text in _texts():
-        heads = Heads(text, lowered(text))
-        for start in range(0, len(text), 7):
-            for end in (start + 1, start + 13, start + 40, len(text)):
-                found = heads.finditer(regex, start, end)
-                if found is not None:
-                    assert [(m.span(), m.groups()) for m in found] == \
-                        [(m.span(), m.groups()) for m in regex.finditer(text, start, end)], (text, start, end)
-
-
-def test_heads_are_read_off_the_gazetteer_lists() -> None:
-    g = load_gazetteer()
-    for regex in (g.surface_re, g.rank_re, g.post_re, g.honorific_re, g.person_re):
-        assert plan(regex) is not None
-    folded, by_length, unsafe = plan(g.rank_re) or (False, (), frozenset())
-    assert folded and "gen" in by_length[2] and "ſ" in unsafe
-    # no guard before the first word: a match may start inside a word, so no heads
-    assert plan(re.compile(r"(?:said|told)\b")) is None
-    assert plan(re.compile(r"\s+(?:of|for)\b")) is None
-    # a class of many characters ends the heads before they begin
-    assert plan(re.compile(r"\b[a-z]+ed\b")) is None
 
 
 def test_scan_uses_a_rewrite_for_the_gazetteer_lists() -> None:

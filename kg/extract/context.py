@@ -8,7 +8,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kg.extract.gazetteer import Gazetteer, fold
-from kg.extract.heads import Heads
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
@@ -49,13 +48,12 @@ class Context:
         self.text: str = self.document.text
         self._lowered: str | None = None  # the text lower-cased (None: not asked for, or unsafe)
         self._lowered_done = False
-        self._heads: Heads | None = None  # the text's words by their first characters, for the scans
 
     def matches(self, name: str, regex: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
         """The matches of a gazetteer pattern inside [start, end): the whole text is scanned once."""
         scan = self._scans.get(name)
         if scan is None:
-            found = scan_text(regex, self.text, self.lowered, self.heads)
+            found = scan_text(regex, self.text, self.lowered)
             scan = (found, [m.start() for m in found], [m.end() for m in found])
             self._scans[name] = scan
         found, starts, ends = scan
@@ -76,9 +74,6 @@ class Context:
             plan = self._plan(regex)
         if plan[1] is not None and not hit_between(plan[1], start, end):
             return []
-        by_heads = self.heads.finditer(regex, start, end)
-        if by_heads is not None:
-            return by_heads
         return finditer(regex, plan[2], self.text, self._lowered, start, end)
 
     def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
@@ -92,13 +87,6 @@ class Context:
         low = self.lowered
         plan = self._plans[id(regex)] = (regex, word_hits(gate(regex), self.text, low), usable_twin(regex, low))
         return plan
-
-    @property
-    def heads(self) -> Heads:
-        """The text's words by their first characters (:mod:`kg.extract.heads`)."""
-        if self._heads is None:
-            self._heads = Heads(self.text, self.lowered)
-        return self._heads
 
     @property
     def lowered(self) -> str | None:

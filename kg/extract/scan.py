@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
-from typing import Any
-
-from kg.extract.heads import Heads, by_identity, head_scan
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 try:  # the characters case-insensitive matching pairs beyond lower-casing, and the parser (3.11+)
     from re import _parser  # type: ignore[attr-defined,unused-ignore]
@@ -39,13 +37,29 @@ except ImportError:  # pragma: no cover - older Pythons scan the slow way
 
 #: characters whose ``str.lower()`` is not the one-character lower case the engine uses
 _UNSAFE_LOWER = frozenset("\u0130\u03a3")
+_T = TypeVar("_T")
+
+
+def _by_identity(compute: Callable[[re.Pattern[str]], _T]) -> Callable[[re.Pattern[str]], _T]:
+    """Remember ``compute`` per pattern object: hashing a compiled pattern hashes its whole code,
+    which costs more than a scan of a sentence for the large word lists."""
+    memo: dict[int, tuple[re.Pattern[str], _T]] = {}
+
+    def cached(regex: re.Pattern[str]) -> _T:
+        hit = memo.get(id(regex))
+        if hit is None or hit[0] is not regex:
+            hit = memo[id(regex)] = (regex, compute(regex))  # the pattern is kept: its id stays its own
+        return hit[1]
+
+    cached.__doc__ = compute.__doc__
+    return cached
 
 
 _INLINE_FLAGS = re.compile(r"\(\?[a-zA-Z\-](?<!\(\?P)")
 _CLASS_RANGE = re.compile(r"\[(?:\\.|[^\]\\])*?[^\\]-[^\]\\](?:\\.|[^\]\\])*\]")
 
 
-@by_identity
+@_by_identity
 def folded_twin(regex: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str]] | None:
     """The case-sensitive twin of a case-insensitive pattern written in lower case, and the
     (lower-cased) text characters in whose presence the twin may differ; None when it has none.
@@ -70,7 +84,7 @@ def lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-@by_identity
+@_by_identity
 def lookbehind_inside(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     """``(?<!G)(?:A...|B...)TAIL`` as ``(?:A(?<!G[\\s\\S])...|B(?<!G[\\s\\S])...)TAIL``, when the
     pattern has that shape and ``G`` matches one character; None otherwise.
@@ -145,15 +159,11 @@ def _top_branches(body: str) -> list[str] | None:
     return branches
 
 
-def scan_text(regex: re.Pattern[str], text: str, low: str | None, heads: Heads | None = None) -> list[re.Match[str]]:
+def scan_text(regex: re.Pattern[str], text: str, low: str | None) -> list[re.Match[str]]:
     """``list(regex.finditer(text))``, found through a faster equivalent where there is one;
-    ``low`` is :func:`lowered` of ``text``, ``heads`` the index of its words (:mod:`kg.extract.heads`)."""
+    ``low`` is :func:`lowered` of ``text``."""
     if not _holds_a_word(text_gate(regex), text, low):
         return []
-    if heads is not None:
-        by_heads = head_scan(regex, heads)
-        if by_heads is not None:
-            return by_heads
     twin = folded_twin(regex)
     if twin is not None and low is not None and (low.isascii() or not any(c in low for c in twin[1])):
         found = _rematched(regex, text, twin[0].finditer(low))
@@ -183,7 +193,7 @@ _MAX_WORDS = 24
 _MAX_TEXT_WORDS = 64  # a whole text is gated by ``in`` tests, which cost less than its scan
 
 
-@by_identity
+@_by_identity
 def gate(regex: re.Pattern[str]) -> Gate | None:
     """The words one of which every match of ``regex`` contains, or None when it has no useful ones
     for a sentence (too short, too many).
@@ -197,14 +207,14 @@ def gate(regex: re.Pattern[str]) -> Gate | None:
     return _as_gate(words)
 
 
-@by_identity
+@_by_identity
 def text_gate(regex: re.Pattern[str]) -> Gate | None:
     """:func:`gate` for a whole text: short words too ("USS", "JS"), and more of them."""
     words = _words(regex)
     return _as_gate(words) if words and len(words) <= _MAX_TEXT_WORDS else None
 
 
-@by_identity
+@_by_identity
 def _words(regex: re.Pattern[str]) -> _Words | None:
     if _parser is None:
         return None
