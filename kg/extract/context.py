@@ -72,9 +72,20 @@ class Context:
         plan = self._plans.get(id(regex))
         if plan is None or plan[0] is not regex:
             plan = self._plan(regex)
-        if plan[1] is not None and not hit_between(plan[1], start, end):
-            return []
-        return finditer(regex, plan[2], self.text, self._lowered, start, end)
+        hits = plan[1]
+        if hits is not None:  # hit_between, inline: this runs for every run of capitals
+            starts, ends = hits
+            index = bisect_left(starts, start)
+            while index < len(starts) and starts[index] < end:
+                if ends[index] <= end:
+                    break
+                index += 1
+            else:
+                return []
+        twin = plan[2]
+        if twin is None:
+            return list(regex.finditer(self.text, start, end))
+        return finditer(regex, twin, self.text, self._lowered, start, end)
 
     def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
         """False when [start, end) holds none of the words every match of ``regex`` needs."""

@@ -76,9 +76,10 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     if len(document.text) > max_chars:
         raise too_large(document, max_chars)
     ctx = Context.new(document, gazetteer or load_gazetteer(), ner.spans(document.text) if ner is not None else [])
+    steps = [step for name, step in STEPS if ctx.statistical or name != "statistical"]
     for start, end in sentences(document.text):
         sentence = Sentence(start, end)
-        for _name, step in STEPS:
+        for step in steps:
             step(ctx, sentence)
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
@@ -111,7 +112,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """What the steps have found in one sentence so far (offsets are the document's)."""
 
