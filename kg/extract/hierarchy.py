@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from kg.extract.components import components
 from kg.extract.context import Context
 from kg.extract.lexicon import table
 from kg.extract.modality import clause_modality
@@ -22,10 +23,11 @@ _MEMBER_VERB = (r"(?:consists?|consisted|consisting)\s+of|(?:is|are|was|were)\s+
                 r"comprises|comprised|comprising|includes?|included")
 _ALL_OF_PATTERN = (r",\s*(?:all|both|each)\s+(?:of\s+(?:them|which)\s+|two\s+|three\s+|four\s+|five\s+)?"
                    r"(?:components?|parts?|units?|branches|elements|arms|formations)\s+of\s+(?:the\s+)?")
-_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+(?:Directorate|Office|Bureau|Section|Branch|Unit)|"
+_SUB_BODY_PATTERN = (r"(?P<child>(?:[A-Z][\w\-]*\s+)+"
+                     r"(?:Directorate|Office|Bureau|Section|Branch|Unit|Sub-?[Cc]ommittee)|"
                      r"(?:Directorate|Office|Bureau)\s+(?:of|for)\s+(?:[A-Z][\w\-]*\s+){0,4}[A-Z][\w\-]*)"
                      r"\s+(?P<joint>of|for)\s+(?:the\s+)?"
-                     r"(?P<parent>(?:[A-Z][\w\-]*\s+)*(?:Ministry|Department|Police|Army|Navy|Forces|Agency|Command|Guard)"
+                     r"(?P<parent>(?:[A-Z][\w\-]*\s+)*(?:Ministry|Department|Police|Army|Navy|Forces|Agency|Command|Guard|Committee|Council|Commission)"
                      r"(?:\s+of\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)?)$")
 RULES = register(
     Rule("part-of", "hierarchy", "subOrganizationOf", (
@@ -44,16 +46,25 @@ RULES = register(
     Rule("assigned-to", "hierarchy", "subOrganizationOf", (
         (r"\s*(?:(?:is|are|was|were|has\s+been|have\s+been|remains|now|currently|temporarily|permanently|also)\s+)+"
          r"(?:assigned|attached|subordinated|subordinate|aligned)\s+(?:directly\s+)?(?:to|under)\s+(?:the\s+)?"
-         r"|\s*under\s+(?:the\s+)?"
+         r"|,\s*(?:(?:now|currently|temporarily|permanently)\s+)?(?:assigned|attached|subordinated)\s+(?:directly\s+)?to\s+(?:the\s+)?"
+         r"|,?\s*under\s+(?:the\s+)?"
+         r"|,?\s*(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been|newly|recently)\s+)*"
+         r"(?:set\s+up|created|established|formed|stood\s+up|housed)\s+(?:within|inside|under)\s+(?:the\s+)?"
          r"|\s*(?:serves|served|acts|acted)\s+as\s+(?:the|a|an)\s+(?:[\w\-]+\s+){0,5}?(?:component|element)\s+"
          r"(?:command\s+)?(?:for|of|to|within)\s+(?:the\s+)?"),), 0.75, "clause",
          ("The 3rd Signal Company is assigned to the 9th Harbour Brigade.",
           "The Port Logistics Office under the Harbour Command awarded a contract.",
-          "The Harbour Air Command serves as the air component command for the Joint Harbour Command."),
+          "The Harbour Air Command serves as the air component command for the Joint Harbour Command.",
+          "The frigate HNLMS Brent (F 804), assigned to the Harbour Fleet, left port.",
+          "The Port Logistics Office, under the Harbour Command, awarded a contract.",
+          "The Port Logistics Office was set up within the Harbour Command in May."),
          ("The 3rd Signal Company is assigned a new role by the 9th Harbour Brigade.",
+          "The frigate HNLMS Brent (F 804), escorted by the Harbour Fleet, left port.",
+          "The Port Logistics Office was set up beside the Harbour Command in May.",
           "The Port Logistics Office thanked the Harbour Command.")),
     Rule("possessive-unit", "hierarchy", "subOrganizationOf", (r"(?:['’]s|(?<=s)['’])\s",), 0.7, "clause",
-         ("Soldiers of the Harbour Command's 9th Logistics Brigade left.",),
+         ("Soldiers of the Harbour Command's 9th Logistics Brigade left.",
+          "Pilots of Harbour Air Group 12's Patrol Squadron 41 landed."),
          ("Soldiers of the Harbour Command and the 9th Logistics Brigade left.",)),
     Rule("unit-of-unit", "hierarchy", "subOrganizationOf", (r"\s*of\s+(?:the\s+)?",), 0.75, "clause",
          ("Soldiers of the 2nd Battalion of the 9th Harbour Brigade left.",
@@ -76,9 +87,12 @@ RULES = register(
            "of the Joint Harbour Command."),)),
     Rule("sub-body-of", "hierarchy", "subOrganizationOf", (_SUB_BODY_PATTERN,), 0.7, "clause",
          ("The Political Directorate of the Harbour Ministry of Transport issued a rule.",
-          "She led the Bureau of Port Security for the Harbour Ministry."),
+          "The Port Security Sub-Committee of the Harbour Consultative Committee met.",
+          "She led the Bureau of Port Security for the Harbour Ministry.",
+          "The Bureau of Port Security at the Harbour Ministry approved the sale."),
          ("The Ministry of Transport issued a rule.",
-          "She led the Bureau of Port Security with the Harbour Ministry.")),
+          "She led the Bureau of Port Security with the Harbour Ministry.",
+          "The Bureau of Port Security met at the Harbour Ministry.")),
     Rule("unit-chain", "hierarchy", "subOrganizationOf", (r",\s*",), 0.7, "clause",
          ("The award went to the 2nd Signal Company, 4th Signal Battalion, 9th Harbour Brigade.",
           "Soldiers of the 2nd Signal Company, 4th Signal Battalion, attached to the 9th Harbour Brigade, left."),
@@ -88,6 +102,9 @@ _PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL, _SUB_BODY = 
     "part-of", "assigned-to", "possessive-unit", "unit-of-unit", "member-list", "unit-chain", "all-components-of",
     "sub-body-of"))
 _SUB_BODY_RE = re.compile(_SUB_BODY_PATTERN)
+#: rules that read a unit's place from its name alone ("the Harbour Command's 9th Brigade")
+_NAMED = (_POSSESSIVE, _SUB_BODY, _OF_UNIT)
+_SUB_COMMITTEE = re.compile(r"Sub-?[Cc]ommittee$")
 _SUB_BODY_HEAD = re.compile(r"(?:Directorate|Office|Bureau)\b")
 _PART_OF_RE, _ASSIGNED_RE, _POSSESSIVE_RE, _OF_UNIT_RE, _MEMBERS_RE, _CHAIN_RE, _ALL_RE = (
     r.compiled[0] for r in (_PART_OF, _ASSIGNED, _POSSESSIVE, _OF_UNIT, _MEMBERS, _CHAIN, _ALL))
@@ -101,6 +118,8 @@ _DESCRIPTOR = re.compile(r"^(?:[a-z][\w\-]*\s+){0,3}(?:agency|service|unit|force
 #: "falls under the Lithuanian army's Iron Wolf Brigade": the army owns the brigade, it is not the verb
 _NATIONAL_OWNER = re.compile(r"(?:the\s+)?(?:[A-Z]\w+\s+)?(?:army|navy|air\s+force|military)['’]s $")
 _OWNER_KINDS = ("MilitaryUnit", "GovernmentBody")
+#: "USS Halvorsen (DDG 131), assigned to ...", "Patrol Squadron 41 (VP-41), part of ...": the bracket is the name's
+_BRACKET_AFTER = re.compile(r"^\s*\.?\s*\([A-Z][A-Z\d]{0,5}(?:[\s\-]\d{1,4})?\)\s*(?=,)")
 _NOT_UNIT = re.compile(r"(?:Operation|Exercise)\b")
 _SHIP = re.compile(r"[A-Z]{2,5}\s")
 _ATTACHED = re.compile(r",\s*(?:(?:now|currently|temporarily)\s+)?(?:attached|assigned|subordinated|subordinate)\s+"
@@ -128,6 +147,8 @@ def _link(ctx: Context, child: Span, parent: Span, s: int, e: int, rule: Rule) -
     if child.canonical == parent.canonical or not (_is_org(child) and _is_org(parent)):
         return
     modality = clause_modality(ctx.text, s, min(child.start, parent.start), max(child.end, parent.end), "asserted")
+    if modality == "planned" and rule in _NAMED:
+        modality = "asserted"  # "will visit the Harbour Command's 9th Brigade": the name states it, not the verb
     ctx.relation("subOrganizationOf", child, parent, s, e, rule.confidence, modality, rule.id)
 
 
@@ -135,7 +156,7 @@ def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bo
     """An organisation, then the one it belongs to (or, "Y's X", the owner, then the unit)."""
     if _adjacent(ctx, left, right, b, s, e):
         return True
-    b = _DESCRIPTOR.sub("", _NATIONAL_OWNER.sub("", b))
+    b = _DESCRIPTOR.sub("", _NATIONAL_OWNER.sub("", _BRACKET_AFTER.sub("", b)))
     if " and " in b:
         # "CJTF-OIR is commanded by Maj. Gen. Joel Vowell and falls under U.S. Central Command"
         tail = b.rsplit(" and ", 1)[1]
@@ -144,6 +165,8 @@ def part_of(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bo
     rule = _PART_OF if _PART_OF_RE.fullmatch(b) else _ASSIGNED if _ASSIGNED_RE.fullmatch(b) else None
     if rule is None or _NEGATED.search(b):
         return False
+    if b.startswith(",") and rule is _ASSIGNED and echelon(left) > echelon(right) > 0:
+        return False  # "..., 3rd Infantry Division, attached to 2nd Brigade": the chain's head is attached
     _link(ctx, left, right, s, e, rule)
     return True
 
@@ -152,14 +175,16 @@ def _adjacent(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> 
     """Two names joined by a possessive, "of the" or "for the": "the Harbour Command's 9th Brigade",
     "the 2nd Battalion of the 9th Brigade", "the Bureau of Port Security for the Harbour Ministry"."""
     if b in ("’s ", "'s ") or (b in ("’ ", "' ") and left.name.endswith("s")):
-        if _NOT_UNIT.match(right.name) or left.kind not in _OWNER_KINDS or right.kind == "ArmedForces":
+        if _NOT_UNIT.match(right.name) or right.kind == "ArmedForces" \
+                or (left.kind not in _OWNER_KINDS and not (left.kind == "Organization" and echelon(left) > 0)):
             return False  # "the Army's 101st Airborne Division": a service's unit is its member (branch)
         _link(ctx, right, left, s, e, _POSSESSIVE)
         return True
     if b.startswith("of ") and _OF_UNIT_RE.fullmatch(b) and 0 < echelon(left) < echelon(right):
         _link(ctx, left, right, s, e, _OF_UNIT)
         return True
-    if b == "for the " and _SUB_BODY_HEAD.match(left.name) and right.kind == "GovernmentBody":
+    if b in ("for the ", "at the ") and _SUB_BODY_HEAD.match(left.name) and right.kind == "GovernmentBody" \
+            and _SUB_BODY_HEAD.match(right.name) is None:
         _link(ctx, left, right, s, e, _SUB_BODY)  # "the Bureau of Overseas Operations for the State Department"
         return True
     return False
@@ -174,6 +199,7 @@ def sentence_relations(ctx: Context, s: int, e: int, spans: list[Span]) -> None:
     _member_lists(ctx, s, e, orgs)
     _chains(ctx, s, e, orgs)
     _all_components(ctx, s, e, orgs)
+    components(ctx, s, e, orgs)
 
 
 def _sub_bodies(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
@@ -186,7 +212,9 @@ def _sub_bodies(ctx: Context, s: int, e: int, orgs: list[Span]) -> None:
         parent = Span("GovernmentBody" if "Ministry" in m.group("parent") else org.kind, m.group("parent"), at,
                       org.end, country=org.country)
         child = org
-        if m.group("joint") == "for":  # "the Bureau of Port Security for the Harbour Ministry": the bureau's name ends
+        if m.group("joint") == "for" or _SUB_COMMITTEE.search(m.group("child")):
+            # "the Bureau of Port Security for the Harbour Ministry", "the X Sub-Committee of the Y": the
+            # child's name ends there
             child = Span(org.kind, m.group("child"), org.start, org.start + len(m.group("child")), country=org.country)
         _link(ctx, child, parent, s, e, _SUB_BODY)
 

@@ -27,19 +27,29 @@ RULES = register(
          ("A spokesman for [US Central Command] declined to comment.", "[CENTCOM] declined to comment."),
          ("The [central command post] was quiet.",)),
     Rule("org-head-word", "organisations", "Organization", (CAP_RUN.pattern,), 1.0, "none",
-         ("The [Harbour Defence Command] issued a statement.", "Soldiers from [Task Force Lantern] left."),
+         ("The [Harbour Defence Command] issued a statement.", "Soldiers from [Task Force Lantern] left.",
+          "PORT ELLIS – The [Harbour Defence Command] awarded a contract.",
+          "PORT ELLIS, Ore. – One of the [Harbour Defence Command]'s officers spoke.",
+          "As [Harbour Defence Command] grows, it hires more staff."),
          ("The [Harbour] was quiet.",), flags=0),
     Rule("org-national-body", "organisations", "Organization", (
         (r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
         r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
         r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
-        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard)\b(?![\-’'])"),),
+        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard|"
+        r"(?<=the\s)(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force)(?=['’]s\s+[a-z]))\b"
+        r"(?:(?:(?<=Army)|(?<=Navy)|(?<=Force)|(?<=Corps))(?=['’]s\s)|(?![\-’']))"),),
          1.0, "none",
-         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise."),
+         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise.",
+          "Estonia sent ships. The 4th Flotilla, the [Navy]'s oldest unit, sailed."),
          ("NATO's [military] structure was discussed.",), flags=0),
 )
 _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
+#: "DETROIT – The U.S. Army Corps of Engineers": a dateline in capitals before a dash is no part of a name
+_NATIONAL_MINISTRY = re.compile(r"(?:[A-Z][\w\-]*\s+){1,2}Ministry\s+of\s")
+_TRAILING_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")
+_DATELINE = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
@@ -54,6 +64,11 @@ _UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\
 _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
+#: "REDSTONE ARSENAL, Ala. – One of the ...": the sentence's words start after the dateline's dash
+_AFTER_DATELINE = re.compile(r"[A-Z]{2,}[^a-z]{0,40}(?:,\s+[A-Z][a-z]+\.?)?\s+[-–—]\s+$")
+#: "As SPACECOM grows, ...": a conjunction that opens the sentence is no part of a name
+_LEAD_CONJUNCTION = re.compile(r"(As|When|While|If|After|Before|Since|Although|Though|But|And|Because|Once|Until|"
+                               r"Unlike|Like|Despite|Alongside)\s+(?=[A-Z])")
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
@@ -140,7 +155,7 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
 
 def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool] | None:
     """(start, phrase, words, starts like an organisation) of the organisation in a run, if any."""
-    phrase = ctx.text[a:b].rstrip(" -–")
+    phrase = _TRAILING_POSSESSIVE.sub("", ctx.text[a:b].rstrip(" -–"))  # "the Harbour Command's unit"
     if not phrase:
         return None
     a, phrase = _strip_owner(ctx, a, phrase)
@@ -173,6 +188,9 @@ _UNDESIGNATED = frozenset({"Party", "Foundation", "Center", "Centre"})
 def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
     """Keep "Ministry of Defence" and "Army Europe", drop "Command Sergeant" style trailing words."""
     tail = words[last + 1:]
+    if len(tail) == 3 and tail[1] == "and" and words[last] == "Office" and all(w[:1].isupper() for w in tail[::2]) \
+            and tail[0] not in ctx.gazetteer.given_names:
+        return words  # "Program Executive Office Missiles and Space": a portfolio named after the head
     if tail and words[last + 1] not in ("of", "for") and (not looks_like_designation(tail)
                                                          or words[last] in _UNDESIGNATED
                                                          or tail[0] in ctx.gazetteer.given_names):
@@ -188,7 +206,7 @@ def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
         phrase = phrase[lead.end():]
     owner = _OWNER.match(phrase)
     if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS
-                  or _HEADED_OWNER.match(owner.group(1))):
+                  or _HEADED_OWNER.match(owner.group(1)) or owner.group(1) in ctx.memory.abbreviations):
         # "Iran's Quds Force": the organisation is "Quds Force", of Iran
         a += owner.end()
         phrase = phrase[owner.end():]
@@ -197,8 +215,8 @@ def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
 
 def _org_kind(phrase: str, words: list[str], starts_like_org: bool) -> str:
     head_parts = [p for w in words for p in DASH.split(w) if p in ORG_HEADS]
-    if phrase.startswith(("Ministry", "Department", "Office")):
-        return "GovernmentBody"
+    if phrase.startswith(("Ministry", "Department", "Office")) or _NATIONAL_MINISTRY.match(phrase):
+        return "GovernmentBody"  # "the Cuban Ministry of Revolutionary Armed Forces" is a ministry
     if starts_like_org and phrase.startswith(("Task Force", "Joint", "Combined", "Operation")):
         return "MilitaryUnit"
     return ORG_HEADS[head_parts[-1]] if head_parts else "GovernmentBody"
@@ -213,6 +231,9 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
+        dateline = _DATELINE.match(text, a, b)
+        if dateline:
+            a = dateline.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
         for title in ctx.finditer(ctx.gazetteer.post_re, a + 1, b):
             of = _OF_AFTER_TITLE.match(text[title.end():b])
@@ -220,8 +241,9 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
-        lead = _LEAD_OF.match(text, a, b)
-        if lead and lead.group(1) not in ORG_HEADS and not text[start:a].strip(" \"“'‘("):
+        opening = not text[start:a].strip(" \"“'‘(") or _AFTER_DATELINE.search(text, start, a) is not None
+        lead = _LEAD_OF.match(text, a, b) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
+        if lead and lead.group(1) not in ORG_HEADS and opening:
             a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
         of = _UNIT_OF_UNIT.match(text, a, b)
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units

@@ -52,6 +52,11 @@ RULES = register(
         1.0, "none",
         ("SECRETARY [HALVORSEN]: Thank you all for coming.", "MR [PELLOW]: Next question, please."),
         ("FOREIGN [QUESTION]: What did the ministry say?",), flags=0),
+    Rule("person-proclaiming", "persons", "Person", (
+        (r"(?<![\w’'])I,\s+(?P<name>[A-Z]{2,}(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Z’'\-]+){1,2}(?:,?\s+(?:JR|SR)\.?)?),"
+         r"\s+(?=[A-Z][a-z])"),), 1.0, "none",
+        ("NOW, THEREFORE, I, [MARA T. QUIST], Governor of the Harbour Province, do hereby proclaim a holiday.",),
+        ("NOW, THEREFORE, I, the [GOVERNOR], do hereby proclaim a holiday.",), flags=0),
     Rule("person-biography", "persons", "Person", (
         rf"(?m)^(?P<name>{_NAME})\s*(?=\((?:[^\x00-\x7f]|\s*(?:{_LANGUAGES})\b))",
         rf"(?<![\w\-])born\s+(?P<name>{_NAME})(?=\s*[(,]|\s+(?:on|in)\b)"),
@@ -65,7 +70,9 @@ RULES = register(
     Rule("person-listed", "persons", "Person", (
         (rf"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?P<name>{_NAME})(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|as|were|are|"
          rf"was|is|who|have|had|will|to)\b)"),), 1.0, "none",
-        ("It named business leaders Tun Hlaing Oo, [Sein Htut Maung], and Kyi Taing Oo.",),
+        ("It named business leaders Tun Hlaing Oo, [Sein Htut Maung], and Kyi Taing Oo.",
+         "Brigadier Generals Anna Wexford, [Brent Kell] and Marta Quillon were promoted.",
+         "Rear Admirals Anna Wexford and [Brent Kell] attended."),
         ("It named business leaders Tun Hlaing Oo, [Mandalay Region], and others.",), flags=0),
     Rule("person-known", "persons", "Person", (), 1.0, "none",
          ("Talks stalled after [Assad] rejected the plan.", "The envoy met [Kofi Annan] in Geneva."),
@@ -75,6 +82,7 @@ _SAID, _VICE, _OF_PLACE, _LABEL, _NOUN, _LISTED = (
     RULES[k].compiled[0] for k in ("person-after-said", "person-vice", "person-of-place", "person-speaker-label",
                                    "person-noun", "person-listed"))
 _BIOGRAPHY = RULES["person-biography"].compiled
+_PROCLAIMING = RULES["person-proclaiming"].compiled[0]
 
 _NICK_TOKEN = re.compile(r"[“\"‘(]")
 _TITLE_CASE = re.compile(r"(?<=[^\W\d_])[^\W\d_]+")
@@ -115,7 +123,20 @@ def cued_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[
         span = name_span(ctx, m.start("name"), word, taken + found, single=single)
         if span is not None:
             found.append(span)
-    return found + _speaker_labels(ctx, start, end, taken + found)
+    return found + _speaker_labels(ctx, start, end, taken + found) + _proclaiming(ctx, start, end, taken + found)
+
+
+def _proclaiming(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """"I, JOSEPH R. BIDEN JR., President of ...": a proclamation's signer, in capitals."""
+    found: list[Span] = []
+    if "I, " not in ctx.text[start:end]:
+        return found
+    for m in _PROCLAIMING.finditer(ctx.text, start, end):
+        a, b = m.start("name"), m.end("name")
+        name = _TITLE_CASE.sub(lambda w: w.group().lower(), m.group("name"))  # "BIDEN JR." -> "Biden Jr."
+        if not _overlaps(a, b, taken) and not any(w.lower().rstrip(".,") in NOT_NAME for w in name.split()[:1]):
+            found.append(Span("Person", name, a, b))
+    return found
 
 
 def _cue_matches(ctx: Context, start: int, end: int) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:

@@ -27,6 +27,7 @@ _IN_HOST = (r"(?:\s+(?:\w+ly\s+)?(?:are|were|is|remain|remained|will\s+remain|st
             r"currently|now|"
             r"based|stationed|deployed|serving|serve|served|positioned|posted|permanently|rotating|rotate|already|present|"
             r"be|been|being|sent|moved|dispatched|heading|headed|go|going|to\s+be|would\s+be|will\s+be|"
+            r"arrived|arrive|arrives|arriving|begun\s+arriving|began\s+arriving|landed|have|has|"
             r"which\s+are|that\s+are|who\s+are|in\s+total|in\s+all|there|it\s+has|it\s+keeps|back))*"
             r"\s+(?:in|to|into|inside|at|across|throughout|on\s+the\s+ground\s+in|within|on)\s+(?:the\s+)?")
 _ELLIPTICAL = (rf"(?:\s*,\s*(?:its|their|the|a|an)\s+[^,.;()]{{1,60}}?(?=,))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
@@ -47,8 +48,11 @@ RULES = register(
          ("About 3,200 Danish troops are stationed in Latvia.",
           "Some 800 Canadian soldiers remain in Kuwait, officials said.",
           "Denmark has sent an 800-strong mechanised battalion to Latvia.",
-          "About 300 Danish peacekeepers serve in Kosovo."),
-         ("About 3,200 Danish tourists are in Latvia.", "In 2019 Danish troops visited Latvia.")),
+          "About 300 Danish peacekeepers serve in Kosovo.",
+          "Nearly 900 Danish soldiers arrived in Latvia on Monday.",
+          "About 400 Danish troops have begun arriving in Latvia."),
+         ("About 3,200 Danish tourists are in Latvia.", "In 2019 Danish troops visited Latvia.",
+          "About 900 Danish soldiers arrived home from Latvia on Monday.")),
     Rule("count-in-host-elliptical", "troops", "troops", (_ELLIPTICAL,), 0.75, "troops",
          ("Norway keeps roughly 700 soldiers in Latvia and about 150 in Estonia.",
           ("Norway keeps roughly 700 soldiers in Latvia, its largest base abroad, about 150 in Estonia and 90 "

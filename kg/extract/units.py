@@ -8,6 +8,7 @@ named with its regiment ("2nd Battalion, 5th Infantry Regiment"), and a region a
 from __future__ import annotations
 
 import re
+from bisect import insort
 
 from kg.extract.context import Context
 from kg.extract.lexicon import table
@@ -31,8 +32,11 @@ RULES = register(
         rf"\b(?=[A-Z]{{2}})(?P<prefix>{_SHIP_PREFIXES})\s+(?P<name>{_SHIP_WORD}(?:\s+{_SHIP_WORD}){{0,3}})(?:\s+{_HULL})?",),
          1.0, "none",
          ("The destroyer [USS Halvorsen] (DDG 131) left port.", "She sailed with [HMS Larchmont] in May.",
-          "The frigate refuelled from [USNS Brennan]."),
-         ("The USS program office said [Halvorsen] would sail.",), flags=0),
+          "The frigate refuelled from [USNS Brennan].",
+          "USS Anna Wexford (DDG 140) sailed. Alongside [Anna Wexford], two frigates left."),
+         ("The USS program office said [Halvorsen] would sail.",
+          "USS Anna Wexford (DDG 140) sailed. Admiral [Anna Wexford] watched.",
+          "USS Halvorsen (DDG 140) sailed. The [Halvorsen]-class design is old."), flags=0),
     Rule("unit-numbered-abbreviation", "organisations", "Organization", ((
         rf"(?P<name>(?![\w’'\-]*-based\b)[A-Z][\w’'\-]*(?:\s+{_UNIT_WORD}){{0,6}}?)\s+\((?P<abbr>[A-Z][A-Za-z&]{{1,7}})\)\s+"
         rf"(?P<num>\d{{1,4}}|{_NUMBER_WORD})(?![\w\-])"),), 1.0, "none",
@@ -42,8 +46,11 @@ RULES = register(
     Rule("unit-abbreviation-used", "organisations", "Organization", (
         r"(?<![\w\-])(?P<abbr>[A-Z][A-Z&]{1,7})(?:(?P<sep>[\s\-])(?P<num>\d{1,4}))?(?![\w\-])",), 1.0, "none",
          ("Patrol Squadron (VP) 41 landed. Later [VP-42] landed too.",
-          "The Maritime Defence Directorate (MDD) met. [MDD] said nothing."),
-         ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",), flags=0),
+          "The Maritime Defence Directorate (MDD) met. [MDD] said nothing.",
+          "Officers of the Maritime Defence Directorate (MDD) and of [MDD]'s harbour office met.",
+          "The Halvorsen Carrier Strike Group sailed. [HALCSG] includes two destroyers."),
+         ("Patrol Squadron (VP) 41 landed. The [VPN] was down.",
+          "The Halvorsen Carrier Strike Group sailed. [HALCG] includes two destroyers."), flags=0),
     Rule("org-acronym-described", "organisations", "Organization", (
         (r"(?=[Tt]he\s+[A-Z]{2})\b[Tt]he\s+(?P<name>[A-Z]{2,6})\s+(?:[a-z][\w\-]*\s+){0,3}?(?:agency|service|directorate|unit|command|"
          r"ministry|militia|brigade|battalion|regiment|force)\b"),), 1.0, "none",
@@ -70,7 +77,12 @@ _LEAD = re.compile(r"(?:The|A|An)\s+")
 _NUMBERS = {w: str(i) for i, w in enumerate(("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
                                              "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen",
                                              "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen", "Twenty"))}
+_SHIP_PREFIX_WORDS = tuple(p + " " for p in _SHIP_PREFIXES.split("|"))
+_LONGER_NAME = re.compile(r"[\w\-]|\s+[A-Z0-9]")
+_WORD_BEFORE = re.compile(r"([\w.]+)\s+$")
 _DETACHMENT = re.compile(r",\s+((?:Det\.|Detachment)\s+\d+)(?![\w\-])")
+#: "the U.S. Army Corps of Engineers, Detroit District": a district named after the body it belongs to
+_DISTRICT_AFTER = re.compile(r",\s+((?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(?=\s*[,.;)]|\s+[a-z])")
 _REGION_AFTER = re.compile(r",\s+([A-Z][a-z]+)(?=[.,;:)]|\s+[a-z(]|$)")
 
 
@@ -84,6 +96,10 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
         name = f"{m.group('prefix')} {' '.join(m.group('name').split())}"
         if _free(spans, m.start(), m.end()):  # the hull number stays out of the name and the span
             spans.append(Span("MilitaryUnit", name, m.start(), m.end("name")))
+    spans += _ship_short_names(ctx, start, end, spans + known)
+    for ship in spans:
+        if ship.name.startswith(_SHIP_PREFIX_WORDS):
+            ctx.memory.abbreviations.setdefault("ship " + ship.name.split(" ", 1)[1], ship)
     for m in ctx.matches("org-acronym-described", _DESCRIBED, start, end):
         if _free(spans + known, m.start("name"), m.end("name")):
             described = m.group().endswith(("agency", "service", "directorate", "ministry"))
@@ -94,6 +110,28 @@ def unit_spans(ctx: Context, start: int, end: int, known: list[Span]) -> list[Sp
     if ctx.memory.abbreviations or _MAY_USE.search(text, start, end):
         spans += _used(ctx, start, end, known, spans)
     return sorted(spans, key=lambda s: s.start)
+
+
+def _ship_short_names(ctx: Context, start: int, end: int, found: list[Span]) -> list[Span]:
+    """"USS Halvorsen (DDG 131) ... Alongside Halvorsen, ...": a ship named before, without its prefix."""
+    spans: list[Span] = []
+    text = ctx.text
+    g = ctx.gazetteer
+    for key, ship in ctx.memory.abbreviations.items():
+        if not key.startswith("ship ") or not isinstance(ship, Span):
+            continue
+        bare = key[5:]
+        at = text.find(bare, start, end)
+        while at >= 0:
+            b = at + len(bare)
+            before = _WORD_BEFORE.search(text, max(start, at - 30), at)
+            titled = before is not None and any(r.fullmatch(before.group(1)) for r in (g.rank_re, g.post_re,
+                                                                                       g.honorific_re))
+            longer = _LONGER_NAME.match(text, b) is not None  # "the Halvorsen Strike Group", "Halvorsen-class"
+            if not longer and not text[at - 1:at].isalnum() and not titled and _free(found + spans, at, b):
+                spans.append(Span("MilitaryUnit", bare, at, b, qualified=ship.name))
+            at = text.find(bare, b, end)
+    return spans
 
 
 def _free(spans: list[Span], a: int, b: int) -> bool:
@@ -156,20 +194,61 @@ def _short_form(ctx: Context, m: re.Match[str]) -> Span | None:
 
 
 def define_abbreviations(ctx: Context, start: int, end: int, spans: list[Span]) -> None:
-    """"the Maritime Defence Directorate (MDD)": later sentences may name it "MDD"."""
+    """"the Maritime Defence Directorate (MDD)": later sentences may name it "MDD", and so may the rest
+    of this one (the uses found are added to ``spans``, in order). A long name also implies the acronym
+    news writing forms from it without defining it: "Halvorsen Carrier Strike Group" -> "HALCSG"."""
     text = ctx.text
+    defined = False
     for span in spans:
         if span.kind in ("Person", "Country") or span.known is not None:
             continue
         m = _DEFINED.match(text, span.end, end)
         if m and m.group("abbr") not in ctx.memory.abbreviations:
             ctx.memory.abbreviations[m.group("abbr")] = span
+            defined = True
+    for span in spans:
+        for implied in _implied_acronyms(span.name) if span.kind not in ("Person", "Country") else ():
+            ctx.memory.abbreviations.setdefault(implied, span)
+    if defined:
+        for used in _used(ctx, start, end, [], spans):
+            if text[used.start - 1:used.start] != "(":  # the definition itself is no use
+                insort(spans, used, key=lambda x: x.start)
+
+
+def _implied_acronyms(name: str) -> tuple[str, ...]:
+    """"Nimitz Carrier Strike Group" -> NIMCSG (the first word's first three letters and the initials of
+    the rest); "U.S. Army Space and Missile Defense Command" -> USASMDC (the initials of four or more
+    words, "U.S." giving its letters, "and" and "of" none)."""
+    words = [w for w in name.split() if w not in _SMALL_WORDS]
+    letters = []
+    for w in words:
+        if _DOTTED.fullmatch(w):
+            letters.append(w.replace(".", ""))
+        elif w.isalpha() and w[:1].isupper() and w[1:].islower():
+            letters.append(w[0])
+        else:
+            return ()
+    found: tuple[str, ...] = ()
+    if len(words) >= 3 and words[0][1:].islower():
+        found = (words[0][:3].upper() + "".join(letters[1:]),)
+    return found + ("".join(letters),) if len(words) >= 4 else found
+
+
+_SMALL_WORDS = frozenset({"and", "of", "the", "for"})
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,3}")
+
+
+_DISTRICT_OWNERS = ("MilitaryUnit", "GovernmentBody", "ArmedForces")
 
 
 def with_region(ctx: Context, spans: list[Span], end: int) -> None:
-    """"Marine Corps Forces, Pacific": a region word after a comma belongs to the name."""
+    """"Marine Corps Forces, Pacific": a region word after a comma belongs to the name; a district
+    after a comma ("the Corps of Engineers, Detroit District") is a body of its own, added to ``spans``."""
     text = ctx.text
-    for span in spans:
+    for span in list(spans):
+        district = _DISTRICT_AFTER.match(text, span.end, end) if span.kind in _DISTRICT_OWNERS else None
+        if district and _free(spans, district.start(1), district.end(1)):
+            spans.append(Span("MilitaryUnit", " ".join(district.group(1).split()), district.start(1), district.end(1)))
         if span.kind in ("Person", "Country") or span.known is not None:
             continue
         m = _DETACHMENT.match(text, span.end, end) or _REGION_AFTER.match(text, span.end, end)
