@@ -231,7 +231,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
-        dateline = _DATELINE.match(text, a, b)
+        dateline = _DATELINE.match(text, a, b) if _has_dash(text, a, b) else None
         if dateline:
             a = dateline.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
@@ -241,24 +241,32 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
-        opening = not text[start:a].strip(" \"“'‘(") or _AFTER_DATELINE.search(text, start, a) is not None
-        lead = _LEAD_OF.match(text, a, b) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
+        opening = not text[start:a].strip(" \"“'‘(") or (_has_dash(text, start, a)
+                                                           and _AFTER_DATELINE.search(text, start, a) is not None)
+        lead = (_LEAD_OF.match(text, a, b) if text.find("of", a, b) >= 0 else None) \
+            or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
         if lead and lead.group(1) not in ORG_HEADS and opening:
             a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
-        of = _UNIT_OF_UNIT.match(text, a, b)
+        of = _UNIT_OF_UNIT.match(text, a, b) if text.find("of", a, b) >= 0 else None
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units
             yield a, of.end(1)
             a = of.end()
-        acronym = _FOR_ACRONYM.search(text, a, b)
+        acronym = _FOR_ACRONYM.search(text, a, b) if text.find("of", a, b) >= 0 or text.find("for", a, b) >= 0 \
+            else None
         if acronym and ctx.gazetteer.lookup(acronym.group(1)):  # "Component Command for USSPACECOM": two bodies
             yield a, acronym.start()
             a = acronym.start(1)
-        conjunct = _CONJUNCT.search(text[a:b])
+        conjunct = _CONJUNCT.search(text[a:b]) if text.find("and", a, b) >= 0 else None
         if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
             yield a, a + conjunct.start()
             yield a + conjunct.start(1), b
         else:
             yield a, b
+
+
+def _has_dash(text: str, a: int, b: int) -> bool:
+    """Whether [a, b) holds a dash: a dateline needs one (a find is cheaper than the search)."""
+    return text.find("-", a, b) >= 0 or text.find("–", a, b) >= 0 or text.find("—", a, b) >= 0
 
 
 def _names_a_body(ctx: Context, phrase: str) -> bool:
