@@ -200,11 +200,12 @@ def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
 
 def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
     """"The ...", "New ...", "Iran's Quds Force": the organisation starts after them."""
-    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase) or _BASED.match(phrase)
+    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase) \
+        or (_BASED.match(phrase) if "-based" in phrase else None)
     if lead:
         a += lead.end()
         phrase = phrase[lead.end():]
-    owner = _OWNER.match(phrase)
+    owner = _OWNER.match(phrase) if "'" in phrase or "’" in phrase else None  # a possessive needs one
     if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS
                   or _HEADED_OWNER.match(owner.group(1)) or owner.group(1) in ctx.memory.abbreviations):
         # "Iran's Quds Force": the organisation is "Quds Force", of Iran
