@@ -137,12 +137,16 @@ def _by_start(spans: list[Span]) -> list[Span]:
     return sorted(spans, key=lambda x: x.start)
 
 
+def _overlaps_any(span: Span, spans: list[Span]) -> bool:
+    return any(u.start < span.end and span.start < u.end for u in spans)
+
+
 def _organisations(ctx: Context, s: Sentence) -> None:
     known = organisations.known_spans(ctx, s.start, s.end)
     named = units.unit_spans(ctx, s.start, s.end, known)  # ships, "Destroyer Squadron (DESRON) 9"
-    s.known = [k for k in known if not any(u.start < k.end and k.start < u.end for u in named)]
+    s.known = [k for k in known if not _overlaps_any(k, named)] if named else known
     orgs = named + [o for o in organisations.pattern_orgs(ctx, s.start, s.end, s.known)
-                    if not any(u.start < o.end and o.start < u.end for u in named)]
+                    if not named or not _overlaps_any(o, named)]
     orgs += organisations.generic_orgs(ctx, s.start, s.end, s.known, orgs)
     units.with_region(ctx, orgs, s.end)
     s.nonperson = organisations.merge(orgs, s.known)
