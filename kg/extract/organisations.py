@@ -49,7 +49,7 @@ _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
 #: "DETROIT – The U.S. Army Corps of Engineers": a dateline in capitals before a dash is no part of a name
 _NATIONAL_MINISTRY = re.compile(r"(?:[A-Z][\w\-]*\s+){1,2}Ministry\s+of\s")
 _TRAILING_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")
-_DATELINE = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+")
+_DATELINE, _DASHES = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+"), ("-", "–", "—")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
@@ -232,7 +232,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
-        dateline = _DATELINE.match(text, a, b) if _has_dash(text, a, b) else None
+        dateline = _gated(_DATELINE, text, a, b, _DASHES)
         if dateline:
             a = dateline.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
@@ -242,22 +242,19 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
-        opening = not text[start:a].strip(" \"“'‘(") or (_has_dash(text, start, a)
-                                                           and _AFTER_DATELINE.search(text, start, a) is not None)
-        lead = (_LEAD_OF.match(text, a, b) if text.find("of", a, b) >= 0 else None) \
-            or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
+        opening = not text[start:a].strip(" \"“'‘(") or bool(_gated(_AFTER_DATELINE, text, start, a, _DASHES, True))
+        lead = _gated(_LEAD_OF, text, a, b, ("of",)) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
         if lead and lead.group(1) not in ORG_HEADS and opening:
             a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
-        of = _UNIT_OF_UNIT.match(text, a, b) if text.find("of", a, b) >= 0 else None
+        of = _gated(_UNIT_OF_UNIT, text, a, b, ("of",))
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units
             yield a, of.end(1)
             a = of.end()
-        acronym = _FOR_ACRONYM.search(text, a, b) if text.find("of", a, b) >= 0 or text.find("for", a, b) >= 0 \
-            else None
+        acronym = _gated(_FOR_ACRONYM, text, a, b, ("of", "for"), True)
         if acronym and ctx.gazetteer.lookup(acronym.group(1)):  # "Component Command for USSPACECOM": two bodies
             yield a, acronym.start()
             a = acronym.start(1)
-        conjunct = _CONJUNCT.search(text[a:b]) if text.find("and", a, b) >= 0 else None
+        conjunct = _gated(_CONJUNCT, text[a:b], 0, b - a, ("and",), True)
         if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
             yield a, a + conjunct.start()
             yield a + conjunct.start(1), b
@@ -265,9 +262,12 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
-def _has_dash(text: str, a: int, b: int) -> bool:
-    """Whether [a, b) holds a dash: a dateline needs one (a find is cheaper than the search)."""
-    return text.find("-", a, b) >= 0 or text.find("–", a, b) >= 0 or text.find("—", a, b) >= 0
+def _gated(regex: re.Pattern[str], text: str, a: int, b: int, words: tuple[str, ...],
+           search: bool = False) -> re.Match[str] | None:
+    """``regex.match`` (``search``) in [a, b), not tried (a ``find`` is cheaper) if none of ``words`` is there."""
+    if not any(text.find(word, a, b) >= 0 for word in words):
+        return None
+    return regex.search(text, a, b) if search else regex.match(text, a, b)
 
 
 def _names_a_body(ctx: Context, phrase: str) -> bool:
