@@ -240,6 +240,21 @@ def serve(store_path: Path | None, host: str, port: int, allow_update: bool, pub
 
 
 @main.command()
+@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="KG_STORE", show_envvar=True, help="Store directory [default: ./kg-store].")
+@_errors
+def rederive(store_path: Path | None) -> None:
+    """Recompute the entities graph (labels, current holders, the listing and command summaries) from
+    the articles: the upkeep of a store built by an older kg (builds keep it up to date themselves)."""
+    from kg.store import Store, default_store_path
+
+    with Store(store_path or default_store_path(), create=False) as store:
+        store.rederive_all()
+        quads = len(store)
+    click.echo(f"entities graph derived again; {quads:,} quads in the store")
+
+
+@main.command()
 @click.argument("ids", nargs=-1, required=True)
 @_store_option
 @_errors

@@ -1,5 +1,8 @@
 """Derived, store-wide facts, kept up to date from what changed: one canonical ``rdfs:label`` per entity,
-the gazetteer's other names of known entities, and ``kgo:currentHolder`` of each post.
+the gazetteer's other names of known entities, ``kgo:currentHolder`` of each post, and a summary for
+listings (``kgo:degree`` and ``kgo:entityClass`` of each person, organisation, country and post), so
+that the ``entities`` listing reads one row per entity instead of joining every relation of the store, and
+``kgo:headedIn`` from each organisation to the headOf assertions about it (the dated queries' index).
 
 They live in the entities graph (``<BASE graph/entities>``). A build or a removal tells this module
 which entities and posts its articles touch (:func:`touched`, from the quads added or removed);
@@ -31,6 +34,14 @@ _RDF = PREFIXES["rdf"]
 _HOLDS = PREFIXES["org"] + "holds"
 ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
 CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
+DEGREE = NamedNode(PREFIXES["kgo"] + "degree")
+ENTITY_CLASS = NamedNode(PREFIXES["kgo"] + "entityClass")
+HEADED_IN = NamedNode(PREFIXES["kgo"] + "headedIn")
+_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+#: the classes the ``entities`` listing shows, and the relations its degree counts (both directions)
+LISTED_CLASSES = ("foaf:Person", "org:Organization", "kgo:Country", "org:Post")
+RELATIONS = ("org:headOf", "org:reportsTo", "org:subOrganizationOf", "org:holds", "org:memberOf", "org:postIn",
+             "kgo:sendingCountry", "kgo:hostCountry")
 _ALT_LABEL = SKOS.altLabel.value
 _ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
                      PREFIXES["kgo"] + "asOf": "date", PREFIXES["kgo"] + "modality": "modality"}
@@ -229,6 +240,60 @@ def holds(store: GraphStore, posts: Iterable[str]) -> list[HoldsStatement]:
     return found
 
 
+def summaries(store: GraphStore, entities: Iterable[str]) -> dict[str, tuple[list[str], int]]:
+    """Entity -> (its listed classes, its degree: how many distinct things it is related to by
+    :data:`RELATIONS`, either way), for those of ``entities`` with a listed class.
+
+    Every relation joins two things an article names, and an article gives every entity it names an
+    alias, so the entities a change touches are all those whose degree it can change.
+    """
+    listed = {PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in LISTED_CLASSES}
+    classes: dict[str, set[str]] = {}
+    related: dict[str, set[str]] = {}
+    relations = ", ".join(RELATIONS)
+    for chunk in _chunks(sorted(entities)):
+        # one scan of each entity's quads, filtered (VALUES of predicates would be one lookup per pair)
+        rows = store.query(f"""SELECT DISTINCT ?e ?p ?x WHERE {{ VALUES ?e {{ {_values(chunk)} }} ?e ?p ?x
+            FILTER(?p IN (rdf:type, {relations})) }}""")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            e, x = row["e"].value, row["x"]
+            if row["p"].value != _RDF + "type":
+                related.setdefault(e, set()).add(str(x))
+            elif x.value in listed:
+                classes.setdefault(e, set()).add(x.value)
+        rows = store.query(f"""SELECT DISTINCT ?e ?x WHERE {{ VALUES ?e {{ {_values(chunk)} }} ?x ?p ?e
+            FILTER(?p IN ({relations})) }}""")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            related.setdefault(row["e"].value, set()).add(str(row["x"]))
+    return {iri: (sorted(kinds), len(related.get(iri, ()))) for iri, kinds in classes.items()}
+
+
+def head_statements(store: GraphStore, entities: Iterable[str]) -> list[tuple[str, str]]:
+    """(organisation, assertion) for every headOf assertion (any modality) about ``entities``: the index
+    that commander-on-date and reporting-lines-on-date start from. Without it they find an
+    organisation's heads among every assertion naming it, and a parent unit is named by thousands
+    ("X falls under Y")."""
+    found: list[tuple[str, str]] = []
+    for chunk in _chunks(sorted(entities)):
+        rows = store.query(f"""SELECT DISTINCT ?e ?a WHERE {{ VALUES ?e {{ {_values(chunk)} }}
+            ?a rdf:object ?e ; rdf:predicate org:headOf }}""")
+        assert isinstance(rows, QuerySolutions)
+        found += [(row["e"].value, row["a"].value) for row in rows]
+    return found
+
+
+def summary_quads(summary: dict[str, tuple[list[str], int]], graph: NamedNode) -> list[Quad]:
+    """``kgo:entityClass`` and ``kgo:degree`` quads for :func:`summaries`, in ``graph``."""
+    quads = []
+    for iri, (kinds, degree) in sorted(summary.items()):
+        node = NamedNode(iri)
+        quads += [Quad(node, ENTITY_CLASS, NamedNode(kind), graph) for kind in kinds]
+        quads.append(Quad(node, DEGREE, Literal(str(degree), datatype=_INTEGER), graph))
+    return quads
+
+
 def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     """The entities-graph quads of every IRI in ``change``, from what the store holds now.
 
@@ -237,7 +302,11 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     """
     names = aliases(store, change.entities)
     statements = holds(store, change.posts)
-    return sorted(entity_quads(names, graph) + holder_quads(statements, graph), key=str)
+    named = [iri for iri in change.entities if names.get(iri)]
+    listed = summaries(store, named)
+    heads = [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in head_statements(store, named)]
+    return sorted(entity_quads(names, graph) + holder_quads(statements, graph) + summary_quads(listed, graph)
+                  + heads, key=str)
 
 
 def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
@@ -268,6 +337,7 @@ def everything(store: GraphStore) -> Touched:
     return result
 
 
-__all__ = ["ASSERTED", "PAST", "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched",
-           "aliases", "current_holders", "derive", "entity_quads", "everything", "holder_quads", "holds",
-           "holds_statements", "stored", "touched"]
+__all__ = ["ASSERTED", "DEGREE", "ENTITY_CLASS", "HEADED_IN", "LISTED_CLASSES", "PAST", "RELATIONS",
+           "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched", "aliases", "current_holders",
+           "derive", "entity_quads", "everything", "head_statements", "holder_quads", "holds", "holds_statements",
+           "stored", "summaries", "summary_quads", "touched"]

@@ -205,6 +205,8 @@ def parameterise(sparql: str, bindings: dict[str, str] | None, store: Any = None
 
     if getattr(store, "lateral", False):
         sparql = _lateral(sparql, given)
+    else:
+        sparql = without_lateral(sparql)
     sparql = re.sub(r"(?m)^#@(\w+)\s+(\?\w+)(?:\s+per-entity)?\s*$", entity, sparql)
     present = set(bindings or {})
 
@@ -264,6 +266,25 @@ def _lateral(sparql: str, given: dict[str, str]) -> str:
             continue
         body = sparql[opening + 1:start] + sparql[end:closing]
         sparql = (sparql[:opening + 1] + "\n" + match.group(0) + "\n LATERAL {" + body + "} " + sparql[closing:])
+    return sparql
+
+
+def without_lateral(sparql: str) -> str:
+    """``sparql`` with every ``LATERAL { B }`` written as ``B`` itself, for stores that lack LATERAL
+    (Virtuoso). A named query writes ``LATERAL { B }`` only where ``B`` placed inline in the enclosing
+    group has the same solutions (a pattern, OPTIONALs and BINDs about what is bound before it, or a
+    subquery grouped by the variables it shares with the left side): the keyword only makes Oxigraph
+    evaluate ``B`` once per solution on the left, with those variables bound, instead of planning it
+    as if they were unbound.
+
+    >>> without_lateral("SELECT * WHERE { ?s ?p ?o LATERAL { OPTIONAL { ?o ?q ?r } } }")
+    'SELECT * WHERE { ?s ?p ?o  OPTIONAL { ?o ?q ?r }  }'
+    """
+    while (match := re.search(r"\bLATERAL\s*\{", sparql)) is not None:
+        closing = _unmatched_brace(sparql, range(match.end(), len(sparql)), "}", "{")
+        if closing is None:
+            break
+        sparql = sparql[:match.start()] + sparql[match.end():closing] + sparql[closing + 1:]
     return sparql
 
 

@@ -89,7 +89,26 @@ def test_derive_one_article_touches_only_its_entities():
     store = Store()
     store.write([graph])
     quads = derive.derive(store, derive.Touched({"http://x/person/mark-esper"}, set()), entities_graph("http://x/"))
-    assert [(q.subject.value, q.object.value) for q in quads] == [("http://x/person/mark-esper", "Mark Esper")]
+    assert {(q.subject.value, q.predicate.value.rsplit("#")[-1], q.object.value) for q in quads} == {
+        ("http://x/person/mark-esper", "label", "Mark Esper"),
+        ("http://x/person/mark-esper", "entityClass", "http://xmlns.com/foaf/0.1/Person"),
+        ("http://x/person/mark-esper", "degree", "1")}  # he holds one post
+
+
+def test_derive_listing_summary_follows_adds_and_removals(tmp_path):
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])], store)
+
+    def degree(iri: str) -> int | None:
+        rows = list(store.query(f"SELECT ?n WHERE {{ <{iri}> kgo:degree ?n }}"))
+        return int(rows[0]["n"].value) if rows else None
+
+    mckenzie = store.base + "person/frank-mckenzie"
+    assert degree(mckenzie) is not None and degree(mckenzie) >= 2  # heads CENTCOM, holds its command post
+    before = degree(store.base + "person/mark-esper")
+    store.remove(["e2"])
+    assert degree(mckenzie) is None  # no article names him any more
+    assert degree(store.base + "person/mark-esper") == 1 and before is not None and before >= 1
 
 
 def test_derive_label_follows_what_remains(tmp_path):

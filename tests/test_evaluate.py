@@ -69,9 +69,10 @@ BLIND_FLOORS = {"persons": (0.95, 0.95), "posts": (0.95, 0.95), "headOf": (0.95,
                                             (UNSEEN.parent / "blind11", BLIND_FLOORS),
                                             (UNSEEN.parent / "blind12", BLIND_FLOORS),
                                             (UNSEEN.parent / "blind13", BLIND_FLOORS),
-                                            (UNSEEN.parent / "blind14", BLIND_FLOORS)],
+                                            (UNSEEN.parent / "blind14", BLIND_FLOORS),
+                                            (UNSEEN.parent / "wire2", BLIND_FLOORS)],
                          ids=["unseen", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8",
-                              "blind9", "blind10", "blind11", "blind12", "blind13", "blind14"])
+                              "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "wire2"])
 def test_evaluate_regression_floor(tmp_path, folder, floors):
     store = Store(tmp_path / "store")
     build([folder], store)

@@ -530,3 +530,139 @@ def test_extract_titles_inside_runs_owner_titles_and_subject_units_as_antecedent
 def test_extract_headline_adjective_is_not_part_of_the_unit():
     names = {m.name for m in extract(Document(id="t", text="New Quds Force chief vows revenge\n\nThe chief spoke.")).mentions}
     assert "Quds Force" in names and "New Quds Force" not in names
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a unit named with a possessive: the name stops before "'s"
+    ("Maj. Gen. Anna Berg, the 4th Harbour Division's commanding general, opened the range.",
+     ("headOf", "anna-berg", "4th-harbour-division", "asserted")),
+    # a ranked person "of" a unit is no part of the unit's name
+    ("Director Anna Berg of the Harbour Policy Bureau opened the hearing.",
+     ("headOf", "anna-berg", "harbour-policy-bureau", "asserted")),
+    # "Director-General": the rank word inside the title does not cut the body's name
+    ("Director-General Omar Haddad of the Coastal Affairs Bureau opened the hearing.",
+     ("headOf", "omar-haddad", "coastal-affairs-bureau", "asserted")),
+    # a ship's bare name after "USS X" is the ship, whose commanding officer the apposition names
+    ("The frigate USS Halvard Lund (FFG 72) reached port. \"We are ready,\" said Cmdr. Anna Berg, Halvard Lund's "
+     "commanding officer.", ("headOf", "anna-berg", "uss-halvard-lund", "asserted")),
+    # a service between a title and a rank
+    ("Harbour Command spokesman Navy Capt. Omar Haddad said the port was closed.",
+     ("holds", "omar-haddad", "Spokesman of Harbour Command", "asserted")),
+])
+def test_extract_possessive_units_persons_of_units_ships_and_services(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_ship_name_after_a_title_is_a_person():
+    found = persons("The frigate USS Halvard Lund (FFG 72) reached port. Senator Halvard Lund praised the crew.")
+    assert "Halvard Lund" in found
+
+
+def test_extract_preposition_under_before_a_title_is_not_an_under_secretary():
+    found = facts("Omar Haddad served as press secretary under Secretary of Defense Anna Berg.")
+    assert ("holds", "anna-berg", "Secretary of Defense", "past") in found  # "served ... under": then
+    assert not any(f[0] == "holds" and "Under" in f[2] for f in found), found
+
+
+def test_extract_name_after_a_long_capitalised_complement():
+    found = persons("The delegation included Assistant Secretary of Defense for Harbour Security Affairs Kathleen Morrow.")
+    assert found == {"Kathleen Morrow"}
+
+
+def test_extract_unit_described_before_its_name():
+    found = facts("\"We are ready,\" said Capt. Anna Berg, commanding officer of the amphibious assault ship "
+                  "USS Halvard Lund (LHD 9).")
+    assert ("headOf", "anna-berg", "uss-halvard-lund", "asserted") in found
+
+
+def test_extract_owner_described_before_its_possessive():
+    found = facts("Omar Haddad, the opposition Harbour Party's shadow defence secretary, promised a review.")
+    assert ("holds", "omar-haddad", "Shadow Defence Secretary of Harbour Party", "asserted") in found
+
+
+def test_extract_deputies_for_a_holder_hold_the_deputy_post():
+    found = facts("General Marta Quillon became commander-in-chief of the Harbour Forces. The minister approved two "
+                  "deputies for the new commander-in-chief: Colonel Anna Wexford and Colonel Piet Halloran.")
+    assert ("holds", "anna-wexford", "Deputy Commander-in-Chief", "asserted") in found
+    assert ("reportsTo", "piet-halloran", "marta-quillon", "asserted") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Former Counterterrorism Coordinator Omar Haddad spoke.",
+     ("holds", "omar-haddad", "Counterterrorism Coordinator", "past")),
+    ("Col. Omar Haddad, the outgoing 4th Harbour Division's chief of staff, spoke.",
+     ("holds", "omar-haddad", "Chief of Staff of 4th Harbour Division", "past")),
+])
+def test_extract_modifiers_before_a_field_or_an_owner_keep_the_title_past(text, expected):
+    assert expected in facts(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Japanese Finance Minister Kathleen Morrow spoke.", ("holds", "kathleen-morrow", "Finance Minister of Japan", "asserted")),
+    ("Homeland Security Secretary Kathleen Morrow spoke.",
+     ("holds", "kathleen-morrow", "Homeland Security Secretary", "asserted")),
+    ("Kathleen Morrow, the White House press secretary, spoke.",
+     ("holds", "kathleen-morrow", "Press Secretary", "asserted")),
+    ("Kathleen Morrow, the Harbour Council's foreign policy chief, spoke.",
+     ("holds", "kathleen-morrow", "foreign policy Chief of Harbour Council", "asserted")),
+])
+def test_extract_portfolios_and_owners_before_a_title(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_a_sentences_first_word_is_no_portfolio():
+    found = facts("Secretary of State Kathleen Morrow arrived. Later Secretary Morrow met the press.")
+    assert {post for kind, _, post, _ in found if kind == "holds"} == {"Secretary of State"}
+
+
+def test_extract_passive_and_planned_successions():
+    found = facts("Gen. Tomas Reyner, the commander of the 4th Harbour Division, was replaced by Gen. Anna Berg on Friday.")
+    assert ("headOf", "anna-berg", "4th-harbour-division", "asserted") in found
+    assert ("headOf", "tomas-reyner", "4th-harbour-division", "past") in found
+    found = facts("Gen. Anna Berg is expected to succeed Gen. Tomas Reyner as commander of the 4th Harbour Division.")
+    assert ("headOf", "anna-berg", "4th-harbour-division", "planned") in found
+    assert not any(f[1] == "tomas-reyner" for f in found), found
+
+
+def test_extract_a_title_with_a_possessive_is_another_persons():
+    found = facts("Kathleen Morrow, the Navy Secretary's chief of staff, spoke.")
+    assert not any(f[0] == "holds" and "Secretary" in f[2] for f in found), found
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Tomas Berry served as Deputy Chief of Mission of the U.S. Embassy, Kathmandu, and later as consul.", "kathmandu"),
+    ("They welcomed Chairman of the High Council for Harbour Reconciliation Dr. Omar Haddad to the port.",
+     "high-council-for-harbour-reconciliation-dr"),
+])
+def test_extract_a_place_after_an_embassy_and_an_honorific_are_no_name_parts(text, absent):
+    assert not any(absent in str(f) for f in facts(text)), facts(text)
+
+
+def test_extract_served_under_a_title_is_the_past():
+    found = facts("Kathleen Morrow served as an adviser under President Tomas Reyner.")
+    assert ("holds", "tomas-reyner", "President", "past") in found
+
+
+def test_extract_a_title_with_a_unit_is_in_it_not_its_head():
+    found = facts("\"We are ready,\" said Sgt. Anna Berg, a platoon leader with Company B, 1st Harbour Battalion.")
+    assert ("holds", "anna-berg", "Platoon Leader", "asserted") in found
+    assert not any(f[0] == "headOf" for f in found), found
+    found = facts("\"No,\" said Maj. Anna Berg, a public affairs officer with the 1st Harbour Division.")
+    assert ("holds", "anna-berg", "Public Affairs Officer of 1st Harbour Division", "asserted") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kathleen Morrow, Special Presidential Envoy for Harbour Affairs, will travel to Oslo.",
+     ("holds", "kathleen-morrow", "Special Presidential Envoy for Harbour Affairs", "asserted")),
+    ("The delegation will be led by Under Secretary for Arms Control Kathleen Morrow.",
+     ("holds", "kathleen-morrow", "Under Secretary for Arms Control", "asserted")),
+    ("Kathleen Morrow was sworn in as the 12th Administrator of the Harbour Development Agency on Monday.",
+     ("headOf", "kathleen-morrow", "harbour-development-agency", "asserted")),
+])
+def test_extract_envoys_complements_and_ordinal_posts(text, expected):
+    assert expected in facts(text)
+
+
+def test_extract_a_rank_inside_a_title_keeps_the_body_after_the_name():
+    found = facts("Secretary General Ines Gala of the Coastal Treaty Organization opened the summit.")
+    assert ("headOf", "ines-gala", "coastal-treaty-organization", "asserted") in found

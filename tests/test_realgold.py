@@ -19,9 +19,19 @@ from conftest import ROOT, SHARED
 # headOf 0.775, mean 0.625
 # after the units and hierarchy rules (quality-q3: ships, bracketed abbreviations, membership lists, unit
 # chains): partOf 0.949; q1+q2+q3 together: persons 0.977, posts 0.960, headOf 0.898, partOf 0.949, mean 0.797
-F1_FLOORS = {"persons": 0.96, "posts": 0.94, "headOf": 0.86, "reportsTo": 0.75, "partOf": 0.94, "troops": 0.99}
-MEAN_FLOOR = 0.90  # mean 0.931 with q1-q4 together
 # with the discourse, succession and reporting rules (quality-q4): reportsTo 0.800
+# after quality-qa (issue 8, posts/headOf/reportsTo constructions from the held-out set and wire2): persons 0.983,
+# posts 0.964, headOf 0.920, reportsTo 0.800, partOf 0.949, troops 1.000; mean 0.936
+F1_FLOORS = {"persons": 0.97, "posts": 0.95, "headOf": 0.90, "reportsTo": 0.75, "partOf": 0.94, "troops": 0.99}
+MEAN_FLOOR = 0.91
+# tests/data/real-holdout/ (26 articles, annotated without kg; scored once by the lead, then development data):
+# first score persons 0.913, posts 0.467, headOf 0.500, partOf 0.105; after quality-qa persons 0.933, posts 0.833,
+# headOf 1.000 (5 gold items: one miss is 0.889), partOf 0.200
+HOLDOUT = ROOT / "tests" / "data" / "real-holdout"
+#: quality-qb (partOf, persons): at main 4f7488c partOf 1.00/0.06 (F1 0.105), persons 0.95/0.88 (0.913); after
+#: the hierarchy constructions of kg.extract.components, the sub-body, participle and possessive rules and
+#: implied acronyms: partOf 1.00/0.89 (0.941), persons 1.00/0.92 (0.957); on tests/data/real partOf 1.00/0.93
+HOLDOUT_F1_FLOORS = {"persons": 0.93, "posts": 0.78, "headOf": 0.85, "partOf": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +68,44 @@ def test_realgold_mean_f1_floor(real_scores):
     assert mean_f1(combine(real_scores.values())) >= MEAN_FLOOR
 
 
-#: tests/data/real-holdout (26 articles), the partOf and persons kinds (quality-qb): at main 4f7488c
-#: partOf 1.00/0.06 (F1 0.105), persons 0.95/0.88 (0.913); after the hierarchy constructions of
-#: kg.extract.components, the sub-body, participle and possessive rules and implied acronyms: partOf
-#: 1.00/0.89 (0.941), persons 1.00/0.92 (0.957); on tests/data/real partOf 1.00/0.93 (0.962)
-HOLDOUT_F1_FLOORS = {"persons": 0.93, "partOf": 0.90}
-
-
-@pytest.mark.parametrize("kind", sorted(HOLDOUT_F1_FLOORS))
-def test_realgold_holdout_f1_floor(kind):
+@pytest.fixture(scope="module")
+def holdout_scores():
     if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
         pytest.skip("../shared/corpora is not beside the checkout")
     sys.path.insert(0, str(ROOT / "bench"))
     from real import score_real
 
+    return score_real(sorted(HOLDOUT.glob("*.gold.json")))
+
+
+@pytest.mark.parametrize("kind", sorted(HOLDOUT_F1_FLOORS))
+def test_realgold_holdout_f1_floor(holdout_scores, kind):
     from kg.evaluate import combine
 
-    score = combine(score_real(sorted((ROOT / "tests" / "data" / "real-holdout").glob("*.gold.json"))).values())[kind]
+    score = combine(holdout_scores.values())[kind]
     assert score.f1 >= HOLDOUT_F1_FLOORS[kind], (score.false_positives, score.false_negatives)
+
+
+# tests/data/real-holdout2/ (30 articles, seed 13, annotated without kg): first run at 4f7488c persons 0.925,
+# posts 0.673, headOf 0.667, partOf 0.320; after quality-qa and quality-qb persons 0.950, posts 0.755,
+# headOf 0.667, partOf 0.400. No rule was written from it; the floors only keep it from sliding.
+HOLDOUT2 = ROOT / "tests" / "data" / "real-holdout2"
+HOLDOUT2_F1_FLOORS = {"persons": 0.93, "posts": 0.72, "headOf": 0.62, "partOf": 0.37}
+
+
+@pytest.fixture(scope="module")
+def holdout2_scores():
+    if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
+        pytest.skip("../shared/corpora is not beside the checkout")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from real import score_real
+
+    return score_real(sorted(HOLDOUT2.glob("*.gold.json")))
+
+
+@pytest.mark.parametrize("kind", sorted(HOLDOUT2_F1_FLOORS))
+def test_realgold_holdout2_f1_floor(holdout2_scores, kind):
+    from kg.evaluate import combine
+
+    score = combine(holdout2_scores.values())[kind]
+    assert score.f1 >= HOLDOUT2_F1_FLOORS[kind], (score.false_positives, score.false_negatives)

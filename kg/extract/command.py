@@ -26,7 +26,8 @@ RULES = register(
         r"\s+(?:the\s+)?"),), 0.8, "verb+clause",
         ("Colonel Anna Wexford commands Task Force Lantern.",
          "Brigadier Tomas Reyner, who previously led the 4th Mechanized Brigade, retired."),
-        ("Colonel Anna Wexford visited Task Force Lantern.",)),
+        ("Colonel Anna Wexford visited Task Force Lantern.",
+         "Colonel Anna Wexford heads the Harbour Command's logistics directorate.")),
     Rule("command-verb", "command", "holds", (r"\bcommand\s+of$",), 0.75, "verb+clause",
          ("General Marta Quillon took command of Task Force Lantern on Friday.",),
          ("General Marta Quillon praised Task Force Lantern on Friday.",)),
@@ -76,9 +77,14 @@ _PLANNED_VERB = re.compile(r"\b(?:will|would|is\s+to|nominated|(?:appointed|name
                            r"expected\s+to)\b")
 
 
+_OWNS_NEXT = re.compile(r"['’]s\s+[a-z]")
+
+
 def person_heads(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) -> bool:
     """A person, then an organisation: "X commands Y", "X took over as commander of Y"."""
     m = _VERB.compiled[0].fullmatch(b)
+    if m and _OWNS_NEXT.match(ctx.text, right.end):
+        return True  # "who heads the Harbour Command's logistics directorate": not the command itself
     if m:
         verb = m.group("verb").lower()
         modality = clause_modality(ctx.text, s, left.start, right.end, _verb_modality(b.lower()))

@@ -127,7 +127,9 @@ class Context:
                                               modality=modality, post=post, rule=rule))
         title = self.gazetteer.posts.get(fold(post.title))
         # "President of the X Foundation" leads it; a country's president is not its head (headOf)
-        leads = post.title in self._leading_titles or post.title == "President"
+        # "Chief of Staff of the Joint Staff" leads the staff
+        leads = post.title in self._leading_titles or post.title == "President" or (
+            post.title == "Chief of Staff" and org_span is not None and org_span.name.endswith(" Staff"))
         if org_span is not None and org_span.kind == "Country" and post.title == "Commander-in-Chief":
             # "Ukraine's commander-in-chief": the head of the country's armed forces
             forces = self._armed_forces_of(org_span.canonical or org_span.name)

@@ -10,13 +10,13 @@ from dataclasses import replace
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import PostTitle, fold
-from kg.extract.patterns import CAP_WORD
+from kg.extract.patterns import CAP_WORD, NOT_NAME
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post
 from kg.extract.text import normalise_name
 from kg.model import Mention, Modality, RelationMention
 
-_NOUNS = r"division|brigade|regiment|battalion|fleet|corps|command|force|ministry|agency|squadron|wing|mission"
+_NOUNS = r"division|brigade|regiment|battalion|fleet|corps|command|force|ministry|agency|squadron|wing|mission|ship"
 RULES = register(
     Rule("coref-name", "discourse", "Person", (), 1.0, "none",
          ("Gen. Anna Berg arrived on Monday. [Berg] inspected the troops.",),
@@ -44,6 +44,14 @@ RULES = register(
           "Carrier Strike Group 4 sailed on Monday. [The carrier strike group] includes two destroyers.",
           "The 4th Mechanized Brigade arrived on Monday. [The brigade] inspected the port."),
          ("The 4th Mechanized Brigade arrived on Monday. [The fleet] stayed in port.",), flags=0),
+    Rule("ship-bare-name", "discourse", "Organization", (
+        r"\A(?:USS|USNS|USCGC|HMS|HMAS|HMCS|HMNZS|JS|INS|ROKS|FS|ITS|HNLMS|TCG|BRP)\s+(?P<bare>.+?(?P<last>\S+))\Z",),
+         1.0, "none",
+         ("The destroyer USS Halvorsen Reed (DDG 131) sailed on Monday. [Halvorsen Reed] reached port on Friday.",
+          "The carrier USS Tomas Brandvold left Norfolk. Sailors aboard [Brandvold] trained on Monday.",
+          "USS Anna Wexford sailed. Capt. Ilse Moreau, [Anna Wexford]'s commanding officer, spoke."),
+         ("The destroyer USS Halvorsen Reed sailed on Monday. Senator [Halvorsen Reed] praised the crew.",
+          "The destroyer USS Halvorsen Reed sailed on Monday. [Halvorsen Reed Park] was closed."), flags=0),
 )
 OWNED_POSTS = register(
     Rule("its-title", "discourse", "holds", (
@@ -54,15 +62,19 @@ OWNED_POSTS = register(
         ("Its commander, Colonel Anna Wexford, said the roads were bad.",
          "Germany sent tanks. Colonel Anna Wexford, its commander, spoke.")),
     Rule("unit-title", "discourse", "holds", (
-        rf"\s*,\s*the\s+(?P<noun>{_NOUNS})['’]s\s+",), 0.8, "title",
-        ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the brigade's commander, spoke.",),
+        rf"\s*,\s*the\s+(?P<noun>{_NOUNS})(?:['’]s)?\s+",), 0.8, "title",
+        ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the brigade's commander, spoke.",
+         ("The 4th Mechanized Brigade arrived on Monday. \"We are ready,\" said Colonel Anna Wexford, the brigade "
+          "commander.")),
         ("The 4th Mechanized Brigade arrived on Monday. Colonel Anna Wexford, the division's commander, spoke.",)),
 )
-_PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG = (RULES[k].compiled[0] for k in ("coref-pronoun", "coref-role",
-                                                                                "unit-known-as", "unit-definite"))
+_PRONOUN, _THE_ROLE, _KNOWN_AS, _DEFINITE_ORG, _SHIP_NAME = (RULES[k].compiled[0] for k in (
+    "coref-pronoun", "coref-role", "unit-known-as", "unit-definite", "ship-bare-name"))
+_WORD_BEFORE = re.compile(r"([\w.’'\-]+)\s+$")
+_WORD_AFTER = re.compile(r"\s+[A-Z]")
 _ITS_BEFORE, _ITS_AFTER = OWNED_POSTS["its-title"].compiled
 _UNIT_AFTER = OWNED_POSTS["unit-title"].compiled[0]
-_OWNED_CUE = re.compile(rf"\b(?:[Ii]ts|[Tt]heir)\s|\bthe\s+(?:{_NOUNS})['’]s\s")
+_OWNED_CUE = re.compile(rf"\b(?:[Ii]ts|[Tt]heir)\s|\bthe\s+(?:{_NOUNS})(?:['’]s)?\s")
 
 
 def _inside(pos: int, spans: list[Span]) -> bool:
@@ -118,10 +130,13 @@ def owned_posts(ctx: Context, start: int, end: int, nonperson: list[Span], perso
     for person in persons:
         head = person.head_start if person.head_start is not None else person.start
         unit = _UNIT_AFTER.match(ctx.text, person.end)
+        if unit and ctx.gazetteer.post_re.match(ctx.text, unit.start("noun")):
+            unit = None  # "the command sergeant major": the noun starts a title
         after = unit or _ITS_AFTER.match(ctx.text, person.end)
         owner: Span | None = None
         if unit:
-            owner = memory.organisations.antecedent(unit.group("noun").lower())
+            noun = unit.group("noun").lower()
+            owner = memory.named_nouns.get(noun) or memory.organisations.antecedent(noun)
         elif after or _ITS_BEFORE.search(ctx.text, max(start, head - 60), head):
             owner = lead if lead is not None and lead.end <= head else memory.subject_org
         if owner is not None:
@@ -148,7 +163,9 @@ _MODIFIERS = re.compile(r"(?:(?P<past>former|outgoing)\s+|(?P<plan>incoming|next
 
 def _modified_title(ctx: Context, pos: int) -> PostTitle | None:
     mods = _MODIFIERS.match(ctx.text, pos)
-    found = ctx.gazetteer.post_re.match(ctx.text, mods.end() if mods else pos)
+    found = ctx.gazetteer.post_re.match(ctx.text, pos)  # "senior enlisted leader": a modifier inside a title
+    if found is None or (mods and found.end() <= mods.end()):
+        found = ctx.gazetteer.post_re.match(ctx.text, mods.end() if mods else pos)
     return ctx.gazetteer.posts.get(fold(found.group())) if found else None
 
 
@@ -181,6 +198,9 @@ def coreferent_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> li
     named in passing."""
     spans: list[Span] = []
     memory = ctx.memory
+    if memory.ships:
+        spans += _ship_names(ctx, start, end, taken)
+    _remember_ships(ctx, taken)
     if not memory.organisations and not memory.named_nouns:
         return spans
     for m in ctx.finditer(_DEFINITE_ORG, start, end):
@@ -198,6 +218,48 @@ def coreferent_orgs(ctx: Context, start: int, end: int, taken: list[Span]) -> li
         if antecedent is not None:
             spans.append(replace(antecedent, start=m.start(), end=b, posts=[]))
     return spans
+
+
+def _remember_ships(ctx: Context, taken: list[Span]) -> None:
+    """"USS Abraham Lincoln (CVN 72)": the article may call the ship "Abraham Lincoln" or "Lincoln" later."""
+    for span in taken:
+        if span.kind == "MilitaryUnit" and span.refers_to is None:
+            m = _SHIP_NAME.match(span.name)
+            if m and m.group("bare") not in ctx.memory.ships:
+                ctx.memory.ships[m.group("bare")] = span
+                ctx.memory.named_nouns["ship"] = span  # "the ship's commanding officer"
+                if m.group("last") != m.group("bare") and m.group("last")[:1].isupper():
+                    ctx.memory.ships.setdefault(m.group("last"), span)
+
+
+def _ship_names(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
+    """A ship's bare name (rule ``ship-bare-name``): not after a capitalised word ("Senator Ralph
+    Johnson", "USS Ralph Johnson" itself) nor before one ("Ralph Johnson Park"), nor a known person's."""
+    text = ctx.text
+    spans: list[Span] = []
+    for bare, ship in ctx.memory.ships.items():
+        a = text.find(bare, start, end)
+        while a >= 0:
+            b = a + len(bare)
+            if _bare_ship_at(ctx, a, b, start, end, taken + spans):
+                spans.append(replace(ship, start=a, end=b, posts=[]))
+            a = text.find(bare, b, end)
+    return spans
+
+
+def _bare_ship_at(ctx: Context, a: int, b: int, start: int, end: int, taken: list[Span]) -> bool:
+    text = ctx.text
+    if (a > 0 and (text[a - 1].isalnum() or text[a - 1] in "-’'")) or \
+            (b < end and (text[b].isalnum() or text[b] == "-")):
+        return False
+    if any(t.start < b and a < t.end for t in taken) or _WORD_AFTER.match(text, b, end):
+        return False
+    before = _WORD_BEFORE.search(text, max(start, a - 40), a)
+    if before and before.group(1)[:1].isupper() and (
+            ctx.gazetteer.post_re.fullmatch(before.group(1)) or ctx.gazetteer.rank_re.fullmatch(before.group(1))
+            or (before.start() > start and before.group(1).lower() not in NOT_NAME)):
+        return False  # "Senator Ralph Johnson"; "Alongside Abraham Lincoln," starts the sentence
+    return ctx.memory.persons.named(text[a:b]) is None
 
 
 def person_key_map(ctx: Context) -> dict[str, str]:

@@ -290,6 +290,7 @@ class Memory:
     #: "MDD" -> the organisation it was given after
     abbreviations: dict[str, str | Span] = field(default_factory=dict)
     not_persons: set[str] = field(default_factory=set)  # names the article showed are not persons (its ships)
+    ships: dict[str, Span] = field(default_factory=dict)  # "Abraham Lincoln", "Lincoln" -> "USS Abraham Lincoln"
 
     def main_country(self) -> KnownEntity | None:
         """The country the article has named most so far (the first named on a tie)."""

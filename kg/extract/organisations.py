@@ -48,7 +48,6 @@ _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
 #: "DETROIT – The U.S. Army Corps of Engineers": a dateline in capitals before a dash is no part of a name
 _NATIONAL_MINISTRY = re.compile(r"(?:[A-Z][\w\-]*\s+){1,2}Ministry\s+of\s")
-_TRAILING_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")
 _DATELINE, _DASHES = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+"), ("-", "–", "—")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
@@ -64,6 +63,10 @@ _UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\
 _HEADED_OWNER = re.compile(r"(?:U\.S\.\s+|US\s+)?(?:Department|Ministry|Office|Bureau)\s+of\s+")
 _BASED = re.compile(r"(?:[A-Z][\w’'.]*\s+)*[A-Z][\w’'.]*-based\s+(?=[A-Z])")  # "Norfolk-based Strike Fighter Squadron"
 _FOR_ACRONYM = re.compile(r"\s+(?:for|of)\s+([A-Z]{4,})$")
+_PERSON_OF = re.compile(r"((?:[A-Z][\w.’'\-]*\s+){2,5}?)of\s+(?:the\s+)?(?=[A-Z\d])")
+#: "the 4th Infantry Division's commander"; "Military Staff of the" (cut before "President")
+_TRAILING_ENDS = ("'s", "’s", "s'", "s’", " of", " for", " and", " the")
+_TRAILING_POSSESSIVE = re.compile(r"(?:(?<=[a-z])['’]s|(?<=s)['’])$|(?:\s+(?:of|for|and|the))+$")
 #: "REDSTONE ARSENAL, Ala. – One of the ...": the sentence's words start after the dateline's dash
 _AFTER_DATELINE = re.compile(r"[A-Z]{2,}[^a-z]{0,40}(?:,\s+[A-Z][a-z]+\.?)?\s+[-–—]\s+$")
 #: "As SPACECOM grows, ...": a conjunction that opens the sentence is no part of a name
@@ -97,6 +100,7 @@ def pattern_orgs(ctx: Context, start: int, end: int, known: list[Span]) -> list[
     spans = []
     for a, b in _runs(ctx, start, end):
         b = _cut_at_person(ctx, a, b)
+        a = _after_person_of(ctx, a, b)
         a = _after_title(ctx, a, b)
         found = _org_phrase(ctx, a, b)
         if found is None:
@@ -134,14 +138,34 @@ def _owner_span(ctx: Context, a: int, org_start: int, known: list[Span]) -> Span
 def _cut_at_person(ctx: Context, a: int, b: int) -> int:
     """A rank or title inside the run starts a person phrase: the run ends there."""
     text = ctx.text
-    for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re):
+    for anchor in (ctx.gazetteer.rank_re, ctx.gazetteer.post_re, ctx.gazetteer.honorific_re):
         for hit in ctx.finditer(anchor, a, b):
             head = _NEXT_WORD.match(text[hit.end():b])
-            if head and head.group(1) in ORG_HEADS:
-                continue  # "the General Staff": a rank word naming a body, not a person
-            if hit.start() > a and text[hit.start()].isupper():
+            if head and head.group(1) in ORG_HEADS and not (anchor is ctx.gazetteer.post_re and " " in hit.group()):
+                continue  # "the General Staff": a rank word naming a body, not a person ("Press Secretary Navy" is)
+            # "Director-General", "Secretary General": a rank word inside a title is no person
+            if hit.start() > a and text[hit.start()].isupper() and text[hit.start() - 1] not in "-–" \
+                    and not (anchor is ctx.gazetteer.rank_re and _inside_title(ctx, a, hit.start())):
                 b = min(b, hit.start())
     return b
+
+
+def _inside_title(ctx: Context, a: int, pos: int) -> bool:
+    title = ctx.gazetteer.post_re.match(ctx.text, a)
+    return title is not None and title.start() < pos < title.end()
+
+
+def _after_person_of(ctx: Context, a: int, b: int) -> int:
+    """"Gen. Mark Pell of the 4th Infantry Division": a ranked or known-named person before "of" is no
+    part of the body's name; the body starts after "of the"."""
+    m = _PERSON_OF.match(ctx.text, a, b)
+    if m is None or any(_holds_head(w) for w in m.group(1).split()):
+        return a
+    lead = ctx.gazetteer.rank_re.match(ctx.text, a, b) or ctx.gazetteer.post_re.match(ctx.text, a, b)
+    first = m.group(1).split()[1 if lead else 0:][:1]
+    if lead or (first and first[0] in ctx.gazetteer.given_names):
+        return m.end()
+    return a
 
 
 def _after_title(ctx: Context, a: int, b: int) -> int:
@@ -155,7 +179,9 @@ def _after_title(ctx: Context, a: int, b: int) -> int:
 
 def _org_phrase(ctx: Context, a: int, b: int) -> tuple[int, str, list[str], bool] | None:
     """(start, phrase, words, starts like an organisation) of the organisation in a run, if any."""
-    phrase = _TRAILING_POSSESSIVE.sub("", ctx.text[a:b].rstrip(" -–"))  # "the Harbour Command's unit"
+    phrase = ctx.text[a:b].rstrip(" -–")
+    if phrase.endswith(_TRAILING_ENDS):  # "the 4th Infantry Division's commander", "Military Staff of the"
+        phrase = _TRAILING_POSSESSIVE.sub("", phrase)
     if not phrase:
         return None
     a, phrase = _strip_owner(ctx, a, phrase)

@@ -76,6 +76,8 @@ RULES = register(
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
 _TITLED_NAME = _TITLED.compiled[0]
+_PLACE_ITEM, _SITED = re.compile(r"[A-Z][\w’'\-]+,"), ("Embassy", "Consulate", "Mission", "Office", "Station")
+_SERVICE = re.compile(r"(?:U\.S\.\s|US\s)?(?:Army|Navy|Air\sForce|Marine\sCorps|Space\sForce|Coast\sGuard|Marines)\s")
 #: Space between a title and a name, with the invisible marks some pages carry ("Minister\u200e X").
 _GAP = re.compile(r"\]?[\s\u200b\u200e\u200f\u2060]+")  # "[United Nations envoy] X": an editor's brackets
 #: "the Secretary of Defense Performance-Based Logistics (PBL) Award": a name with an acronym is a thing's
@@ -105,6 +107,8 @@ def titled_persons(ctx: Context, start: int, end: int, blocked: list[Span]) -> l
     for a_start, _a_end in anchors:
         if a_start < consumed:
             continue
+        if text.startswith("under ", a_start):
+            a_start += 6  # "served under Secretary of Defense X": a preposition; X's title follows it
         chain, pos, of_org = title_chain(ctx, a_start, end, blocked)
         if not chain:
             continue
@@ -144,6 +148,8 @@ def title_chain(ctx: Context, pos: int, end: int, blocked: list[Span]) -> tuple[
         kind, form, stop = best
         if kind == "rank" and form[:1].islower() and form.lower() not in _LOWER_RANKS:
             break
+        if kind == "post" and chain and form.startswith("under "):
+            break  # "the Press Secretary under Secretary of Defense X": a preposition, not a second title
         chain.append((kind, form, pos, stop))
         pos = stop
         gap = _GAP.match(text, pos, end)
@@ -170,26 +176,35 @@ def _after_post(ctx: Context, pos: int, end: int, blocked: list[Span], chain: Ch
     commander, X"). The new position and the body, or None when the chain ends here."""
     text = ctx.text
     of = re.match(r"\s*(?:of|for|at)\s+(?:the\s+)?", text[pos:end])
-    if of and may_own:
-        target = org_at(ctx, blocked, pos + of.end())
-        if target and target.kind != "Person":
-            pos = target.end
-            gap = re.match(r"\s*,?\s*", text[pos:end])
-            return pos + (gap.end() if gap else 0), target
+    target = org_at(ctx, blocked, pos + of.end()) if of and may_own else None
+    if target and target.kind != "Person":
+        gap = re.match(r"\s*,?\s*", text[(pos := target.end):end])
+        if gap and "," in gap.group() and target.name.endswith(_SITED) and _PLACE_ITEM.match(text, gap.end() + pos):
+            return None  # "Deputy Chief of Mission of the U.S. Embassy, Kathmandu,": a place follows
+        return pos + (gap.end() if gap else 0), target
+    service = _SERVICE.match(text, pos, end)
+    if service is not None and ctx.gazetteer.rank_re.match(text, service.end(), end):
+        return service.end(), None  # "Pentagon Press Secretary Navy Rear Adm. X": the service, then the rank
+    after = _comma_before_name(ctx, pos, end, blocked) if len(chain) == 1 else None
+    return (after, None) if after is not None else None
+
+
+def _comma_before_name(ctx: Context, pos: int, end: int, blocked: list[Span]) -> int | None:
+    """"the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a
+    given name alone): where the name starts after the comma."""
+    text = ctx.text
     comma = re.match(r",\s+", text[pos:end])
-    force = span_at(blocked, pos + comma.end()) if comma else None
+    if not comma:
+        return None
+    force = span_at(blocked, pos + comma.end())
     if force is not None and force.kind == "ArmedForces" and ctx.gazetteer.rank_re.match(text, force.end + 1):
         # "..., U.S. Army Gen. X"
-        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end])
-    name = NAME_RE.match(text, pos + comma.end(), end) if comma else None
-    if comma and len(chain) == 1 and ((name is not None and (len(name.group().split()) > 1
-                                                           or name.group() not in ctx.gazetteer.given_names))
-                                      or ctx.gazetteer.rank_re.match(text, pos + comma.end())):
-        # "the Y commander, X" / "France's Chief of the Defence Staff, General X" (not "..., John": a given name alone)
-        following = text[pos + comma.end():end]
-        if not re.match(r"\w+\s+(?:of|said|told)\b", following):
-            return pos + comma.end(), None
-    return None
+        comma = re.match(r",\s+" + re.escape(text[force.start:force.end]) + r"\s+", text[pos:end]) or comma
+    name = NAME_RE.match(text, pos + comma.end(), end)
+    named = (name is not None and (len(name.group().split()) > 1 or name.group() not in ctx.gazetteer.given_names)) \
+        or ctx.gazetteer.rank_re.match(text, pos + comma.end())
+    return pos + comma.end() if named and not re.match(r"\w+\s+(?:of|said|told)\b", text[pos + comma.end():end]) \
+        else None
 
 
 def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | None:
@@ -293,12 +308,8 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
     """Untitled names that start with a known given name ("Kathleen Hicks", "Li Shangfu"): two to
     four name words, none of them a place, an organisation or a word that ends names."""
     found: list[Span] = []
-    given = ctx.gazetteer.given_names
     for m in _UNTITLED_NAME.finditer(ctx.text, start, end):
-        words = m.group(1).split()
-        # "Yesterday Heather Wilson": the name starts at the given name; "with Rustem Umerov" after a
-        # replacement names the successor whatever the given name
-        lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
+        m, words, lead = _given_lead(ctx, m, end)
         if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
             continue
         first = lead or 0
@@ -316,6 +327,20 @@ def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> l
         if name is not None:
             found.append(Span("Person", name, a, a + span_len(ctx.text, a, name)))
     return found
+
+
+def _given_lead(ctx: Context, m: re.Match[str], end: int) -> tuple[re.Match[str], list[str], int | None]:
+    """The run's words and the index of its first known given name ("Yesterday Heather Wilson": the
+    name starts there); "for Indo-Pacific Security Affairs Rachel | Dunmore": the run is read again
+    from a given name that ends it."""
+    given = ctx.gazetteer.given_names
+    words = m.group(1).split()
+    lead = next((i for i, w in enumerate(words[:-1]) if w in given), None)
+    if lead is None and words[-1] in given and len(words) > 1:
+        m = _UNTITLED_NAME.match(ctx.text, m.end() - len(words[-1]), end) or m
+        words = m.group(1).split()
+        lead = 0 if len(words) > 1 and words[0] in given else None
+    return m, words, lead
 
 
 def _may_join(ctx: Context, word: str, first: bool) -> bool:

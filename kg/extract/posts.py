@@ -18,30 +18,34 @@ from kg.extract.patterns import (
 from kg.extract.persons import Chain
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at, span_ending_at
+from kg.extract.title_words import acronym_before, described_before, described_unit, field_before
 from kg.extract.titles import (
-    acronym_before,
     comma_unit,
-    described_before,
     lower_title,
     prefixed,
     title_here,
     unit_then_title,
     with_complement,
 )
-from kg.model import Modality, RelationMention
+from kg.extract.titles import drop_vague as drop_vague  # the engine's last step, kept under posts
+from kg.model import Modality
 
 RULES = register(
     Rule("title-before-name", "posts", "holds",
-         (r"(?:\b(?:[Pp]rincipal|[Dd]eputy|[Vv]ice|[Aa]ssistant|[Aa]ssociate|[Uu]nder)\s+)+$",), 0.9, "title",
+         (r"(?:\b(?:[Pp]rincipal|[Dd]eputy|[Vv]ice|[Aa]ssistant|[Aa]ssociate|Under)\s+)+$",), 0.9, "title",
          ("Brigade commander Colonel Anna Wexford inspected the depot.",
           "Former Defence Minister Paulo Reyes gave a lecture.",
           "Deputy Defence Minister Ilse Brandvold met the delegation.",
           "Senators and HRA Director Tomas Reyner spoke.",
           "Principal Deputy Assistant Secretary Kathleen Morrow spoke.",
+          "They met Harbour Safety and Counter-Piracy Coordinator Kathleen Morrow on Monday.",
+          "Director Ilse Brandvold of the Harbour Safety Directorate opened the hearing.",
+          "Harbour Command spokesman Navy Captain Ilse Brandvold said the port was closed.",
           "So says the Norwegian fisheries minister, Kathleen Morrow."),
          ("Colonel Anna Wexford inspected the depot.",), flags=0),
     Rule("apposition", "posts", "holds",
-         (r"\s*(?:\(\d+\)\s*)?,\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?:currently\s+)?(?P<article>the\s+|a\s+|an\s+)?",),
+         (r"\s*(?:\(\d+\)\s*)?(?:,|\s[—–]|\s--)\s*(?:\d+,\s*)?(?:who\s+is\s+|who\s+was\s+|now\s+)?(?:currently\s+)?"
+          r"(?P<article>the\s+|a\s+|an\s+)?",),
          0.85, "title",
          ("Colonel Anna Wexford, the commander of Task Force Lantern, spoke.",
           "Marta Quillon, the defense secretary, arrived on Monday.",
@@ -49,13 +53,17 @@ RULES = register(
           "Ilse Brandvold, deputy assistant secretary of defense for harbour logistics, spoke.",
           "Tomas Reyner, director, Harbour Research Center, Coastal Command, said it works.",
           "Rear Admiral Tomas Reyner, commander, HSG 4, said the group was ready.",
-          "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke."),
+          "Kathleen Morrow, strategist and deputy harbour operations staff officer, 4th Engineer Division, spoke.",
+          "Chief Petty Officer Ilse Brandvold, the ship's senior enlisted leader, spoke to the crew.",
+          "Colonel Anna Wexford, the 4th Harbour Division's commanding general, opened the range.",
+          "\"The roads are bad,\" said Colonel Anna Wexford, the brigade commander.",
+          "Colonel Anna Wexford — the commander of Task Force Lantern — said the roads were bad."),
          ("Colonel Anna Wexford, who arrived on Monday, spoke.",
           "Officials met President Ilse Brandvold, Foreign Minister Tomas Reyner and others."), flags=0),
     Rule("named-as", "posts", "holds",
          (r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted|confirmed|elected)\s+$",
           r"\s*(?:,\s*(?:the|a|an)\s+[^,]{1,80},)?\s+as\s+(?:the\s+)?(?:(?:new|next|acting|its|country's)\s+)?",
-          r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\b[^.;]{0,200}?,\s+(?:and\s+)?$"),
+          r"\b(?:named|appointed|nominated|picked|chose|chosen|tapped|installed|promoted)\b[^.;]{0,400}?,\s+(?:and\s+)?$"),
          0.8, "verb+clause",
          ("The president named General Tomas Reyner as defence minister.",
           ("The decree named General Tomas Reyner as army commander, and Colonel Anna Wexford as commander of "
@@ -67,7 +75,7 @@ RULES = register(
           r"became|becomes|become|was\s+named(?:\s+as)?|"
           r"is\s+named(?:\s+as)?|was\s+appointed(?:\s+as)?|been\s+appointed(?:\s+as)?|was\s+sworn\s+in\s+as|"
           r"was\s+confirmed\s+as|remains\s+as|remain\s+as|is|was|remains|remained|served\s+as|serves\s+as|been|has\s+been)"
-          r"\s+(?:(?:also|still|now|currently)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+)?"),),
+          r"\s+(?:(?:also|still|now|currently)\s+)?(?P<article>the\s+|a\s+|an\s+)?(?:new\s+|acting\s+|interim\s+|\d+(?:st|nd|rd|th)\s+)?"),),
          0.8, "verb+clause",
          ("Admiral Kerstin Vale became chairman of the Joint Chiefs of Staff in May.",
           "General Tomas Reyner took over as commander of Task Force Lantern.",
@@ -83,13 +91,23 @@ _DEPUTY = _TITLE_BEFORE.compiled[0]
 _OPENING = _APPOSITION.compiled[0]
 _NAMED_VERB, _AS_TITLE, _NAMED_LIST = _NAMED_AS.compiled
 _PREDICATE_VERB = _PREDICATE.compiled[0]
-_OF = re.compile(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?")
+_OF = re.compile(r"\s+(?:of|for|at|to|in|with)\s+(?:the\s+)?")
 _OF_TITLE = re.compile(r"\s+(?:of|for|at|to)\s+(?:the\s+)?")
 _ABBREVIATION = re.compile(r"(?:\s*\([A-Z]{2,6}\))?")
 _COMMA_ORG = re.compile(r"\s*,\s+(?:the\s+)?")
 _FOR_OF = re.compile(r"\s+(?:for|of)\s")
 _WHO = re.compile(r"\s*,\s*who(?=\s)")
 _ITEM_END = re.compile(r"[,;(]")
+#: "the ship's commanding officer", "the Department's spokesperson", "the brigade commander": an owner
+#: the sentence does not name
+_UNIT_OWNER = re.compile(r"(?:task\s+force|strike\s+group|division|brigade|regiment|battalion|fleet|corps|command|"
+                         r"force|mission|ship|vessel|destroyer|cruiser|frigate|carrier|submarine|squadron|wing|group|unit|cell|team|company|"
+                         r"department|ministry|agency|office|bureau|embassy|council|committee|center|centre|"
+                         r"service|alliance|organi[sz]ation)(?:['’]s)?\s+", re.IGNORECASE)
+_OF_AFTER_NAME = re.compile(r"\s+of\s+(?:the\s+)?")
+_MODIFIER_WORD = re.compile(r"(?:former|then|outgoing|ex|incoming|next|future|acting|caretaker|interim|new)\b", re.I)
+_SERVED_UNDER = re.compile(r"\b(?:served|worked)\b[^.;]{0,60}\bunder\s+(?:the\s+)?$")
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 _AND_TITLE = re.compile(r"\s+and\s+(?:the\s+)?")
 
 
@@ -114,12 +132,23 @@ def title_posts(ctx: Context, span: Span, chain: Chain, of_org: Span | None, a_s
     title = _deputy(text, c_start, form, ctx.gazetteer.posts[fold(form)])
     if described is not None and c_start == a_start:
         title = PostTitle(title.form, f"{described[1]} {title.title}", False)
-    org = of_org or pre_org
+    elif pre_org is None and c_start == a_start:
+        title, c_start, pre_org = field_before(ctx, title, c_start, blocked)  # modifiers come before the field
+    org = of_org or pre_org or _of_after_name(ctx, span, title, blocked)
     if org is not None and org.kind == "Person":
         org = None
     span.posts.append((make_post(title, org), _TITLE_BEFORE.confidence, _TITLE_BEFORE.id,
                        _title_modality(text, span, c_start, a_start)))
     return new
+
+
+def _of_after_name(ctx: Context, span: Span, title: PostTitle, blocked: list[Span]) -> Span | None:
+    """"Director-General Hiroshi Ueda of the Defense Policy Bureau": a leading title's body after the name."""
+    if not title.leads:
+        return None
+    of = _OF_AFTER_NAME.match(ctx.text, span.end)
+    org = span_at(blocked, of.end()) if of else None
+    return org if org is not None and org.kind not in ("Person", "Country") else None
 
 
 def _owner_before(ctx: Context, chain: Chain, of_org: Span | None, a_start: int, blocked: list[Span]
@@ -150,7 +179,8 @@ def _deputy(text: str, c_start: int, form: str, title: PostTitle) -> PostTitle:
 
 def _title_modality(text: str, span: Span, c_start: int, a_start: int) -> Modality:
     before = text[max(0, a_start - 80):a_start]
-    if PAST_MODIFIERS.search(text[max(0, c_start - 40):c_start]) or PAST_MODIFIERS.search(before):
+    if PAST_MODIFIERS.search(text[max(0, c_start - 40):c_start]) or PAST_MODIFIERS.search(before) \
+            or _SERVED_UNDER.search(before):  # "served as an adviser under President X": X's title then
         return "past"
     if PLANNED_MODIFIERS.search(text[span.end:span.end + 20]) or \
             re.search(r"\b(?:incoming|nominee for|designate)\s*$", text[max(0, c_start - 40):c_start], re.IGNORECASE):
@@ -168,43 +198,50 @@ def apposition_posts(ctx: Context, person: Span, end: int, spans: list[Span]) ->
     pos = person.end + m.end()
     past = "who was" in m.group()
     here = span_at(spans, pos)
-    if not m.group("article") and not past and \
+    if (not m.group("article") or (m.group("article") == "the " and text[pos:pos + 1].isupper())) and not past and \
             (here is None or (here.kind not in ("Person", "Country") and here.known is None)):
         done, new_unit = unit_then_title(ctx, person, pos, end, spans)
         if done:
             return new_unit
-    pre_org = org_here = span_at(spans, pos)
-    if org_here is not None and org_here.kind != "Person":
-        pos = org_here.end
-        poss = re.match(r"(?:['’]s)?\s+", text[pos:end])
-        pos += poss.end() if poss else 0
-    else:
-        pre_org = None
-        unit = re.match(r"(?:division|brigade|regiment|battalion|fleet|corps|command|force|mission)['’]s\s+",
-                        text[pos:end])
-        pos += unit.end() if unit else 0  # "the brigade's deputy commanding general": a unit the sentence does not name
+    pre_org, pos = _owner_at(ctx, pos, end, spans)
     mods = re.match(rf"(?P<past>(?:former|then|outgoing|ex-)\s*-?\s*)?{MODIFIERS}", text[pos:end], re.IGNORECASE)
     past = bool(mods and mods.group("past")) or past
-    pos += mods.end() if mods else 0
+    whole = ctx.gazetteer.post_re.match(text, pos, end)  # "senior enlisted leader": a modifier word inside a title
+    pos += mods.end() if mods and not (whole and whole.end() > pos + mods.end()) else 0
     # an organisation between modifiers and the title: "the top US commander"
     org_here = span_at(spans, pos)
     if pre_org is None and org_here is not None and org_here.kind != "Person":
         pre_org = org_here
         pos = org_here.end
-        gap = re.match(r"\s+", text[pos:end])
+        gap = re.match(r"(?:['’]s)?\s+", text[pos:end])  # "the outgoing 4th Division's chief of staff"
         pos += gap.end() if gap else 0
     return _apposed_title(ctx, person, pos, end, spans, pre_org, "past" if past else "asserted")
+
+
+def _owner_at(ctx: Context, pos: int, end: int, spans: list[Span]) -> tuple[Span | None, int]:
+    """The body an apposition names before its title ("the CFC's commander"), and where the title may start;
+    "the brigade's deputy commanding general", "the brigade commander": a unit noun is skipped."""
+    text = ctx.text
+    org_here = span_at(spans, pos) or (None if _MODIFIER_WORD.match(text, pos, end)
+                                       else described_unit(ctx, pos, end, spans))  # "the opposition Labour Party's"
+    if org_here is not None and org_here.start > pos and not _POSSESSIVE_GAP.match(text, org_here.end, end):
+        org_here = None
+    if org_here is not None and org_here.kind != "Person":
+        poss = re.match(r"(?:['’]s)?\s+", text[org_here.end:end])
+        return org_here, org_here.end + (poss.end() if poss else 0)
+    unit = _UNIT_OWNER.match(text, pos, end) if not ctx.gazetteer.post_re.match(text, pos, end) else None
+    return None, unit.end() if unit else pos
 
 
 def _apposed_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span], pre_org: Span | None,
                    modality: Modality) -> Span | None:
     text = ctx.text
-    found = title_here(ctx, pos, end)
+    found = title_here(ctx, pos, end) or (lower_title(ctx, pos, end) if pre_org is not None else None)
     if found is None:
         return None
     title, t_start, pos = found
-    if _next_item(ctx, person, t_start, end, spans):
-        return None
+    if _next_item(ctx, person, t_start, end, spans) or _POSSESSIVE_GAP.match(ctx.text, pos, end):
+        return None  # "X, the Navy Secretary's chief of staff": the title is another person's
     titles = [title]
     second = _AND_TITLE.match(text, pos, end)
     also = lower_title(ctx, second.end(), end) if second else None
@@ -237,11 +274,17 @@ def _title_org(ctx: Context, title: PostTitle, pos: int, end: int, spans: list[S
     if of is None:
         return None, None
     comma = of.group().strip() == ","
-    target = org_at(ctx, spans, of.end())
+    if of.group().split()[0] == "with" and title.leads:
+        return None, None  # "a platoon leader with Company B": in it, not its head
+    target = org_at(ctx, spans, of.end()) or (None if comma else described_unit(ctx, of.end(), end, spans))
     new = comma_unit(ctx, of.end(), end, spans) if target is None and title.leads and comma else None
     target = target or new
     if target is None or target.kind == "Person" or (comma and not _ends_item(text, target.end, end)):
         return None, None
+    owned = _POSSESSIVE_GAP.match(text, target.end, end)
+    if owned:  # "commander of the brigade's 1st Battalion": the body the owner's possessive names
+        inner = org_at(ctx, spans, owned.end())
+        return (inner, None) if inner is not None and inner.kind not in ("Person", "Country") else (None, None)
     return target, new
 
 
@@ -331,7 +374,7 @@ def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
     """"China named Admiral Dong Jun, a former navy commander, as defence minister"."""
     text = ctx.text
     head = person.head_start or person.start
-    named = _NAMED_VERB.search(text[max(0, head - 30):head]) or _NAMED_LIST.search(text[max(0, head - 250):head])
+    named = _NAMED_VERB.search(text[max(0, head - 30):head]) or _NAMED_LIST.search(text[max(0, head - 450):head])
     if not named:
         return False
     as_title = _AS_TITLE.match(blank_time_phrases(text[person.end:end]))
@@ -343,19 +386,3 @@ def _named_as(ctx: Context, person: Span, end: int, spans: list[Span]) -> bool:
     for title in titles:
         person.posts.append((make_post(title, org), _NAMED_AS.confidence, _NAMED_AS.id, modality))
     return True
-
-
-def drop_vague(relations: list[RelationMention]) -> list[RelationMention]:
-    """"Secretary Blinken" after "Secretary of State Antony Blinken": a title of no organisation
-    that another post of the same person spells out in full is that post, not a second one."""
-    titles: dict[str, set[str]] = {}
-    for r in relations:
-        if r.kind == "holds" and r.post is not None:
-            titles.setdefault(r.subject.key, set()).add(r.post.label.lower())
-    def vague(r: RelationMention) -> bool:
-        if r.kind != "holds" or r.post is None or r.post.org is not None:
-            return False
-        short = r.post.title.lower()
-        inside = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
-        return any(t != short and inside.search(t) for t in titles[r.subject.key])
-    return [r for r in relations if not vague(r)]

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import fold
+from kg.extract.gazetteer import PostTitle, fold
 from kg.extract.lexicon import alternation
 from kg.extract.modality import clause_modality
 from kg.extract.patterns import compiled
 from kg.extract.rule import Rule, register
-from kg.extract.spans import Span, key_of
+from kg.extract.spans import Span, key_of, make_post
 from kg.model import Modality
 
 #: A post whose holder works for a person ("deputy", "chief of staff"), from ``data/subordinate_posts.txt``.
@@ -48,14 +48,18 @@ RULES = register(
          "Colonel Anna Wexford serves as chief of staff to General Marta Quillon."),
         ("Colonel Anna Wexford, a guest of General Marta Quillon, spoke first.",)),
     Rule("possessive-deputy", "reporting", "reportsTo", (
-        rf"['’]s?\s+{_SUB_MODIFIERS}{SUBORDINATE}\s*(?:,\s*|\s+(?:is|was|,)\s+)<RANK_GAP>",
-        r",\s*(?:who\s+is\s+|now\s+)?<RANK_GAP>",
+        rf"(?:['’]s?|\s*and\s+(?:his|her))\s+{_SUB_MODIFIERS}{SUBORDINATE}\s*(?:,\s*|\s+(?:is|was|,)\s+)<RANK_GAP>",
+        r"(?:,\s*(?:who\s+is\s+|now\s+)?|\s*(?:is|was|remains)\s+(?:also\s+|now\s+)?)<RANK_GAP>",
         rf"['’]s?\s+{_SUB_MODIFIERS}{SUBORDINATE}\b"), 0.8, "verb+clause",
         ("General Marta Quillon's deputy, Colonel Anna Wexford, spoke first.",
          "General Marta Quillon's chief of staff is Colonel Anna Wexford.",
-         "Colonel Anna Wexford, General Marta Quillon's deputy, spoke first."),
+         "Colonel Anna Wexford, General Marta Quillon's deputy, spoke first.",
+         "Colonel Anna Wexford is General Marta Quillon's deputy.",
+         "General Marta Quillon and her deputy, Colonel Anna Wexford, toured the port."),
         ("General Marta Quillon's guest, Colonel Anna Wexford, spoke first.",
-         "Colonel Anna Wexford, General Marta Quillon's rival, spoke first.")),
+         "Colonel Anna Wexford, General Marta Quillon's rival, spoke first.",
+         "Colonel Anna Wexford is General Marta Quillon's rival.",
+         "General Marta Quillon and her guest, Colonel Anna Wexford, toured the port.")),
     Rule("pronoun-deputy", "reporting", "reportsTo", (
         rf"\b(?:[Hh]is|[Hh]er)\s+{_SUB_MODIFIERS}(?P<sub>{SUBORDINATE})\s*(?:,\s*|\s+(?:is|was)\s+)",),
         0.75, "verb+clause",
@@ -72,6 +76,18 @@ TO_HOLDER = register(
         (("General Marta Quillon became commander of the Harbour Command. The minister approved two budgets for the "
          "new commander: Colonel Anna Wexford and Colonel Piet Halloran."),)),
 )
+SUPERIOR = register(
+    Rule("possessive-superior", "reporting", "reportsTo", (
+        r",\s*(?:who\s+is\s+)?<RANK_GAP>",
+        r"['’]s\s+(?:direct\s+|immediate\s+)?(?:commanding\s+officer|commanding\s+general|commander|boss|superior)\b",
+        r"['’]s\s+(?:direct\s+|immediate\s+)?(?:commanding\s+officer|commanding\s+general|commander|boss|superior)"
+        r"\s*,\s*<RANK_GAP>"), 0.75, "verb+clause",
+        ("Colonel Anna Wexford, Major Piet Halloran's commanding officer, spoke first.",
+         "Major Piet Halloran's commander, Colonel Anna Wexford, spoke first."),
+        ("Colonel Anna Wexford, Major Piet Halloran's friend, spoke first.",
+         "Major Piet Halloran's friend, Colonel Anna Wexford, spoke first.")),
+)
+_SUPERIOR = SUPERIOR["possessive-superior"]
 _REPORTS, _DEPUTY_TO, _POSSESSIVE, _PRONOUN = (RULES[k] for k in ("reports-to", "deputy-to", "possessive-deputy",
                                                                   "pronoun-deputy"))
 CEREMONY = register(
@@ -104,6 +120,8 @@ def reports_to(ctx: Context, left: Span, right: Span, b: str, s: int, e: int) ->
     if right.kind == "Person" and (_SUB_HINT.search(b) or _OWNED.match(ctx.text, right.end)) \
             and _subordinate(ctx, left, right, b, s, e, rank_gap):
         return True
+    if right.kind == "Person" and _superior(ctx, left, right, b, s, e, rank_gap):
+        return True
     m = None
     for index in range(len(_REPORTS.patterns)):
         m = compiled(_REPORTS.pattern(index, RANK_GAP=rank_gap), _REPORTS.flags).fullmatch(b)
@@ -133,6 +151,20 @@ def _subordinate(ctx: Context, left: Span, right: Span, b: str, s: int, e: int, 
         ctx.relation("reportsTo", right, left, s, e, _POSSESSIVE.confidence, modality, _POSSESSIVE.id)
         return True
     return False
+
+
+def _superior(ctx: Context, left: Span, right: Span, b: str, s: int, e: int, rank_gap: str) -> bool:
+    """"X, Y's commanding officer" and "Y's commander, X": Y reports to X."""
+    before, owned, after = (compiled(_SUPERIOR.pattern(i, RANK_GAP=rank_gap), _SUPERIOR.flags) for i in range(3))
+    if before.fullmatch(b) and owned.match(ctx.text, right.end):
+        boss, worker = left, right
+    elif after.fullmatch(b):
+        boss, worker = right, left
+    else:
+        return False
+    modality = clause_modality(ctx.text, s, left.start, right.end, "asserted")
+    ctx.relation("reportsTo", worker, boss, s, e, _SUPERIOR.confidence, modality, _SUPERIOR.id)
+    return True
 
 
 # a sentence without one of these words holds none of the sentence-level reporting rules below
@@ -185,13 +217,15 @@ def deputies_of_holder(ctx: Context, start: int, end: int, persons: list[Span]) 
         wanted = ctx.gazetteer.posts.get(fold(title.group()))
         holder = next((r.subject for r in reversed(ctx.relations) if r.kind == "holds" and r.post is not None
                        and r.modality == "asserted" and r.post.title == wanted.title), None) if wanted else None
-        if holder is None:
+        if holder is None or wanted is None:
             continue
         boss = Span("Person", holder.name, m.start(), title.end(), rank=holder.rank)
+        deputy = PostTitle(wanted.form, f"Deputy {wanted.title}", False)  # "deputies for the commander-in-chief"
         for person in persons:
             if person.start > listed.end() - 1 and key_of(person) != holder.key:
                 modality = clause_modality(text, start, m.start(), person.end, "asserted")
                 ctx.relation("reportsTo", person, boss, start, end, rule.confidence, modality, rule.id)
+                ctx.holds(person, make_post(deputy, None), start, end, rule.confidence, modality, rule.id)
 
 
 def presided_ceremony(ctx: Context, start: int, end: int, persons: list[Span], first: int) -> None:

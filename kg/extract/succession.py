@@ -13,14 +13,15 @@ from kg.extract.organisations import org_at
 from kg.extract.posts import title_at
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, key_of, make_post, mention_of
-from kg.model import Mention, Post
+from kg.model import Mention, Modality, Post
 
 RULES = register(
     Rule("succession", "succession", "holds", (
         (r"\b(?:succeed(?:s|ed|ing)?|replac(?:es|ed|ing)|took\s+over\s+from|takes\s+over\s+from|"
         r"taking\s+over\s+from|relieved|relieving)\s+"),), 0.7, "past",
         ("Colonel Anna Wexford replaced Colonel Piet Halloran as commander of Task Force Lantern.",
-         "General Marta Quillon took command of Task Force Lantern, succeeding General Tomas Reyner."),
+         "General Marta Quillon took command of Task Force Lantern, succeeding General Tomas Reyner.",
+         "Colonel Piet Halloran was replaced by Colonel Anna Wexford as commander of Task Force Lantern."),
         ("Colonel Anna Wexford met Colonel Piet Halloran at Task Force Lantern.",)),
 )
 _RANKS = r"(?:(?:the\s+)?(?:[A-Z][\w.\-]*\s+){0,3})"  # "General", "Lt. Gen.": a person span starts at the name
@@ -47,6 +48,9 @@ CHANGE = register(
         ("Colonel Piet Halloran showed the 4th Mechanized Brigade to Colonel Anna Wexford on Friday.",)),
 )
 _SUCCESSION = RULES["succession"]
+_PASSIVE_CUE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+$")
+_PLANNED_CUE = re.compile(r"\b(?:will|would|expected\s+to|set\s+to|due\s+to|poised\s+to|likely\s+to|is\s+to|"
+                          r"nominated\s+to|chosen\s+to|picked\s+to|tapped\s+to|named\s+to|plans?\s+to)\s+(?:be\s+)?$")
 _CUE = _SUCCESSION.compiled[0]
 _REMOVED, _RELIEVED_OF, _HANDS_OVER = (CHANGE[k] for k in ("removed", "relieved-of", "hands-over"))
 _GAP = re.compile(_RANKS)
@@ -111,21 +115,56 @@ def succession(ctx: Context, sent_start: int, sent_end: int, persons: list[Span]
                spans: list[Span]) -> None:
     """Apply every succession cue of the sentence; ``first`` is the index of the sentence's first
     relation in ``ctx.relations``."""
+    text = ctx.text
     for m in ctx.finditer(_CUE, sent_start, sent_end):
         after = [p for p in persons if m.end() <= p.start and (p.head_start or p.start) - m.end() < 60]
         if not after:
             continue
+        planned = _PLANNED_CUE.search(text, max(sent_start, m.start() - 40), m.start()) is not None
+        if _PASSIVE_CUE.search(text, max(sent_start, m.start() - 12), m.start()):
+            _replaced_by(ctx, m, min(after, key=lambda p: p.start), persons, first, spans, planned, sent_end)
+            continue
         predecessor = min(after, key=lambda p: p.start)
         old = mention_of(predecessor)
+        # "would succeed Ambassador Y": Y's title is no present fact either way (a retirement, a planned change)
         _retire(ctx, m, predecessor, old, persons, first)
         post = _post_left(ctx, predecessor, sent_end, spans)
         if post is None:
             continue
         post_end, found = post
-        ctx.holds(predecessor, found, sent_start, sent_end, _SUCCESSION.confidence, "past", _SUCCESSION.id)
+        if not planned:  # "is expected to succeed Y as commander": Y still holds the post
+            ctx.holds(predecessor, found, sent_start, sent_end, _SUCCESSION.confidence, "past", _SUCCESSION.id)
         successor = _successor(ctx, m, predecessor, old, persons, post_end)
         if successor is not None:
-            ctx.holds(successor, found, sent_start, sent_end, _SUCCESSION.confidence, "asserted", _SUCCESSION.id)
+            ctx.holds(successor, found, sent_start, sent_end, _SUCCESSION.confidence,
+                      "planned" if planned else "asserted", _SUCCESSION.id)
+
+
+def _replaced_by(ctx: Context, m: re.Match[str], successor: Span, persons: list[Span], first: int,
+                 spans: list[Span], planned: bool, sent_end: int) -> None:
+    """"Y was replaced by X (as commander of Z)", "Y, who will be replaced by X": the person before
+    the cue leaves the post (unless the change is planned); the one after "by" takes it."""
+    predecessor = max((p for p in persons if p.end <= m.start()), key=lambda p: p.start, default=None)
+    if predecessor is None or key_of(predecessor) == key_of(successor) or \
+            not re.match(r"\s*by\s", ctx.text[m.end() - 1:successor.start]):
+        return
+    old = mention_of(predecessor)
+    modality: Modality = "planned" if planned else "asserted"
+    post = _post_left(ctx, successor, sent_end, spans)
+    if post is not None:
+        if not planned:
+            ctx.holds(predecessor, post[1], m.start(), sent_end, _SUCCESSION.confidence, "past", _SUCCESSION.id)
+        ctx.holds(successor, post[1], m.start(), sent_end, _SUCCESSION.confidence, modality, _SUCCESSION.id)
+        return
+    relations = ctx.relations
+    for index in range(first, len(relations)):
+        relation = relations[index]
+        if relation.subject.key == old.key and relation.rule in ("title-before-name", "apposition") \
+                and relation.modality == "asserted":
+            if not planned:
+                relations[index] = replace(relation, modality="past")
+            relations.append(replace(relation, subject=mention_of(successor), modality=modality,
+                                     rule=_SUCCESSION.id, confidence=_SUCCESSION.confidence))
 
 
 def _retire(ctx: Context, m: re.Match[str], predecessor: Span, old: Mention, persons: list[Span], first: int,

@@ -13,7 +13,8 @@ from kg.extract.gazetteer import PostTitle, fold
 from kg.extract.patterns import ORG_HEADS
 from kg.extract.rule import Rule, register
 from kg.extract.spans import Span, make_post, span_at
-from kg.model import Modality
+from kg.extract.title_words import NOT_DESCRIBING
+from kg.model import Modality, RelationMention
 
 RULES = register(
     Rule("unit-then-title", "posts", "holds",
@@ -21,22 +22,27 @@ RULES = register(
          0.8, "title",
          ("Colonel Anna Wexford, TFL commander, inspected the depot.",
           "Sergeant Tomas Reyner, 12th Signal Battalion Range Safety Coordinator, spoke.",
-          "Captain Ilse Brandvold, 4th Engineer Squadron, Harbour Point site commander, showed us the depot."),
+          "Captain Ilse Brandvold, 4th Engineer Squadron, Harbour Point site commander, showed us the depot.",
+          "Lieutenant Colonel Ilse Brandvold, 2nd Battalion, 14th Infantry Regiment commander, showed us the depot."),
          ("Colonel Anna Wexford, TFL said, inspected the depot.",
           "Colonel Anna Wexford, who met the commander, inspected the depot."), flags=0),
     Rule("title-before-untitled-name", "posts", "holds",
          ((r"\s+(?P<word>of|for|to)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*){0,5}?)"
-           r"(?P<more>\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}?)?\s+$"),),
+           r"(?P<more>(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}?){1,2})?\s+$"),),
          0.8, "title",
          ("Officials met Head of Harbour Administration Kathleen Morrow on Monday.",
-          "Members include Assistant Secretary of Defense for the Northern Region Kathleen Morrow and others."),
+          "Members include Assistant Secretary of Defense for the Northern Region Kathleen Morrow and others.",
+          "They met Assistant Secretary of State for Harbour Affairs Dr. Kathleen Morrow on Monday.",
+          "They met the Chief of the Household of the President of the Republic Admiral Tomas Reyner."),
          ("Officials met the head of the delegation and Kathleen Morrow on Monday.",), flags=0),
     Rule("title-is-name", "posts", "holds",
-         (r"(?:^|[,;]\s*(?:and\s+|while\s+)?|\.\s+)(?P<owner>[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Tt]he)\s+(?:(?:new|current)\s+)?$",
+         (r"(?:^|[,;]\s*(?:and\s+|while\s+)?|\.\s+)(?P<owner>[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Tt]he(?:\s+[a-z]+['’]s)?)\s+"
+          r"(?:(?:new|current)\s+)?$",
           r"\s+(?P<verb>is|was|remains)\s+(?:now\s+|currently\s+)?$"),
          0.75, "title",
          ("The general arrived. His chief of staff is Major General Tomas Reyner.",
-          "The agency grew. Its director is now Kathleen Morrow, a former diplomat."),
+          "The agency grew. Its director is now Kathleen Morrow, a former diplomat.",
+          "The frigate sailed. The ship's current executive officer is Lieutenant Commander Ilse Brandvold."),
          ("The general arrived. His chief of staff met Major General Tomas Reyner.",), flags=0),
     Rule("title-and-title-name", "posts", "holds",
          (r"(?:\s+(?P<word>of|for)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}))?\s+and\s+$",),
@@ -93,7 +99,7 @@ def lower_title(ctx: Context, pos: int, end: int) -> tuple[PostTitle, int, int] 
     text = ctx.text
     for m in ctx.matches("post", ctx.gazetteer.post_re, pos, min(end, pos + 60)):
         words = text[pos:m.start()].split()
-        describing = all(w[:1].islower() and w not in _NOT_DESCRIBING and not w.endswith("ly") for w in words)
+        describing = all(w[:1].islower() and w not in NOT_DESCRIBING and not w.endswith("ly") for w in words)
         if len(words) > 3 or not describing or _CLAUSE_WORD.search(text, pos, m.start()):
             return None  # "was previously the deputy commander": no words of the title
         title = ctx.gazetteer.posts[fold(m.group())]
@@ -115,6 +121,9 @@ def unit_then_title(ctx: Context, person: Span, pos: int, end: int, spans: list[
     the title, ending the apposition. The person gets the post; a unit no earlier step named becomes
     a mention (returned) when the title leads it."""
     text = ctx.text
+    whole = _comma_unit_title(ctx, person, pos, end, spans)
+    if whole:
+        return True, None
     for _ in range(2):  # "Name, 557th Squadron, Village of Hope site commander": one unit segment may come first
         stop = _segment_end(text, pos, end)
         found = _unit_title(ctx, pos, stop, spans)
@@ -137,6 +146,19 @@ def unit_then_title(ctx: Context, person: Span, pos: int, end: int, spans: list[
         gap = re.match(r",\s+", text[stop:end])
         pos = stop + (gap.end() if gap else 1)
     return False, None
+
+
+def _comma_unit_title(ctx: Context, person: Span, pos: int, end: int, spans: list[Span]) -> bool:
+    """", 2nd Battalion, 5th Infantry Regiment commander,": a unit whose name holds a comma, then the title."""
+    unit = span_at(spans, pos)
+    if unit is None or unit.start != pos or unit.kind in ("Person", "Country") or "," not in ctx.text[pos:unit.end]:
+        return False
+    title = ctx.gazetteer.post_re.match(ctx.text, unit.end + 1, end) if ctx.text[unit.end:unit.end + 1] == " " else None
+    if title is None or not _SEGMENT_END.match(ctx.text, title.end(), end):
+        return False
+    post = ctx.gazetteer.posts[fold(title.group())]
+    person.posts.append((make_post(post, unit if post.leads else None), _UNIT.confidence, _UNIT.id, "asserted"))
+    return True
 
 
 def _segment_end(text: str, pos: int, end: int) -> int:
@@ -193,12 +215,16 @@ def title_before_name(ctx: Context, person: Span, start: int, spans: list[Span])
     if person.posts:
         _joined_title(ctx, person, start, spans)
         return None
-    if _title_is_name(ctx, person, start) or person.head_start is not None:
+    if _title_is_name(ctx, person, start):
         return None
+    # "... for Harbour Affairs Dr. Kathleen Morrow": a rank or honorific alone between title and name
+    anchor = person.start if person.head_start is None else person.head_start
     text = ctx.text
-    low = max(start, person.start - 120)
-    for m in reversed(ctx.matches("post", ctx.gazetteer.post_re, low, person.start)):
-        c = _BEFORE_RE.fullmatch(text, m.end(), person.start)
+    low = max(start, anchor - 120)
+    # the farthest title whose complement reaches the name: "Chief of the Military Staff of the
+    # President of the Republic Admiral X" is the chief's, not the president's
+    for m in ctx.matches("post", ctx.gazetteer.post_re, low, anchor):
+        c = _BEFORE_RE.fullmatch(text, m.end(), anchor)
         if c is None or any(s.kind == "Person" and m.end() <= s.start < person.start for s in spans):
             continue
         found = title_here(ctx, _prefix_start(text, low, m.start()), m.end())
@@ -213,18 +239,27 @@ def _before_name_post(ctx: Context, person: Span, title: PostTitle, c: re.Match[
     a = c.start("what") + (4 if what.startswith("the ") else 0)
     org = span_at(spans, a)
     new = None
-    if org is None or org.kind == "Person" or ctx.text[org.end:person.start].strip():
+    stop = c.end("more") if c.group("more") else c.end("what")
+    if org is None or org.kind == "Person" or ctx.text[org.end:c.end()].strip():
         org = None
-        if title.leads and c.group("word") == "of" and not c.group("more") and \
-                not any(s.start < c.end("what") and a < s.end for s in spans):
-            words = ctx.text[a:c.end("what")].split()
-            org = new = Span(ORG_HEADS.get(words[-1], "Organization"), " ".join(words), a, c.end("what"))
+        if title.leads and c.group("word") == "of" and _new_body(ctx, a, stop, spans):
+            # "Chief of the Household of the President of the Republic": the whole complement is the body
+            words = ctx.text[a:stop].split()
+            org = new = Span(ORG_HEADS.get(words[-1], "Organization"), " ".join(words), a, stop)
         else:
             more = " ".join((c.group("more") or "").split())
             title = PostTitle(title.form, f"{title.title} {c.group('word')} {' '.join(what.split())} {more}".strip(),
                               False)
     person.posts.append((make_post(title, org), _BEFORE.confidence, _BEFORE.id, "asserted"))
     return new
+
+
+def _new_body(ctx: Context, a: int, stop: int, spans: list[Span]) -> bool:
+    """Whether [a, stop) may become a new organisation: no person in it, and any body found there
+    lies inside it ("Military Staff of the" cut short by the head-word rule)."""
+    if "for" in ctx.text[a:stop].split():
+        return False  # "Secretary of Defense for Policy": a title's complement
+    return not any(s.start < stop and a < s.end and (s.kind == "Person" or s.start < a or s.end > stop) for s in spans)
 
 
 def _prefix_start(text: str, low: int, pos: int) -> int:
@@ -286,37 +321,17 @@ def comma_unit(ctx: Context, pos: int, end: int, spans: list[Span]) -> Span | No
                 m.group(), pos, m.end())
 
 
-_ACRONYM_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"]))(?P<a>[A-Z][A-Z\d&\-]{1,7})\s+$")
-
-
-def acronym_before(ctx: Context, pos: int, spans: list[Span]) -> Span | None:
-    """"SDA Director Derek Tournear": an acronym no earlier step named, right before a leading
-    title, is the body the title leads."""
-    m = _ACRONYM_BEFORE.search(ctx.text, max(0, pos - 12), pos)
-    if m is None or any(s.start < pos and m.start("a") < s.end for s in spans):
-        return None
-    word = m.group("a")
-    g = ctx.gazetteer
-    if g.lookup(word) or g.rank_re.fullmatch(word) or g.honorific_re.fullmatch(word):
-        return None
-    return Span("Organization", word, m.start("a"), m.end("a"))
-
-
-_DESCRIBING = re.compile(r"(?<![\w\-])(?P<words>(?:[a-z][a-z\-]+\s+){1,2})$")
-_OWNER_GAP = re.compile(r"(?:['’]s)?\s+")
-_NOT_DESCRIBING = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "on", "at", "by", "with", "new",
-                             "former",
-                             "his", "her", "its", "their", "our", "said", "says", "told", "is", "was", "who", "that"})
-
-
-def described_before(ctx: Context, pos: int, spans: list[Span]) -> tuple[Span, str] | None:
-    """"Jordanian planning minister": a country or body, then up to two lower-case words that
-    describe the title before ``pos`` (the body and the words)."""
-    m = _DESCRIBING.search(ctx.text, max(0, pos - 40), pos)
-    if m is None or any(w in _NOT_DESCRIBING for w in m.group("words").split()):
-        return None
-    owner = next((s for s in spans if s.kind != "Person" and m.start() - 4 <= s.end < m.start()
-                  and _OWNER_GAP.fullmatch(ctx.text, s.end, m.start())), None)
-    if owner is None:
-        return None
-    return owner, " ".join(m.group("words").split())
+def drop_vague(relations: list[RelationMention]) -> list[RelationMention]:
+    """"Secretary Blinken" after "Secretary of State Antony Blinken": a title of no organisation
+    that another post of the same person spells out in full is that post, not a second one."""
+    titles: dict[str, set[str]] = {}
+    for r in relations:
+        if r.kind == "holds" and r.post is not None:
+            titles.setdefault(r.subject.key, set()).add(r.post.label.lower())
+    def vague(r: RelationMention) -> bool:
+        if r.kind != "holds" or r.post is None or r.post.org is not None:
+            return False
+        short = r.post.title.lower()
+        inside = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+        return any(t != short and inside.search(t) for t in titles[r.subject.key])
+    return [r for r in relations if not vague(r)]
