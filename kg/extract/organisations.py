@@ -258,7 +258,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
-        dateline = _gated(_DATELINE, text, a, b, _DASHES)
+        dateline = _DATELINE.match(text, a, b)
         if dateline:
             a = dateline.end()
         # "Australia's Chief of the Defence Force": a title inside the run; the body after it is its own run
@@ -268,19 +268,19 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
-        opening = not text[start:a].strip(" \"“'‘(") or bool(_gated(_AFTER_DATELINE, text, start, a, _DASHES, True))
-        lead = _gated(_LEAD_OF, text, a, b, ("of",)) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
+        opening = not text[start:a].strip(" \"“'‘(") or bool(_gated(_AFTER_DATELINE, text, start, a, _DASHES))
+        lead = _LEAD_OF.match(text, a, b) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
         if lead and lead.group(1) not in ORG_HEADS and opening:
             a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
-        of = _gated(_UNIT_OF_UNIT, text, a, b, ("of",))
+        of = _UNIT_OF_UNIT.match(text, a, b)
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units
             yield a, of.end(1)
             a = of.end()
-        acronym = _gated(_FOR_ACRONYM, text, a, b, ("of", "for"), True)
+        acronym = _gated(_FOR_ACRONYM, text, a, b, ("of", "for"))
         if acronym and ctx.gazetteer.lookup(acronym.group(1)):  # "Component Command for USSPACECOM": two bodies
             yield a, acronym.start()
             a = acronym.start(1)
-        conjunct = _gated(_CONJUNCT, text[a:b], 0, b - a, ("and",), True)
+        conjunct = _gated(_CONJUNCT, text[a:b], 0, b - a, ("and",))
         if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
             yield a, a + conjunct.start()
             yield a + conjunct.start(1), b
@@ -288,12 +288,12 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
-def _gated(regex: re.Pattern[str], text: str, a: int, b: int, words: tuple[str, ...],
-           search: bool = False) -> re.Match[str] | None:
-    """``regex.match`` (``search``) in [a, b), not tried (a ``find`` is cheaper) if none of ``words`` is there."""
-    if not any(text.find(word, a, b) >= 0 for word in words):
-        return None
-    return regex.search(text, a, b) if search else regex.match(text, a, b)
+def _gated(regex: re.Pattern[str], text: str, a: int, b: int, words: tuple[str, ...]) -> re.Match[str] | None:
+    """``regex.search`` in [a, b), not tried (a ``find`` is cheaper) if none of ``words`` is there."""
+    for word in words:
+        if text.find(word, a, b) >= 0:
+            return regex.search(text, a, b)
+    return None
 
 
 def _names_a_body(ctx: Context, phrase: str) -> bool:
