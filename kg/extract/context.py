@@ -11,7 +11,7 @@ from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
-from kg.extract.scan import Hits, finditer, gate, hit_between, lowered, scan_text, usable_twin, word_hits
+from kg.extract.scan import Hits, finditer, gate, lowered, scan_text, usable_twin, word_hits
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
 from kg.model import Document, Mention, Modality, Post, RelationKind, RelationMention
@@ -72,16 +72,21 @@ class Context:
         plan = self._plans.get(id(regex))
         if plan is None or plan[0] is not regex:
             plan = self._plan(regex)
-        if plan[1] is not None and not hit_between(plan[1], start, end):
+        hits = plan[1]
+        if hits is not None and not _hit_between(hits[0], hits[1], start, end):
             return []
-        return finditer(regex, plan[2], self.text, self._lowered, start, end)
+        twin = plan[2]
+        if twin is None:
+            return list(regex.finditer(self.text, start, end))
+        return finditer(regex, twin, self.text, self._lowered, start, end)
 
     def may_match(self, regex: re.Pattern[str], start: int, end: int) -> bool:
         """False when [start, end) holds none of the words every match of ``regex`` needs."""
         plan = self._plans.get(id(regex))
         if plan is None or plan[0] is not regex:
             plan = self._plan(regex)
-        return hit_between(plan[1], start, end)
+        hits = plan[1]
+        return hits is None or _hit_between(hits[0], hits[1], start, end)
 
     def _plan(self, regex: re.Pattern[str]) -> tuple[re.Pattern[str], Hits | None, re.Pattern[str] | None]:
         low = self.lowered
@@ -173,6 +178,16 @@ class Context:
         named = sorted((seen, entity.name, entity) for _, seen, entity in self.memory.countries.values())
         first = next((entity for _, _, entity in named if sender is None or entity is not sender.known), None)
         return self.country_span(first.name, pos) if first is not None else None
+
+
+def _hit_between(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """:func:`kg.extract.scan.hit_between` without its tuple: a gate asked for every run of capitals."""
+    index = bisect_left(starts, start)
+    while index < len(starts) and starts[index] < end:
+        if ends[index] <= end:
+            return True
+        index += 1
+    return False
 
 
 def country_in_name(gazetteer: Gazetteer, org: Span) -> str | None:

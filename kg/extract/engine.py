@@ -76,9 +76,10 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     if len(document.text) > max_chars:
         raise too_large(document, max_chars)
     ctx = Context.new(document, gazetteer or load_gazetteer(), ner.spans(document.text) if ner is not None else [])
+    steps = [step for name, step in STEPS if ctx.statistical or name != "statistical"]
     for start, end in sentences(document.text):
         sentence = Sentence(start, end)
-        for _name, step in STEPS:
+        for step in steps:
             step(ctx, sentence)
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
@@ -111,7 +112,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """What the steps have found in one sentence so far (offsets are the document's)."""
 
@@ -136,12 +137,16 @@ def _by_start(spans: list[Span]) -> list[Span]:
     return sorted(spans, key=lambda x: x.start)
 
 
+def _overlaps_any(span: Span, spans: list[Span]) -> bool:
+    return any(u.start < span.end and span.start < u.end for u in spans)
+
+
 def _organisations(ctx: Context, s: Sentence) -> None:
     known = organisations.known_spans(ctx, s.start, s.end)
     named = units.unit_spans(ctx, s.start, s.end, known)  # ships, "Destroyer Squadron (DESRON) 9"
-    s.known = [k for k in known if not any(u.start < k.end and k.start < u.end for u in named)]
+    s.known = [k for k in known if not _overlaps_any(k, named)] if named else known
     orgs = named + [o for o in organisations.pattern_orgs(ctx, s.start, s.end, s.known)
-                    if not any(u.start < o.end and o.start < u.end for u in named)]
+                    if not named or not _overlaps_any(o, named)]
     orgs += organisations.generic_orgs(ctx, s.start, s.end, s.known, orgs)
     units.with_region(ctx, orgs, s.end)
     s.nonperson = organisations.merge(orgs, s.known)

@@ -9,6 +9,7 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.gazetteer import KnownEntity
 from kg.extract.patterns import SUFFIX_RE
@@ -226,6 +227,17 @@ class _Best:
     other: tuple[int, int, Span] | None = None
 
 
+_NOUN_GAP = re.compile(r"[\s\-–]+")
+
+
+@lru_cache(maxsize=8192)
+def _nouns(name: str) -> frozenset[str]:
+    """The nouns "the <noun>" may name an organisation by: its words after the first, lower-cased
+    ("force" for "forces" too); asked of every organisation of every sentence, so remembered."""
+    words = [w.lower() for w in _NOUN_GAP.split(name)][1:]
+    return frozenset(words) | ({"force"} if "forces" in words else frozenset())
+
+
 class Organisations:
     """The organisations named so far (not countries or persons), indexed by the head nouns a
     definite description may use ("the division"), and the latest one tied to a country."""
@@ -244,10 +256,8 @@ class Organisations:
         for org in orgs:
             index = self._count
             self._count += 1
-            words = [w.lower() for w in re.split(r"[\s\-–]+", org.canonical)][1:]
-            nouns = set(words) | ({"force"} if "forces" in words else set())
             entry = (org.start, index, org)
-            for noun in nouns:
+            for noun in _nouns(org.canonical):
                 best = self._by_noun.setdefault(noun, _Best())
                 if org.start == subject_start:
                     best.subject = entry if best.subject is None or entry[:2] > best.subject[:2] else best.subject

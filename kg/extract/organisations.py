@@ -48,7 +48,7 @@ _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
 #: "DETROIT – The U.S. Army Corps of Engineers": a dateline in capitals before a dash is no part of a name
 _NATIONAL_MINISTRY = re.compile(r"(?:[A-Z][\w\-]*\s+){1,2}Ministry\s+of\s")
-_DATELINE = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+")
+_DATELINE, _DASHES = re.compile(r"(?:[A-Z][A-Z.'’\-]+,?\s+)+[-–—]\s+"), ("-", "–", "—")
 _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
@@ -226,11 +226,12 @@ def _trim_tail(ctx: Context, words: list[str], last: int) -> list[str]:
 
 def _strip_owner(ctx: Context, a: int, phrase: str) -> tuple[int, str]:
     """"The ...", "New ...", "Iran's Quds Force": the organisation starts after them."""
-    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase) or _BASED.match(phrase)
+    lead = _LEAD_ARTICLE.match(phrase) or _LEAD_ADJECTIVE.match(phrase) \
+        or (_BASED.match(phrase) if "-based" in phrase else None)
     if lead:
         a += lead.end()
         phrase = phrase[lead.end():]
-    owner = _OWNER.match(phrase)
+    owner = _OWNER.match(phrase) if "'" in phrase or "’" in phrase else None  # a possessive needs one
     if owner and (ctx.gazetteer.lookup(owner.group(1)) or owner.group(1).split()[-1] in ORG_HEADS
                   or _HEADED_OWNER.match(owner.group(1)) or owner.group(1) in ctx.memory.abbreviations):
         # "Iran's Quds Force": the organisation is "Quds Force", of Iran
@@ -267,7 +268,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
                 yield a, title.end()
                 a = title.end() + of.end()
                 break
-        opening = not text[start:a].strip(" \"“'‘(") or _AFTER_DATELINE.search(text, start, a) is not None
+        opening = not text[start:a].strip(" \"“'‘(") or bool(_gated(_AFTER_DATELINE, text, start, a, _DASHES))
         lead = _LEAD_OF.match(text, a, b) or (_LEAD_CONJUNCTION.match(text, a, b) if opening else None)
         if lead and lead.group(1) not in ORG_HEADS and opening:
             a = lead.end()  # "Soldiers of the 2nd Battalion ...": a capital only because it starts the sentence
@@ -275,16 +276,24 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
         if of:  # "the 2nd Battalion of the 34th Armored Regiment": two units
             yield a, of.end(1)
             a = of.end()
-        acronym = _FOR_ACRONYM.search(text, a, b)
+        acronym = _gated(_FOR_ACRONYM, text, a, b, ("of", "for"))
         if acronym and ctx.gazetteer.lookup(acronym.group(1)):  # "Component Command for USSPACECOM": two bodies
             yield a, acronym.start()
             a = acronym.start(1)
-        conjunct = _CONJUNCT.search(text[a:b])
+        conjunct = _gated(_CONJUNCT, text[a:b], 0, b - a, ("and",))
         if conjunct and _names_a_body(ctx, text[a:a + conjunct.start()]) and _names_a_body(ctx, conjunct.group(1)):
             yield a, a + conjunct.start()
             yield a + conjunct.start(1), b
         else:
             yield a, b
+
+
+def _gated(regex: re.Pattern[str], text: str, a: int, b: int, words: tuple[str, ...]) -> re.Match[str] | None:
+    """``regex.search`` in [a, b), not tried (a ``find`` is cheaper) if none of ``words`` is there."""
+    for word in words:
+        if text.find(word, a, b) >= 0:
+            return regex.search(text, a, b)
+    return None
 
 
 def _names_a_body(ctx: Context, phrase: str) -> bool:

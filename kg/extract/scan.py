@@ -191,6 +191,7 @@ _Words = frozenset[tuple[str, bool]]
 _MIN_WORD = 3  # shorter required strings are in nearly every sentence: no gate
 _MAX_WORDS = 24
 _MAX_TEXT_WORDS = 64  # a whole text is gated by ``in`` tests, which cost less than its scan
+_MANY_WORDS = 8  # more case-sensitive words than this: one scan for them all costs less than the tests
 
 
 @_by_identity
@@ -208,10 +209,16 @@ def gate(regex: re.Pattern[str]) -> Gate | None:
 
 
 @_by_identity
-def text_gate(regex: re.Pattern[str]) -> Gate | None:
-    """:func:`gate` for a whole text: short words too ("USS", "JS"), and more of them."""
+def text_gate(regex: re.Pattern[str]) -> tuple[Gate, re.Pattern[str] | None] | None:
+    """:func:`gate` for a whole text: short words too ("USS", "JS"), and more of them; with, for
+    many case-sensitive words, one pattern of them all (one scan, not one ``in`` test per word)."""
     words = _words(regex)
-    return _as_gate(words) if words and len(words) <= _MAX_TEXT_WORDS else None
+    if not words or len(words) > _MAX_TEXT_WORDS:
+        return None
+    found = _as_gate(words)
+    if len(found[0]) <= _MANY_WORDS:
+        return found, None
+    return found, re.compile("|".join(re.escape(w) for w in sorted(found[0], key=len, reverse=True)))
 
 
 @_by_identity
@@ -283,14 +290,19 @@ def _better(a: _Words | None, b: _Words | None) -> _Words | None:
 Hits = tuple[list[int], list[int]]
 
 
-def _holds_a_word(found: Gate | None, text: str, low: str | None) -> bool:
+def _holds_a_word(found: tuple[Gate, re.Pattern[str] | None] | None, text: str, low: str | None) -> bool:
     """False only when ``text`` holds none of the gate's words (so ``regex`` cannot match in it)."""
     if found is None:
         return True
-    sensitive, folded, unsafe = found
+    (sensitive, folded, unsafe), any_sensitive = found
     if folded and (low is None or (not low.isascii() and any(c in low for c in unsafe))):
         return True
-    return any(word in text for word in sensitive) or any(word in (low or "") for word in folded)
+    if any_sensitive is not None:
+        if any_sensitive.search(text):
+            return True
+    elif any(word in text for word in sensitive):
+        return True
+    return any(word in (low or "") for word in folded)
 
 
 def word_hits(found: Gate | None, text: str, low: str | None) -> Hits | None:

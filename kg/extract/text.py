@@ -43,12 +43,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WORDISH = re.compile(r"[\w.\-]*")
+
+
 def _last_word(text: str, start: int, end: int) -> str:
     r"""The run of word characters, dots and hyphens that ends ``text[start:end]`` (what
     ``([\w.\-]+)$`` finds there, "" if none), read backwards: searching forwards from the
     sentence's start cost a scan of the whole sentence at every full stop."""
     if end > start and text[end - 1] == "\n":  # ``$`` also matches before a final line break
         end -= 1
+    # most words end at the last space: one check of the word instead of a step per character
+    word = text[text.rfind(" ", start, end) + 1 or start:end]
+    if _WORDISH.fullmatch(word):
+        return word
     pos = end
     while pos > start and (text[pos - 1] in ".-_" or text[pos - 1].isalnum()):
         pos -= 1
