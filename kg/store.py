@@ -288,6 +288,7 @@ class Store:
                 # over 50,000 IRIs at 25 k articles): flush them, and reopen now and then
                 ox.flush()
                 if (start // DERIVE_CHUNK) % 10 == 9:
+                    del ox  # the last reference to the old database: RocksDB allows one open per process
                     self._ox = None
                     self._open()
                     ox = self.oxigraph

@@ -263,3 +263,27 @@ def test_store_a_pending_note_cut_by_a_kill_is_completed(tmp_path):
     with Store(tmp_path / "store") as reopened:
         assert nq(reopened) == complete
     assert not (tmp_path / "store" / PENDING_FILE).exists()
+
+
+def test_store_a_long_deferred_rewrite_reopens_and_the_build_closes_cleanly(tmp_path, monkeypatch):
+    """A rewrite of many derived facts reopens the database on the way (RocksDB allows one open
+    database per process, so the old handle must be gone first), and the build's final attach works."""
+    import sys
+    from pathlib import Path
+
+    import kg.store
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 2)  # a reopening every 20 IRIs
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 40, varied=True)
+    store = Store(tmp_path / "store")
+    report = build([corpus], store, workers=2)
+    assert len(report.added) == 40
+    store.close()
+    expected = Store(tmp_path / "plain")
+    monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 1000)
+    build([corpus], expected, workers=1)
+    with Store(tmp_path / "store", read_only=True) as again:
+        assert nq(again) == nq(expected)
