@@ -6,6 +6,7 @@ The figures come from ``bench/real.py``; the floors keep them from sliding and m
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,24 +69,6 @@ def test_realgold_mean_f1_floor(real_scores):
     assert mean_f1(combine(real_scores.values())) >= MEAN_FLOOR
 
 
-@pytest.fixture(scope="module")
-def holdout_scores():
-    if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
-        pytest.skip("../shared/corpora is not beside the checkout")
-    sys.path.insert(0, str(ROOT / "bench"))
-    from real import score_real
-
-    return score_real(sorted(HOLDOUT.glob("*.gold.json")))
-
-
-@pytest.mark.parametrize("kind", sorted(HOLDOUT_F1_FLOORS))
-def test_realgold_holdout_f1_floor(holdout_scores, kind):
-    from kg.evaluate import combine
-
-    score = combine(holdout_scores.values())[kind]
-    assert score.f1 >= HOLDOUT_F1_FLOORS[kind], (score.false_positives, score.false_negatives)
-
-
 # tests/data/real-holdout2/ (30 articles, seed 13, annotated without kg): first run at 4f7488c persons 0.925,
 # posts 0.673, headOf 0.667, partOf 0.320; after quality-qa and quality-qb persons 0.950, posts 0.755,
 # headOf 0.667, partOf 0.400. No rule was written from it; the floors only keep it from sliding.
@@ -93,19 +76,25 @@ HOLDOUT2 = ROOT / "tests" / "data" / "real-holdout2"
 HOLDOUT2_F1_FLOORS = {"persons": 0.93, "posts": 0.72, "headOf": 0.62, "partOf": 0.37}
 
 
+
+
 @pytest.fixture(scope="module")
-def holdout2_scores():
+def held_out_scores():
+    """Scores of each held-out folder, computed once for the module."""
     if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
         pytest.skip("../shared/corpora is not beside the checkout")
     sys.path.insert(0, str(ROOT / "bench"))
     from real import score_real
 
-    return score_real(sorted(HOLDOUT2.glob("*.gold.json")))
+    return {folder: score_real(sorted(folder.glob("*.gold.json"))) for folder in (HOLDOUT, HOLDOUT2)}
 
 
-@pytest.mark.parametrize("kind", sorted(HOLDOUT2_F1_FLOORS))
-def test_realgold_holdout2_f1_floor(holdout2_scores, kind):
+@pytest.mark.parametrize(("folder", "kind", "floor"),
+                         [(HOLDOUT, kind, floor) for kind, floor in sorted(HOLDOUT_F1_FLOORS.items())]
+                         + [(HOLDOUT2, kind, floor) for kind, floor in sorted(HOLDOUT2_F1_FLOORS.items())],
+                         ids=lambda value: value.name if isinstance(value, Path) else str(value))
+def test_realgold_held_out_f1_floor(held_out_scores, folder, kind, floor):
     from kg.evaluate import combine
 
-    score = combine(holdout2_scores.values())[kind]
-    assert score.f1 >= HOLDOUT2_F1_FLOORS[kind], (score.false_positives, score.false_negatives)
+    score = combine(held_out_scores[folder].values())[kind]
+    assert score.f1 >= floor, (score.false_positives, score.false_negatives)
