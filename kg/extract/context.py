@@ -11,7 +11,7 @@ from kg.extract.gazetteer import Gazetteer, fold
 from kg.extract.memory import Memory, Organisations, Persons
 from kg.extract.ner import NerSpan
 from kg.extract.patterns import GENERIC_ORGS
-from kg.extract.scan import Hits, finditer, gate, lowered, scan_text, usable_twin, word_hits
+from kg.extract.scan import Hits, finditer, gate, hit_between, lowered, scan_text, usable_twin, word_hits
 from kg.extract.spans import Span, mention_of
 from kg.extract.text import normalise_name
 from kg.model import Document, Mention, Modality, Post, RelationKind, RelationMention
@@ -73,7 +73,7 @@ class Context:
         if plan is None or plan[0] is not regex:
             plan = self._plan(regex)
         hits = plan[1]
-        if hits is not None and not _hit_between(hits[0], hits[1], start, end):
+        if hits is not None and not hit_between(hits, start, end):
             return []
         twin = plan[2]
         if twin is None:
@@ -86,7 +86,7 @@ class Context:
         if plan is None or plan[0] is not regex:
             plan = self._plan(regex)
         hits = plan[1]
-        return hits is None or _hit_between(hits[0], hits[1], start, end)
+        return hit_between(hits, start, end)
 
     def _plan(self, regex: re.Pattern[str]) -> tuple[re.Pattern[str], Hits | None, re.Pattern[str] | None]:
         low = self.lowered
@@ -178,16 +178,6 @@ class Context:
         named = sorted((seen, entity.name, entity) for _, seen, entity in self.memory.countries.values())
         first = next((entity for _, _, entity in named if sender is None or entity is not sender.known), None)
         return self.country_span(first.name, pos) if first is not None else None
-
-
-def _hit_between(starts: list[int], ends: list[int], start: int, end: int) -> bool:
-    """:func:`kg.extract.scan.hit_between` without its tuple: a gate asked for every run of capitals."""
-    index = bisect_left(starts, start)
-    while index < len(starts) and starts[index] < end:
-        if ends[index] <= end:
-            return True
-        index += 1
-    return False
 
 
 def country_in_name(gazetteer: Gazetteer, org: Span) -> str | None:
