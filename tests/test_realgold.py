@@ -35,14 +35,19 @@ HOLDOUT = ROOT / "tests" / "data" / "real-holdout"
 HOLDOUT_F1_FLOORS = {"persons": 0.93, "posts": 0.78, "headOf": 0.85, "partOf": 0.90}
 
 
-@pytest.fixture(scope="module")
-def real_scores():
+def _scores(folder: Path | None = None):
+    """bench/real.py's scores of the gold files in ``folder`` (tests/data/real/ by default)."""
     if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
         pytest.skip("../shared/corpora is not beside the checkout")
     sys.path.insert(0, str(ROOT / "bench"))
     from real import score_real
 
-    return score_real()
+    return score_real() if folder is None else score_real(sorted(folder.glob("*.gold.json")))
+
+
+@pytest.fixture(scope="module")
+def real_scores():
+    return _scores()
 
 
 def test_realgold_covers_at_least_sixty_articles():
@@ -81,12 +86,7 @@ HOLDOUT2_F1_FLOORS = {"persons": 0.93, "posts": 0.72, "headOf": 0.62, "partOf": 
 @pytest.fixture(scope="module")
 def held_out_scores():
     """Scores of each held-out folder, computed once for the module."""
-    if not (SHARED / "corpora" / "us-gov-press-2021-2022" / "articles.jsonl").exists():
-        pytest.skip("../shared/corpora is not beside the checkout")
-    sys.path.insert(0, str(ROOT / "bench"))
-    from real import score_real
-
-    return {folder: score_real(sorted(folder.glob("*.gold.json"))) for folder in (HOLDOUT, HOLDOUT2)}
+    return {folder: _scores(folder) for folder in (HOLDOUT, HOLDOUT2)}
 
 
 @pytest.mark.parametrize(("folder", "kind", "floor"),

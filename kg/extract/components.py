@@ -22,14 +22,15 @@ from kg.model import RelationMention
 _UNIT_NOUN = (r"(?:fleet|command|wing|brigade|division|unit|component|squadron|group|battalion|regiment|corps|"
               r"element|branch|office|agency|directorate|bureau|arm|formation|force|headquarters|flotilla|"
               r"detachment|subordinate|service\s+component)s?")
-_APPOS_GAP = r"(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?(?:,\s*(?:the\s+|a\s+|an\s+)?|\s+(?:is|was|remains|serves\s+as|" \
+#: a bracketed hull number or abbreviation after a name ("USS Gravely (DDG 107)"), skipped over
+_HULL = r"(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?"
+_APPOS_GAP = _HULL + r"(?:,\s*(?:the\s+|a\s+|an\s+)?|\s+(?:is|was|remains|serves\s+as|" \
     r"became)\s+(?:the\s+|a\s+|an\s+|one\s+of\s+the\s+))"
 _POSS_NOUN = rf"['’]s?\s+(?:[\w\-]+\s+){{0,4}}?{_UNIT_NOUN}(?![\w\-])"
-_HULL = r"(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?"
 _FLAGSHIP_OF = (rf"{_HULL},?\s*(?:(?:which\s+)?(?:is|was|serves\s+as|served\s+as|remains)\s+)?(?:the\s+|its\s+)?"
                 r"flag\s*ship\s+(?:of|for)\s+(?:the\s+)?")
 _LED_BY_FLAGSHIP = r",?\s*(?:is\s+)?led\s+by\s+(?:its|the)\s+flag\s*ship,?\s+(?:[\w\-]+\s+){0,4}?"
-_FROM = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*,?\s*(?:from|of)\s+(?:the\s+)?"
+_FROM = r"\.?" + _HULL + r"\s*,?\s*(?:from|of)\s+(?:the\s+)?"
 _BRACKET_SEP = r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)(?:the\s+)?"
 _DISTRICT = r",\s+(?P<child>(?:[A-Z][a-z]+\s+){1,2}(?:District|Field\s+Office))(?=\s*[,.;)]|\s+[a-z])"
 _TO_WHICH = r",\s*(?:to|under|within)\s+which\s+(?:the\s+)?"
@@ -39,7 +40,7 @@ _SERVES_AS = r"\s+(?:(?:also|now|currently)\s+)?(?:serves|served|acts|acted|is|w
 _COMPONENT_FOR = r"\s+(?:for|of|to|within)\s+(?:the\s+)?"
 _BOTH_OF = (r"(?:\s*\([A-Z][A-Z\d]{0,5}(?:[\s\-]\d{1,4})?\))?,\s*(?P<q>both|all|each)\s+(?:(?:now|currently)\s+)?"
             r"(?:of|from|part\s+of|assigned\s+to|attached\s+to|belonging\s+to|members\s+of|units\s+of)\s+(?:the\s+)?")
-_LIST_SEP = r"\.?(?:\s*\([A-Z]{1,5}[\s\-]?\d{1,4}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?"
+_LIST_SEP = r"\.?" + _HULL + r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?"
 
 RULES = register(
     Rule("possessive-apposition", "hierarchy", "subOrganizationOf", (_APPOS_GAP, _POSS_NOUN), 0.75, "clause",
