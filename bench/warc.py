@@ -19,6 +19,7 @@ import io
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,17 +128,22 @@ def child(mode: str, archive: Path, limit: int) -> dict[str, float]:
         from kg.pipeline import build
         from kg.store import Store
 
-        store = Store(Path(tempfile.mkdtemp(prefix="kg-bench-warc-")) / "store")
-        report = build([archive], store)
-        done = report.articles
-        store.close()
+        scratch = Path(tempfile.mkdtemp(prefix="kg-bench-warc-"))
+        try:
+            store = Store(scratch / "store")
+            report = build([archive], store)
+            done = report.articles
+            store.close()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     return {"records": done, "seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
 
 
 def run(mode: str, archive: Path, limit: int) -> dict[str, float]:
     output = subprocess.run([sys.executable, __file__, "--child", mode, str(archive), str(limit)],
                             check=True, capture_output=True, text=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -151,25 +157,32 @@ def main() -> None:
         print(json.dumps(child(mode, Path(archive), int(limit))))
         return
     folder = Path(tempfile.mkdtemp(prefix="kg-bench-warc-"))
-    archive = write_archive(folder / "crawl.warc.gz", args.records)
-    print(f"== WARC: {args.records} HTML responses, {archive.stat().st_size / 1e6:.1f} MB gzipped "
-          f"(medians of {args.repeat} runs, each in a fresh process)")
+    try:
+        _compare(folder, args.records, args.repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _compare(folder: Path, records: int, repeat: int) -> None:
+    archive = write_archive(folder / "crawl.warc.gz", records)
+    print(f"== WARC: {records} HTML responses, {archive.stat().st_size / 1e6:.1f} MB gzipped "
+          f"(medians of {repeat} runs, each in a fresh process)")
 
     def median(mode: str, limit: int) -> tuple[float, float, dict[str, float]]:
-        runs = [run(mode, archive, limit) for _ in range(args.repeat)]
+        runs = [run(mode, archive, limit) for _ in range(repeat)]
         rate = statistics.median(r["records"] / r["seconds"] for r in runs)
         return rate, statistics.median(r["peak_mb"] for r in runs), runs[0]
 
-    floor_rate, floor_peak, _ = median("parse", args.records)
+    floor_rate, floor_peak, _ = median("parse", records)
     print(f"warcio alone (floor)        {floor_rate:8.0f} records/s   peak RSS {floor_peak:6.0f} MB")
-    for limit in sorted({args.records // 8, args.records // 4, args.records // 2, args.records}):
+    for limit in sorted({records // 8, records // 4, records // 2, records}):
         rate, peak, first = median("read", limit)
         print(f"read {limit:>6} records        {rate:8.0f} records/s   peak RSS {peak:6.0f} MB   "
               f"({floor_rate / rate:.0f}x the floor's time; {int(first['copies'])} flagged as near copies)")
-    rate, peak, first = median("read:250", args.records)
-    print(f"read {args.records:>6}, copy window 250 {rate:6.0f} records/s   peak RSS {peak:6.0f} MB   "
+    rate, peak, first = median("read:250", records)
+    print(f"read {records:>6}, copy window 250 {rate:6.0f} records/s   peak RSS {peak:6.0f} MB   "
           "(the copy index is the only state that grows, up to its window)")
-    rate, peak, first = median("build", args.records)
+    rate, peak, first = median("build", records)
     print(f"kg build, {int(first['records'])} articles     {rate:8.0f} articles/s  peak RSS {peak:6.0f} MB")
 
 
