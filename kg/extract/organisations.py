@@ -75,6 +75,7 @@ _LEAD_CONJUNCTION = re.compile(r"(As|When|While|If|After|Before|Since|Although|T
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
+_SPACE = re.compile(r"\s")
 _AFTER_TITLE = re.compile(r"\s*(?:of\s+|for\s+)?(?:the\s+)?")
 _OF_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
 #: ORG_STARTS as whole words, for one ``startswith`` call rather than one per start
@@ -255,6 +256,8 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
     text = ctx.text
     for run in _HEAD_WORD_RUN.finditer(text, start, end):
         a, b = run.start(), run.end()
+        if _SPACE.search(text, a, b) is None:
+            continue  # one word ("The", "Pell", "Army"): a name needs two (:func:`_org_phrase`)
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
