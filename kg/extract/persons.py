@@ -75,6 +75,8 @@ RULES = register(
 )
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
+#: the verbs the apposition rule's first pattern may find after a name (its other branch needs a comma)
+_APPOSITION_VERB = re.compile(r"\s(?:said|says|told|added|announced|wrote|tweeted|is|was)\b")
 _TITLED_NAME = _TITLED.compiled[0]
 _PLACE_ITEM, _SITED = re.compile(r"[A-Z][\w’'\-]+,"), ("Embassy", "Consulate", "Mission", "Office", "Station")
 _SERVICE = re.compile(r"(?:U\.S\.\s|US\s)?(?:Army|Navy|Air\sForce|Marine\sCorps|Space\sForce|Coast\sGuard|Marines)\s")
@@ -267,7 +269,9 @@ def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) ->
     """Untitled full names that an apposition or a reporting verb marks as persons."""
     found: list[Span] = []
     pattern, lone, capital = _apposition_patterns(ctx.gazetteer.post_re.pattern)
-    runs = [(m.start(1), m.group(1)) for m in pattern.finditer(ctx.text, start, end)]
+    # a match is followed, in the sentence, by a comma or a verb: two sentences in five have neither
+    may_appose = ctx.text.find(",", start, end) >= 0 or _APPOSITION_VERB.search(ctx.text, start, end) is not None
+    runs = [(m.start(1), m.group(1)) for m in pattern.finditer(ctx.text, start, end)] if may_appose else []
     runs += [(m.start(1), m.group(1)) for m in _capital_appositions(ctx, capital, start, end)]
     for run_start, run in runs:
         span = _apposed_name(ctx, run_start, run, taken + found)
