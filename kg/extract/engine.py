@@ -76,11 +76,12 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     if len(document.text) > max_chars:
         raise too_large(document, max_chars)
     ctx = Context.new(document, gazetteer or load_gazetteer(), ner.spans(document.text) if ner is not None else [])
-    steps = [step for name, step in STEPS if ctx.statistical or name != "statistical"]
+    steps = [(step, NEEDS.get(name)) for name, step in STEPS if ctx.statistical or name != "statistical"]
     for start, end in sentences(document.text):
         sentence = Sentence(start, end)
-        for step in steps:
-            step(ctx, sentence)
+        for step, needs in steps:
+            if needs is None or sentence.persons or (needs == "mentions" and sentence.nonperson):
+                step(ctx, sentence)
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
@@ -274,3 +275,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("succession", _succession),
     ("countries", _countries),  # which countries the article is about
 )
+#: The steps that find nothing in a sentence where the steps before them found no person (they read
+#: the persons' posts and cues), or no mention at all (the relations between mentions): skipped
+#: there, since most sentences of an article name none.
+NEEDS: dict[str, str] = {"apposed-posts": "persons", "predicate-posts": "persons", "deputies": "persons",
+                         "succession": "persons", "remember-units": "mentions", "emit": "mentions",
+                         "pairs": "mentions", "troops": "mentions", "countries": "mentions"}
