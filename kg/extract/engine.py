@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 
 from kg.errors import InputError
 from kg.extract import (
+    appositions,
     discourse,
     hierarchy,
     hosts,
+    national,
     organisations,
     pairs,
     person_cues,
@@ -148,7 +150,7 @@ def _organisations(ctx: Context, s: Sentence) -> None:
     s.known = [k for k in known if not _overlaps_any(k, named)] if named else known
     orgs = named + [o for o in organisations.pattern_orgs(ctx, s.start, s.end, s.known)
                     if not named or not _overlaps_any(o, named)]
-    orgs += organisations.generic_orgs(ctx, s.start, s.end, s.known, orgs)
+    orgs += national.generic_orgs(ctx, s.start, s.end, s.known, orgs)
     units.with_region(ctx, orgs, s.end)
     s.nonperson = organisations.merge(orgs, s.known)
     units.define_abbreviations(ctx, s.start, s.end, s.nonperson)
@@ -165,7 +167,7 @@ def _titled_persons(ctx: Context, s: Sentence) -> None:
 
 def _untitled_persons(ctx: Context, s: Sentence) -> None:
     s.persons += person_cues.cued_persons(ctx, s.start, s.end, s.taken)
-    s.persons += persons.apposition_persons(ctx, s.start, s.end, s.taken)
+    s.persons += appositions.apposition_persons(ctx, s.start, s.end, s.taken)
     s.persons += persons.untitled_persons(ctx, s.start, s.end, s.taken)
     s.persons += person_cues.known_persons(ctx, s.start, s.end, s.taken)
     s.persons += person_cues.listed_persons(ctx, s.start, s.end, s.persons, s.taken)
