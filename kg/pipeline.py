@@ -546,7 +546,9 @@ class _Source:
                 spool(first_pass(chunk, self.any_language, dedup))
                 return
             inflight.append(pool.first_pass(chunk, self.any_language, dedup))
-            while len(inflight) > 4 * pool.workers:  # bounded: the reader waits for the workers
+            # bounded (16 chunks a worker, about 4 MB): the reader waits for the workers, which are
+            # still kept busy when the reader is not scheduled for a while (a shared machine)
+            while len(inflight) > 16 * pool.workers:
                 spool(inflight.popleft().get())
 
         chunk: list[Document] = []
