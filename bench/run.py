@@ -64,7 +64,10 @@ def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
     printer = ProgressPrinter(sys.stderr, interval=30.0, tty=False)
     trace: list[tuple[int, int]] = []  # (articles done, the writer's resident MB) after each batch
 
+    moments: list[tuple[bool, float]] = []  # (reading, seconds since the start) of each progress call
+
     def progress(state: Progress) -> None:
+        moments.append((state.reading, time.perf_counter() - started))
         if state.reading:
             printer(state)
             return
@@ -78,7 +81,12 @@ def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
         report = build([corpus], store, workers=workers, progress=progress)
     elapsed = time.perf_counter() - started
     every = max(1, len(trace) // 20)
-    return {"build_s": elapsed, "articles": report.articles, "quads": report.quads,
+    # the first pass ends with its last progress call; the last call follows the final rewrite of the
+    # derived facts, which the one before it (the last batch written) does not include
+    batches = [t for reading, t in moments if not reading]
+    timing = {"first_pass_s": max((t for reading, t in moments if reading), default=0.0),
+              "final_derive_s": batches[-1] - batches[-2] if len(batches) >= 2 else 0.0}
+    return {"build_s": elapsed, **timing, "articles": report.articles, "quads": report.quads,
             "workers": workers or default_workers(), "peak_rss_mb": _peak_mb(resource.RUSAGE_SELF),
             "worker_peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN), "rss_trace": trace[::every] + trace[-1:]}
 
@@ -247,6 +255,8 @@ def show(r: dict[str, Any]) -> None:
           f"{r['floor_articles_per_s']:.0f} articles/s (kg's reader {r['read_s']:.1f} s + bulk load "
           f"{r['load_s']:.1f} s): ratio {r['ratio']:.2f}; against a plain JSON read ({r['plain_read_s']:.2f} s) "
           f"+ bulk load: ratio {r['plain_ratio']:.2f}", flush=True)
+    print(f"         of the build: first pass (read, language, copies) {r.get('first_pass_s', 0):.1f} s, "
+          f"final rewrite of derived facts {r.get('final_derive_s', 0):.1f} s")
     print(f"         peak RSS {r['peak_rss_mb']} MB (writer) + {r['worker_peak_rss_mb']} MB (largest worker); "
           f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
           f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), "

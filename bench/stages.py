@@ -1,6 +1,7 @@
 """Per-article cost of each stage of a build, on one core (part of make bench; not a test).
 
-Times, on the same synthetic articles as bench/run.py (after their start-up): reading, extraction, resolution with the
+Times, on the same synthetic articles as bench/run.py (after their start-up): reading (parsing and normalising;
+language identification; the near-copy signature and facts; the near-copy index), extraction, resolution with the
 pre-store checks, the RDF mapping, serialising to N-Quads (what a worker sends back), the write
 transaction and the derived-facts upkeep of a batch of 400 articles into a fresh on-disk store.
 """
@@ -23,12 +24,13 @@ def main(argv: list[str]) -> dict[str, float]:
     from pyoxigraph import RdfFormat, serialize
 
     from kg import derive
+    from kg.dedup import DiskNearDuplicates, sketch
     from kg.derive import ArticleGraph
     from kg.extract import extract
     from kg.ontology import DEFAULT_BASE
     from kg.rdfmap import document_quads, entities_graph
     from kg.resolve import resolve_entities
-    from kg.sources import read_documents
+    from kg.sources import ReadOptions, read_documents, with_language
     from kg.store import Store
     from kg.validate import check_relations
 
@@ -38,9 +40,23 @@ def main(argv: list[str]) -> dict[str, float]:
         corpus = write_corpus(folder / "corpus.jsonl", size, varied=True)
         costs: dict[str, float] = {}
         next(iter(read_documents([corpus])))  # start-up: the language model, datasketch
+        sketch("start-up")
+        plain = ReadOptions(dedup_threshold=None)
         started = time.perf_counter()
-        documents = list(read_documents([corpus]))
-        costs["read"] = time.perf_counter() - started
+        documents = list(read_documents([corpus], options=plain, languages=False))
+        costs["read (parse, normalise)"] = time.perf_counter() - started
+        started = time.perf_counter()
+        documents = [with_language(d) for d in documents]
+        costs["language id"] = time.perf_counter() - started
+        started = time.perf_counter()
+        sketches = [sketch(d.text, d.title) for d in documents]
+        costs["near-copy signature + facts"] = time.perf_counter() - started
+        finder = DiskNearDuplicates(path=folder / "near.db")
+        started = time.perf_counter()
+        for document, (values, stated) in zip(documents, sketches):
+            finder.original_of_sketch(document.id, values, stated)
+        costs["near-copy index (on disk)"] = time.perf_counter() - started
+        finder.close()
         extract(documents[0])  # start-up: word lists, compiled patterns
         started = time.perf_counter()
         extractions = [extract(d) for d in documents]

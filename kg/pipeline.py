@@ -20,6 +20,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -35,7 +36,7 @@ from typing import IO, Protocol
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from kg import derive
-from kg.dedup import DiskNearDuplicates
+from kg.dedup import DiskNearDuplicates, sketch, sketch_values
 from kg.derive import ArticleGraph, GraphStore
 from kg.errors import StoreError
 from kg.extract import MAX_CHARS, extract, load_ner, too_large
@@ -45,13 +46,18 @@ from kg.model import Document
 from kg.ontology import KGO, RDF
 from kg.rdfmap import content_hash, copy_quads, document_quads, text_hash
 from kg.resolve import resolve_entities
-from kg.sources import ReadLog, ReadOptions, read_documents
+from kg.sources import ReadLog, ReadOptions, read_documents, with_language
 from kg.validate import check_relations
 
 #: articles per batch: each batch is one write transaction
 BATCH = 400
 #: articles below which a build runs in this process (starting workers would cost more than it saves)
 SMALL = 64
+#: articles a worker reads at a time in the first pass (language, hash, near-copy signature)
+READ_CHUNK = 32
+#: the first pass's scratch folder inside the store's folder (removed at the end, and by the next
+#: build when a kill left it)
+SPOOL_FOLDER = "kg.spool"
 
 
 @dataclass
@@ -285,9 +291,32 @@ class LocalPool:
         jobs = [(d, base, ner, parse) for d in documents]
         return _PoolResult(self._pool.map_async(_work, jobs, chunksize=chunks))
 
+    def first_pass(self, documents: list[Document], any_language: bool, sketches: bool) -> AsyncResult[list[Row]]:
+        """:func:`first_pass` of a chunk of articles, in a worker."""
+        return self._pool.apply_async(first_pass, (documents, any_language, sketches))
+
     def close(self) -> None:
         self._pool.terminate()
         self._pool.join()
+
+
+#: one article as the first pass spools it: id, text hash, day, fits, kept, signature, facts, body
+Row = tuple[str, str, str, bool, bool, bytes | None, str, bytes]
+
+
+def first_pass(documents: list[Document], any_language: bool, sketches: bool) -> list[Row]:
+    """The per-article work of reading, done by the workers while the main process reads on: each
+    article's language, text hash and packed body, and (``sketches``) the near-copy signature and
+    facts of each one that may be an original (kept and not too large)."""
+    rows: list[Row] = []
+    for document in documents:
+        document = with_language(document)
+        fits = len(document.text) <= MAX_CHARS
+        kept = any_language or is_kept(document.language)
+        values, stated = sketch(document.text, document.title) if sketches and fits and kept else (None, frozenset())
+        rows.append((document.id, text_hash(document.text), document.published or "9999-99-99", fits, kept,
+                     None if values is None else values.tobytes(), "\x1f".join(sorted(stated)), _pack(document)))
+    return rows
 
 
 def default_workers() -> int:
@@ -348,26 +377,45 @@ def build(inputs: Iterable[str | Path], store: GraphStore, *, workers: int | Non
     if parse:
         load_parser(parse)
     reading = reading or ReadOptions()
-    # read through once first: a bad file then changes nothing, the total gives the ETA, and near
-    # copies are found over the whole build in a fixed order, not in the order read
-    source = _Source(inputs, reading, any_language, progress)
+    count = workers or default_workers()
+    pool: LocalPool | None = None
+
+    def start_pool() -> LocalPool:
+        nonlocal pool
+        if pool is None:
+            pool = _start_pool(store, count)
+        return pool
+
+    # one pool of workers for both passes, started once the input is known not to be small
+    parallel = not cluster and count > 1
+    path = getattr(store, "path", None)
     try:
-        total = source.total
-        engine: Engine
-        if cluster:
-            engine = DaskEngine(cluster)
-        elif (workers or default_workers()) > 1 and (workers is not None or total is None or total >= SMALL):
-            engine = _start_pool(store, workers or default_workers())
-        else:
-            engine = InProcess()
+        # read through once first: a bad file then changes nothing, the total gives the ETA, and near
+        # copies are found over the whole build in a fixed order, not in the order read
+        source = _Source(inputs, reading, any_language, progress, pool=start_pool if parallel else None,
+                         eager=workers is not None, folder=path / SPOOL_FOLDER if isinstance(path, Path) else None)
         try:
-            return _run(source, store, engine, total=total, replace=replace, ner=ner, parse=parse,
-                        progress=progress, batch=batch)
+            total = source.total
+            engine: Engine
+            if cluster:
+                engine = DaskEngine(cluster)
+            elif pool is not None:
+                engine = pool
+            elif parallel and (workers is not None or total is None or total >= SMALL):
+                engine = start_pool()
+            else:
+                engine = InProcess()
+            try:
+                return _run(source, store, engine, total=total, replace=replace, ner=ner, parse=parse,
+                            progress=progress, batch=batch)
+            finally:
+                engine.close()
         finally:
-            engine.close()
-            _attach(store)
+            source.close()
     finally:
-        source.close()
+        if pool is not None:
+            pool.close()
+        _attach(store)
 
 
 def _start_pool(store: GraphStore, workers: int) -> LocalPool:
@@ -425,27 +473,39 @@ def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document
 class _Source:
     """The articles of a build, read once into a spool on disk, near copies marked.
 
-    Every input file is read once, into an SQLite file in a temporary folder (each article pickled and
-    compressed, with its id, text hash, date and language): a bad file then changes nothing, the
-    count gives the ETA, and near copies are found (:class:`kg.dedup.DiskNearDuplicates`) over the
-    whole build earliest published first, whatever the order of the inputs. The build then streams
-    the articles back from the spool in input order, so nothing grows in memory with the corpus and
-    no page is parsed twice. Standard input without near-copy detection is streamed as it comes (its
+    Every input file is read once, into an SQLite file in the store's folder (``kg.spool``; in a
+    temporary folder for a store in memory): each article pickled and compressed, with its id, text
+    hash, date, language and near-copy signature. A bad file then changes nothing, the count gives
+    the ETA, and near copies are found (:class:`kg.dedup.DiskNearDuplicates`) over the whole build
+    earliest published first, whatever the order of the inputs. The per-article work of reading
+    (language, hashes, signatures: :func:`first_pass`) runs in the workers, in chunks, while this
+    process parses the files; the rows are spooled in input order. The build then streams the
+    articles back from the spool in input order, so nothing grows in memory with the corpus and no
+    page is parsed twice. Standard input without near-copy detection is streamed as it comes (its
     batches before a bad line stay written, and it has no total).
     """
 
     def __init__(self, inputs: list[str | Path], reading: ReadOptions, any_language: bool,
-                 progress: Callable[[Progress], None] | None = None) -> None:
+                 progress: Callable[[Progress], None] | None = None, *,
+                 pool: Callable[[], LocalPool] | None = None, eager: bool = False,
+                 folder: Path | None = None) -> None:
         self.inputs, self.reading, self.any_language = inputs, reading, any_language
         self.progress = progress
         self.unmarked = dataclasses.replace(reading, dedup_threshold=None)
         self.log = ReadLog()
         self.total: int | None = None
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._pool, self._eager = pool, eager
+        self._folder: Path | None = None
         self._db: sqlite3.Connection | None = None
         if any(str(i) == "-" for i in inputs) and reading.dedup_threshold is None:
             return
-        self._folder = tempfile.TemporaryDirectory(prefix="kg-build-")
+        if folder is not None:
+            # the store's writer lock is held: a spool found here was left by a killed build
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            self._folder = folder
+        else:
+            self._folder = Path(tempfile.mkdtemp(prefix="kg-build-"))
         try:
             self._spool()
         except BaseException:
@@ -454,47 +514,75 @@ class _Source:
 
     def _spool(self) -> None:
         assert self._folder is not None
-        folder = Path(self._folder.name)
+        folder = self._folder
         self._db = db = sqlite3.connect(folder / "spool.db", isolation_level=None)
         # a scratch file, thrown away after the build: no journal, no syncing
         db.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
             CREATE TABLE article (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, hash TEXT NOT NULL,
                                   day TEXT NOT NULL, fits INTEGER NOT NULL, kept INTEGER NOT NULL,
-                                  original TEXT, body BLOB NOT NULL);
+                                  hashes BLOB, facts TEXT NOT NULL, original TEXT, body BLOB NOT NULL);
             BEGIN;
         """)
+        dedup = self.reading.dedup_threshold is not None
         count = 0
         started = time.monotonic()
-        for document in read_documents(self.inputs, options=self.unmarked, log=self.log):
-            db.execute("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                       (count, document.id, text_hash(document.text), document.published or "9999-99-99",
-                        len(document.text) <= MAX_CHARS, self.any_language or is_kept(document.language),
-                        _pack(document)))
-            count += 1
-            if self.progress and count % 200 == 0:
+        pool: LocalPool | None = None
+        inflight: deque[AsyncResult[list[Row]]] = deque()
+
+        def spool(rows: list[Row]) -> None:
+            nonlocal count
+            db.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                           ((count + i, *row) for i, row in enumerate(rows)))
+            before, count = count, count + len(rows)
+            if self.progress and count // 200 > before // 200:
                 self.progress(Progress(count, None, 0, 0, time.monotonic() - started, reading=True))
+
+        def send(chunk: list[Document]) -> None:
+            nonlocal pool
+            if pool is None and self._pool is not None and (self._eager or count + len(inflight) >= SMALL):
+                pool = self._pool()
+            if pool is None:
+                spool(first_pass(chunk, self.any_language, dedup))
+                return
+            inflight.append(pool.first_pass(chunk, self.any_language, dedup))
+            # bounded (16 chunks a worker, about 4 MB): the reader waits for the workers, which are
+            # still kept busy when the reader is not scheduled for a while (a shared machine)
+            while len(inflight) > 16 * pool.workers:
+                spool(inflight.popleft().get())
+
+        chunk: list[Document] = []
+        for document in read_documents(self.inputs, options=self.unmarked, log=self.log, languages=False):
+            chunk.append(document)
+            if len(chunk) >= READ_CHUNK:
+                send(chunk)
+                chunk = []
+        if chunk:
+            send(chunk)
+        while inflight:
+            spool(inflight.popleft().get())
         self.total = count
-        if self.reading.dedup_threshold is None or count < 2:  # one article is no one's copy
+        if not dedup or count < 2:  # one article is no one's copy
             return
         db.execute("CREATE INDEX article_id ON article (id, hash, seq)")
         # one article per id (the smallest text hash, as the build keeps), of a kept language, not too
         # large (one too large is no one's original), earliest first: the original of a republished
         # story is its first publication
         chosen = db.execute("""
-            SELECT body FROM article AS a
+            SELECT id, hashes, facts FROM article AS a
             WHERE kept AND fits AND seq = (SELECT seq FROM article WHERE id = a.id ORDER BY hash, seq LIMIT 1)
             ORDER BY day, id""")
+        assert self.reading.dedup_threshold is not None
         finder = DiskNearDuplicates(self.reading.dedup_threshold, self.reading.dedup_window,
                                     path=folder / "near.db")
         copies = []
         started = time.monotonic()
         try:
-            for done, (body,) in enumerate(chosen, 1):
-                document = _unpack(body)
-                original = finder.original_of(document.id, document.text, document.title)
+            for done, (doc_id, hashes, stated) in enumerate(chosen, 1):
+                facts = frozenset(stated.split("\x1f")) if stated else frozenset()
+                original = finder.original_of_sketch(doc_id, sketch_values(hashes), facts)
                 if original is not None:
-                    copies.append((original, document.id))
+                    copies.append((original, doc_id))
                 if self.progress and done % 200 == 0:
                     self.progress(Progress(done, count, 0, 0, time.monotonic() - started, reading=True))
         finally:
@@ -529,7 +617,7 @@ class _Source:
             self._db.close()
             self._db = None
         if self._folder is not None:
-            self._folder.cleanup()
+            shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
 

@@ -103,6 +103,7 @@ def test_scale_build_reads_each_file_once_and_leaves_no_spool(tmp_path, monkeypa
     assert sorted(reads) == ["a.jsonl", "b.txt"]
     assert report.duplicates == 4 and len(report.added) == report.articles
     assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "store" / "kg.spool").exists()
     (folder / "c.jsonl").write_text('{"id": "x", "text": "fine"}\n{broken\n')
     with pytest.raises(InputError, match="malformed JSON"):
         build([folder], Store(tmp_path / "store"))

@@ -75,7 +75,8 @@ class ReadLog:
 
 
 def read_documents(inputs: Iterable[str | Path], stdin: TextIO | None = None, *,
-                   options: ReadOptions | None = None, log: ReadLog | None = None) -> Iterator[Document]:
+                   options: ReadOptions | None = None, log: ReadLog | None = None,
+                   languages: bool = True) -> Iterator[Document]:
     """Read every article named by ``inputs`` (files, folders, or ``-`` for standard input).
 
     Args:
@@ -83,6 +84,8 @@ def read_documents(inputs: Iterable[str | Path], stdin: TextIO | None = None, *,
         stdin: the stream ``-`` reads (``sys.stdin`` by default).
         options: skipping malformed records, near-duplicate threshold (:class:`ReadOptions`).
         log: receives what was skipped; without one, skipped pages go unreported.
+        languages: identify each article's language. A build turns it off (and near copies too)
+            and has its worker processes call :func:`with_language` instead, in parallel.
 
     Yields:
         One :class:`Document` per article, with normalised text, its language, and ``duplicate_of``
@@ -102,7 +105,7 @@ def read_documents(inputs: Iterable[str | Path], stdin: TextIO | None = None, *,
     if log is None:
         log = ReadLog()
     log.skip_invalid = options.skip_invalid
-    documents: Iterator[Document] = (_finish(document, log) for document in _read_inputs(inputs, stdin, log))
+    documents: Iterator[Document] = (_finish(document, log, languages) for document in _read_inputs(inputs, stdin, log))
     if options.dedup_threshold is not None:
         documents = NearDuplicates(options.dedup_threshold, options.dedup_window).mark(documents)
     yield from documents
@@ -129,7 +132,12 @@ def _read_inputs(inputs: Iterable[str | Path], stdin: TextIO | None, log: ReadLo
             yield from read_file(path, log)
 
 
-def _finish(document: Document, log: ReadLog) -> Document:
+def with_language(document: Document) -> Document:
+    """``document`` with the language of its title and text (:func:`kg.language.language_of`)."""
+    return replace(document, language=language_of(f"{document.title}\n{document.text}"))
+
+
+def _finish(document: Document, log: ReadLog, language: bool = True) -> Document:
     url: Any = document.url
     if url is not None:
         url = str(url).strip()
@@ -141,7 +149,8 @@ def _finish(document: Document, log: ReadLog) -> Document:
         if not usable:
             log.warning(f"{document.source or document.id}: URL {url[:80]!r} dropped: only http(s) URLs are stored")
             url = None
-    return replace(document, url=url, language=language_of(f"{document.title}\n{document.text}"))
+    document = replace(document, url=url)
+    return with_language(document) if language else document
 
 
 def _suffix(path: Path) -> str:
