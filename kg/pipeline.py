@@ -14,7 +14,6 @@ order of the inputs, the batch size or the number of workers.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import multiprocessing
@@ -47,6 +46,7 @@ from kg.ontology import KGO, RDF
 from kg.rdfmap import content_hash, copy_quads, document_quads, text_hash
 from kg.resolve import resolve_entities
 from kg.sources import ReadLog, ReadOptions, read_documents, with_language
+from kg.store import give_back_memory
 from kg.validate import check_relations
 
 #: articles per batch: each batch is one write transaction
@@ -437,22 +437,6 @@ def _call(store: GraphStore, method: str, *args: object) -> None:
         function(*args)
 
 
-_LIBC: ctypes.CDLL | None
-try:
-    _LIBC = ctypes.CDLL("libc.so.6") if sys.platform == "linux" else None
-except OSError:  # not glibc
-    _LIBC = None
-
-
-def _give_back_memory() -> None:
-    """Collect the batch's garbage, and hand the freed pages back to the system: glibc keeps them
-    otherwise, and the writer's resident memory then grows by some 30 KB an article."""
-    gc.collect()
-    trim = getattr(_LIBC, "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
 def _detach(store: GraphStore, *, force: bool = False) -> None:
     detach = getattr(store, "detach", None)
     if detach is not None:
@@ -701,14 +685,14 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
             if ready is not None:
                 commit(ready)
             _detach(store)
-            _give_back_memory()
+            give_back_memory()
             tell()
         while inflight:
             ready = inflight.popleft().result()
             _attach(store)
             commit(ready)
             _detach(store)
-            _give_back_memory()
+            give_back_memory()
             tell()
         _attach(store)
         if replace:
