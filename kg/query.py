@@ -399,16 +399,18 @@ def _persons(store: Any, iris: list[str]) -> list[tuple[str, str]]:
 def _reachable(store: Any, start: str) -> set[str]:
     """Every node ``(org:reportsTo|(org:headOf/org:subOrganizationOf+/^org:headOf))+`` reaches from
     ``start``: a breadth-first walk over nodes and over the units reached through at least one
-    ``org:subOrganizationOf`` step, a few queries per level for the whole frontier."""
+    ``org:subOrganizationOf`` step, the whole frontier at once."""
+    reports, heads, part_of = (derive.DISTINCT[PREFIXES["org"] + n]
+                               for n in ("reportsTo", "headOf", "subOrganizationOf"))
     nodes: set[str] = set()
     units: set[str] = set()
     node_frontier: list[str] = [start]
     unit_frontier: list[str] = []
     while node_frontier or unit_frontier:
-        next_nodes = _step(store, node_frontier, "?x kgo:distinctReportsTo ?n")
-        next_units = _step(store, node_frontier, "?x kgo:distinctHeadOf ?u . ?u kgo:distinctSubOrganizationOf ?n")
-        next_units |= _step(store, unit_frontier, "?x kgo:distinctSubOrganizationOf ?n")
-        next_nodes |= _step(store, unit_frontier, "?n kgo:distinctHeadOf ?x")
+        next_nodes = _linked(store, node_frontier, reports)
+        next_units = _linked(store, sorted(_linked(store, node_frontier, heads)), part_of)
+        next_units |= _linked(store, unit_frontier, part_of)
+        next_nodes |= _linked(store, unit_frontier, heads, inverse=True)
         node_frontier = sorted(next_nodes - nodes)
         unit_frontier = sorted(next_units - units)
         nodes |= next_nodes
@@ -416,31 +418,50 @@ def _reachable(store: Any, start: str) -> set[str]:
     return nodes
 
 
-def _step(store: Any, frontier: list[str], pattern: str) -> set[str]:
-    """The IRIs ``?n`` that ``pattern`` gives for every ``?x`` of ``frontier``."""
-    found: set[str] = set()
-    for chunk in _chunked(frontier):
-        rows = store.query(f"SELECT DISTINCT ?n WHERE {{ VALUES ?x {{ {_iris(chunk)} }} {pattern} }}")
-        found |= {r["n"].value for r in rows if isinstance(r["n"], NamedNode)}
+def _linked(store: Any, iris: list[str], predicate: NamedNode, *, inverse: bool = False,
+            graph: NamedNode | None = None) -> set[str]:
+    """The IRIs ``predicate`` links ``iris`` to (from, when ``inverse``), in any graph or in ``graph``."""
+    return {o for found in _links(store, iris, predicate, inverse=inverse, graph=graph).values() for o in found}
+
+
+def _links(store: Any, iris: list[str], predicate: NamedNode, *, inverse: bool = False,
+           graph: NamedNode | None = None, literals: bool = False) -> dict[str, set[str]]:
+    """IRI -> the values ``predicate`` links it to (IRIs, or literals' text when ``literals``).
+
+    On the embedded store, one index lookup per IRI (a VALUES block of hundreds of IRIs costs more to
+    parse and join than the lookups); elsewhere, SPARQL by chunks."""
+    found: dict[str, set[str]] = {}
+    wanted = Literal if literals else NamedNode
+    oxigraph = getattr(store, "oxigraph", None)
+    if oxigraph is not None:
+        for iri in iris:
+            node = NamedNode(iri)
+            quads = (oxigraph.quads_for_pattern(None, predicate, node, graph) if inverse
+                     else oxigraph.quads_for_pattern(node, predicate, None, graph))
+            values = {(q.subject if inverse else q.object) for q in quads}
+            found[iri] = {v.value for v in values if isinstance(v, wanted)}
+        return found
+    pattern = f"?n <{predicate.value}> ?x" if inverse else f"?x <{predicate.value}> ?n"
+    if graph is not None:
+        pattern = f"GRAPH <{graph.value}> {{ {pattern} }}"
+    for chunk in _chunked(iris):
+        for row in store.query(f"SELECT DISTINCT ?x ?n WHERE {{ VALUES ?x {{ {_iris(chunk)} }} {pattern} }}"):
+            if isinstance(row["n"], wanted):
+                found.setdefault(row["x"].value, set()).add(row["n"].value)
     return found
 
 
 def _labelled_with_posts(store: Any, iris: list[str]) -> list[tuple[str, str | None]]:
     """(label, post label or None) of ``iris``: ``?s rdfs:label ?l OPTIONAL { ?s org:holds/rdfs:label ?post }``,
-    as two lookups joined here (an OPTIONAL after VALUES is planned as if ``?s`` were unbound)."""
-    labels: dict[str, set[str]] = {}
-    posts: dict[str, set[str]] = {}
-    for chunk in _chunked(iris):
-        values = _iris(chunk)
-        for r in store.query(f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}"):
-            labels.setdefault(r["s"].value, set()).add(r["l"].value)
-        for r in store.query(f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
-                             "?s kgo:distinctHolds ?post . ?post rdfs:label ?l }"):
-            posts.setdefault(r["s"].value, set()).add(r["l"].value)
+    the posts read from the chain index (``org:holds`` once per pair)."""
+    label = NamedNode(PREFIXES["rdfs"] + "label")
+    labels = _links(store, iris, label, literals=True)
+    held = _links(store, iris, derive.DISTINCT[PREFIXES["org"] + "holds"])
+    post_labels = _links(store, sorted({p for posts in held.values() for p in posts}), label, literals=True)
     found: list[tuple[str, str | None]] = []
-    for iri, names in labels.items():
-        held: list[str | None] = list(posts.get(iri, ())) or [None]
-        found += [(label, post) for label in names for post in held]
+    for iri in iris:
+        posts: list[str | None] = sorted({n for p in held.get(iri, ()) for n in post_labels.get(p, ())}) or [None]
+        found += [(name, post) for name in sorted(labels.get(iri, ())) for post in posts]
     return found
 
 
