@@ -460,7 +460,8 @@ def _labelled_with_posts(store: Any, iris: list[str]) -> list[tuple[str, str | N
     post_labels = _links(store, sorted({p for posts in held.values() for p in posts}), label, literals=True)
     found: list[tuple[str, str | None]] = []
     for iri in iris:
-        posts: list[str | None] = sorted({n for p in held.get(iri, ()) for n in post_labels.get(p, ())}) or [None]
+        posts: list[str | None] = [None]
+        posts = [*sorted({n for p in held.get(iri, ()) for n in post_labels.get(p, ())})] or posts
         found += [(name, post) for name in sorted(labels.get(iri, ())) for post in posts]
     return found
 
