@@ -37,6 +37,7 @@ from pyoxigraph import (
 from kg import derive
 from kg.errors import ParameterError, QueryError, StoreError
 from kg.ontology import PREFIXES
+from kg.store import Store as EmbeddedStore
 
 _T = TypeVar("_T")
 
@@ -432,8 +433,8 @@ def _links(store: Any, iris: list[str], predicate: NamedNode, *, inverse: bool =
     parse and join than the lookups); elsewhere, SPARQL by chunks."""
     found: dict[str, set[str]] = {}
     wanted = Literal if literals else NamedNode
-    oxigraph = getattr(store, "oxigraph", None)
-    if oxigraph is not None:
+    if isinstance(store, EmbeddedStore):
+        oxigraph = store.oxigraph
         for iri in iris:
             node = NamedNode(iri)
             quads = (oxigraph.quads_for_pattern(None, predicate, node, graph) if inverse
