@@ -256,6 +256,7 @@ class Store:
             ox.remove_graph(NamedNode(name))
         for chunk in _load_chunks(graphs):
             ox.load(b"".join(g.nquads for g in chunk), format=RdfFormat.N_QUADS)
+        del ox  # a long rewrite reopens the database, and RocksDB allows one open per process
         if not self._deferring or len(self._pending.entities) + len(self._pending.posts) >= DERIVE_EVERY:
             self.settle()
 

@@ -287,3 +287,30 @@ def test_store_a_long_deferred_rewrite_reopens_and_the_build_closes_cleanly(tmp_
     build([corpus], expected, workers=1)
     with Store(tmp_path / "store", read_only=True) as again:
         assert nq(again) == nq(expected)
+
+
+def test_store_a_rewrite_due_in_the_middle_of_a_build_reopens_cleanly(tmp_path, monkeypatch):
+    """When enough derived facts wait (``DERIVE_EVERY``), the write that reaches it rewrites them,
+    reopening the database on the way: no handle of the old database may outlive that (a 100 k
+    build stopped at 16,800 articles with "the store is in use by another process")."""
+    import sys
+    from pathlib import Path
+
+    import kg.store
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    monkeypatch.setattr(kg.store, "DERIVE_EVERY", 30)  # reached by the first batches
+    monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 2)  # a reopening every 20 IRIs
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 60, varied=True)
+    store = Store(tmp_path / "store")
+    report = build([corpus], store, workers=1, batch=10)
+    assert len(report.added) == 60
+    store.close()
+    monkeypatch.setattr(kg.store, "DERIVE_EVERY", 50_000)
+    monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 1000)
+    expected = Store(tmp_path / "plain")
+    build([corpus], expected, workers=1)
+    with Store(tmp_path / "store", read_only=True) as again:
+        assert nq(again) == nq(expected)
