@@ -88,3 +88,20 @@ def test_memory_the_role_names_the_last_person_who_still_holds_it() -> None:
     persons.remember(demoted)  # the same person, now a colonel
     assert persons.last_with_role("general") is persons.people[0]
     assert persons.last_with_role("colonel") is persons.people[1]
+
+
+def test_engine_skips_only_steps_it_has_and_only_where_they_find_nothing() -> None:
+    from kg.extract.engine import NEEDS, STEPS
+
+    names = [name for name, _ in STEPS]
+    assert set(NEEDS) <= set(names) and set(NEEDS.values()) <= {"persons", "mentions"}
+    # the steps with effects of their own in a sentence that names no one are never skipped
+    assert not {"organisations", "later-persons", "owned-posts", "subject"} & set(NEEDS)
+    # a sentence that names no one still ends the reach of "he" (the subject step runs there)
+    first = ["General", "Mark", "Pell", "commands", "the", "Harbour", "Defence", "Command."]
+    second = ["He", "leads", "the", "Harbour", "Defence", "Command."]
+    for between, pronoun_resolved in (([], True), (["It", "rained."], False)):
+        text = " ".join(first + between + second)
+        found = extract(Document(id="n1", text=text)).relations
+        assert ("He" in [r.subject.name for r in found]) is pronoun_resolved
+        assert ("headOf", "Mark Pell") in [(r.kind, r.subject.name) for r in found]

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 
 from kg.errors import InputError
 from kg.extract import (
+    appositions,
     discourse,
     hierarchy,
     hosts,
+    national,
     organisations,
     pairs,
     person_cues,
@@ -76,11 +78,12 @@ def extract(document: Document, gazetteer: Gazetteer | None = None, ner: NerMode
     if len(document.text) > max_chars:
         raise too_large(document, max_chars)
     ctx = Context.new(document, gazetteer or load_gazetteer(), ner.spans(document.text) if ner is not None else [])
-    steps = [step for name, step in STEPS if ctx.statistical or name != "statistical"]
+    steps = [(step, NEEDS.get(name)) for name, step in STEPS if ctx.statistical or name != "statistical"]
     for start, end in sentences(document.text):
         sentence = Sentence(start, end)
-        for step in steps:
-            step(ctx, sentence)
+        for step, needs in steps:
+            if needs is None or sentence.persons or (needs == "mentions" and sentence.nonperson):
+                step(ctx, sentence)
     mapping = discourse.person_key_map(ctx)
     return Extraction(document=document,
                       mentions=[discourse.rekey_mention(mapping, m) for m in ctx.mentions],
@@ -147,7 +150,7 @@ def _organisations(ctx: Context, s: Sentence) -> None:
     s.known = [k for k in known if not _overlaps_any(k, named)] if named else known
     orgs = named + [o for o in organisations.pattern_orgs(ctx, s.start, s.end, s.known)
                     if not named or not _overlaps_any(o, named)]
-    orgs += organisations.generic_orgs(ctx, s.start, s.end, s.known, orgs)
+    orgs += national.generic_orgs(ctx, s.start, s.end, s.known, orgs)
     units.with_region(ctx, orgs, s.end)
     s.nonperson = organisations.merge(orgs, s.known)
     units.define_abbreviations(ctx, s.start, s.end, s.nonperson)
@@ -164,7 +167,7 @@ def _titled_persons(ctx: Context, s: Sentence) -> None:
 
 def _untitled_persons(ctx: Context, s: Sentence) -> None:
     s.persons += person_cues.cued_persons(ctx, s.start, s.end, s.taken)
-    s.persons += persons.apposition_persons(ctx, s.start, s.end, s.taken)
+    s.persons += appositions.apposition_persons(ctx, s.start, s.end, s.taken)
     s.persons += persons.untitled_persons(ctx, s.start, s.end, s.taken)
     s.persons += person_cues.known_persons(ctx, s.start, s.end, s.taken)
     s.persons += person_cues.listed_persons(ctx, s.start, s.end, s.persons, s.taken)
@@ -274,3 +277,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("succession", _succession),
     ("countries", _countries),  # which countries the article is about
 )
+#: The steps that find nothing in a sentence where the steps before them found no person (they read
+#: the persons' posts and cues), or no mention at all (the relations between mentions): skipped
+#: there, since most sentences of an article name none.
+NEEDS: dict[str, str] = {"apposed-posts": "persons", "predicate-posts": "persons", "deputies": "persons",
+                         "succession": "persons", "remember-units": "mentions", "emit": "mentions",
+                         "pairs": "mentions", "troops": "mentions", "countries": "mentions"}

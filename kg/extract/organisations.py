@@ -1,6 +1,6 @@
-"""Mention family: organisations and countries. The gazetteer's known names, capitalised phrases
-ending in a head word ("Iraqi Counter Terrorism Service"), and lower-case national bodies ("the
-country's army") tied to their country."""
+"""Mention family: organisations and countries. The gazetteer's known names and capitalised phrases
+ending in a head word ("Iraqi Counter Terrorism Service"); the lower-case national bodies ("the
+country's army") tied to their country are :mod:`kg.extract.national`'s."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from kg.extract.context import Context
-from kg.extract.gazetteer import KnownEntity
+from kg.extract.national import qualify
 from kg.extract.patterns import (
     CAP_RUN,
     DASH,
@@ -32,17 +32,6 @@ RULES = register(
           "PORT ELLIS, Ore. – One of the [Harbour Defence Command]'s officers spoke.",
           "As [Harbour Defence Command] grows, it hires more staff."),
          ("The [Harbour] was quiet.",), flags=0),
-    Rule("org-national-body", "organisations", "Organization", (
-        (r"(?:(?P<owner>['’]s\s+)|\b(?:the|its|their)\s+(?:country['’]s\s+|(?P<demonym>[A-Z][a-z]+)\s+)?)"
-        r"(?P<org>armed\s+forces|military(?!\s+(?:leader|leaders|ruler|rulers|government|junta|regime))|army|navy|"
-        r"air\s+force|ground\s+forces|land\s+forces|general\s+staff|"
-        r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|marine\s+corps|national\s+guard|"
-        r"(?<=the\s)(?:Army|Navy|Air\s+Force|Marine\s+Corps|Space\s+Force)(?=['’]s\s+[a-z]))\b"
-        r"(?:(?:(?<=Army)|(?<=Navy)|(?<=Force)|(?<=Corps))(?=['’]s\s)|(?![\-’']))"),),
-         1.0, "none",
-         ("Estonia's [armed forces] held an exercise.", "Officers of the Estonian [navy] held an exercise.",
-          "Estonia sent ships. The 4th Flotilla, the [Navy]'s oldest unit, sailed."),
-         ("NATO's [military] structure was discussed.",), flags=0),
 )
 _HEAD_WORD_RUN = RULES["org-head-word"].compiled[0]
 _LEADING_COUNT = re.compile(r"\d[\d,.]*\s+")
@@ -53,8 +42,6 @@ _CONJUNCT = re.compile(r"\s+and\s+(?:the\s+)?([\w.’'\- ]+)$")
 _LEAD_ARTICLE = re.compile(r"(?:The|A|An)\s+")
 _LEAD_ADJECTIVE = re.compile(r"(?:New|Former|Top|Senior|Acting|Interim|Outgoing|Incoming)\s+(?=[A-Z])")  # headlines
 _OWNER = re.compile(r"([\w.\- ]+?)(?:['’]s|(?<=s)['’])\s+")
-_LOWER_GENERIC_ORG = RULES["org-national-body"].compiled[0]
-_TITLE_OF = re.compile(r"\b(?:chief|head|commander|commander-in-chief|chairman|director)\s+of\s+the\s+$", re.IGNORECASE)
 _UNIT_OF_UNIT = re.compile(r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w\-]*)\s+(?:[A-Z][\w\-]*\s+){0,3}?"
                            r"(?:Battalion|Squadron|Company|Platoon|Battery|"
                            r"Regiment|Brigade|Group|Wing|Division|Detachment|Flight))\s+of\s+(?:the\s+)?(?=\d|(?:[A-Z][\w\-]*\s+){0,3}"
@@ -75,11 +62,11 @@ _LEAD_CONJUNCTION = re.compile(r"(As|When|While|If|After|Before|Since|Although|T
 _LEAD_OF = re.compile(r"(?:The\s+)?([A-Z][a-z]+)\s+of\s+(?:the\s+)?(?=\S)")
 # the small patterns of the per-run loops, compiled once rather than looked up in ``re``'s cache per run
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
+_SPACE = re.compile(r"\s")
 _AFTER_TITLE = re.compile(r"\s*(?:of\s+|for\s+)?(?:the\s+)?")
 _OF_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
 #: ORG_STARTS as whole words, for one ``startswith`` call rather than one per start
 _ORG_START_WORDS = tuple(start + " " for start in ORG_STARTS)
-_LOWER_GENERIC_KIND = {"staff": "GovernmentBody", "ministry": "GovernmentBody"}
 
 
 def known_spans(ctx: Context, start: int, end: int) -> list[Span]:
@@ -253,8 +240,7 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Capitalised runs, split where "and" joins two bodies ("the Ministry of Defence and GCHQ",
     "the United Nations Command and the Combined Forces Command")."""
     text = ctx.text
-    for run in _HEAD_WORD_RUN.finditer(text, start, end):
-        a, b = run.start(), run.end()
+    for a, b in _multiword_runs(text, start, end):
         count = _LEADING_COUNT.match(text, a, b)
         if count:  # "2,500 U.S. Marines": a count, not the start of a name ("3rd Division" keeps its ordinal)
             a = count.end()
@@ -288,6 +274,14 @@ def _runs(ctx: Context, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
+def _multiword_runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The capitalised runs of two words or more: one word ("The", "Pell", "Army") names no
+    organisation (:func:`_org_phrase` needs two), and most runs are one word."""
+    for run in _HEAD_WORD_RUN.finditer(text, start, end):
+        if _SPACE.search(text, run.start(), run.end()) is not None:
+            yield run.start(), run.end()
+
+
 def _gated(regex: re.Pattern[str], text: str, a: int, b: int, words: tuple[str, ...]) -> re.Match[str] | None:
     """``regex.search`` in [a, b), not tried (a ``find`` is cheaper) if none of ``words`` is there."""
     for word in words:
@@ -306,86 +300,6 @@ def _names_a_body(ctx: Context, phrase: str) -> bool:
     headed = bool(heads) and (heads[-1] == len(words) - 1 or looks_like_designation(words[heads[-1] + 1:]))
     return bool(words) and (phrase.isupper() or headed or ctx.gazetteer.lookup(phrase) is not None
                             or phrase.startswith(_ORG_START_WORDS))
-
-
-def generic_orgs(ctx: Context, start: int, end: int, known: list[Span], orgs: list[Span]) -> list[Span]:
-    """Lower-case national bodies: "Ukraine's armed forces", "the country's army", "the general
-    staff", kept only when the country they belong to is known (from the owner, the sentence or
-    the article so far), so that two countries' armies never merge."""
-    spans: list[Span] = []
-    for m in ctx.finditer(_LOWER_GENERIC_ORG, start, end):
-        a, b = m.start("org"), m.end("org")
-        if any(t.start < b and a < t.end for t in known + orgs):
-            continue
-        span = Span(_LOWER_GENERIC_KIND.get(m.group("org").split()[-1].lower(), "ArmedForces"),
-                    " ".join(w.capitalize() for w in m.group("org").split()), a, b)
-        owner = _generic_owner(m, known)
-        if owner is None:
-            continue
-        qualify(ctx, span, owner or known)
-        if span.qualified is not None:
-            span.name = m.group("org")
-            spans.append(span)
-        elif _TITLE_OF.search(ctx.text, max(start, a - 60), a):
-            spans.append(span)  # "the chief of the general staff": it names the post; no headOf is drawn
-    return spans
-
-
-def _generic_owner(m: re.Match[str], known: list[Span]) -> list[Span] | None:
-    """The country that owns a lower-case body ([] when the phrase names none; None when what owns
-    it is not a country: "NATO's military structure")."""
-    owner: list[Span] = []
-    if m.group("owner"):
-        owner = [k for k in known if k.end == m.start("org") - len(m.group("owner") or "") and k.known
-                 and k.known.kind == "Country"]
-        if not owner:
-            return None
-    if m.group("demonym"):  # "the Iranian navy"
-        owner = [k for k in known if k.start == m.start("demonym") and k.known and k.known.kind == "Country"]
-        if not owner:
-            return None
-    return owner
-
-
-def qualify(ctx: Context, span: Span, known: list[Span]) -> None:
-    """"the General Staff" -> "Russian General Staff", from the country the sentence (or else the
-    article so far) is about, so that two countries' general staffs never merge.
-
-    The nearest country before it in the sentence wins, then the first after it ("... told
-    attaches in Moscow"), then the country the article has named most (the first on a tie)."""
-    country = _owner_country(ctx, span, known)
-    if country is None:
-        return
-    demonym = country.demonyms[0] if country.demonyms else country.name
-    qualified = f"{demonym} {span.name}"
-    # a known body under any of the country's names: "US Air Force", "Russian General Staff"
-    for owner in (demonym, country.name, *country.aliases):
-        found = ctx.gazetteer.lookup(f"{owner} {span.name}")
-        if found and not found[1]:
-            qualified = found[0].name
-            break
-    span.qualified = qualified
-    span.country = country.name
-
-
-def _owner_country(ctx: Context, span: Span, known: list[Span]) -> KnownEntity | None:
-    countries = [k for k in known if k.known and k.known.kind == "Country"]
-    before = [k.known for k in countries if k.known and k.end <= span.start]
-    force = _force_before(ctx, span, known, countries, bool(before))
-    if force is not None:
-        before.append(force)
-    after = [k.known for k in countries if k.known and k.start >= span.end]
-    return before[-1] if before else after[0] if after else ctx.memory.main_country()
-
-
-def _force_before(ctx: Context, span: Span, known: list[Span], countries: list[Span], any_before: bool
-                  ) -> KnownEntity | None:
-    """"U.S. Army and Air Force": a national force just before names the country too."""
-    forces = [k for k in known if k.known and k.known.kind != "Country" and k.country and k.end <= span.start]
-    if not forces or (any_before and forces[-1].end <= max(k.end for k in countries if k.end <= span.start)):
-        return None
-    found = ctx.gazetteer.lookup(forces[-1].country or "")
-    return found[0] if found else None
 
 
 _THE = re.compile(r"[Tt]he\s+")

@@ -1,13 +1,12 @@
 """Mention family: persons. A capitalised name introduced by a rank, a post title or an honorific
 ("Defense Secretary Mark Esper"), by an apposition or a reporting verb ("Hicks, the deputy
-secretary,"), by a known given name ("Kathleen Hicks"), or proposed by an optional NER model."""
+secretary,"; found in :mod:`kg.extract.appositions`), by a known given name ("Kathleen Hicks"), or
+proposed by an optional NER model."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
-from functools import lru_cache
 
 from kg.extract.context import Context
 from kg.extract.gazetteer import UPPER
@@ -75,6 +74,8 @@ RULES = register(
 )
 _TITLED, _APPOSED, _GIVEN = RULES["person-titled"], RULES["person-apposed"], RULES["person-given-name"]
 _UNTITLED_NAME = _GIVEN.compiled[0]
+#: every name of two words or more (a name token holds a capital) holds two capitals
+_TWO_CAPITALS = re.compile(rf"[{UPPER}][^{UPPER}]*[{UPPER}]")
 _TITLED_NAME = _TITLED.compiled[0]
 _PLACE_ITEM, _SITED = re.compile(r"[A-Z][\w’'\-]+,"), ("Embassy", "Consulate", "Mission", "Office", "Station")
 _SERVICE = re.compile(r"(?:U\.S\.\s|US\s)?(?:Army|Navy|Air\sForce|Marine\sCorps|Space\sForce|Coast\sGuard|Marines)\s")
@@ -85,8 +86,6 @@ _ACRONYM_AFTER = re.compile(r"\s*\([A-Z]{2,}\)")
 _LOWER_RANKS = ("general", "admiral", "colonel", "major general", "brigadier general", "lieutenant general",
                 "lieutenant colonel", "lieutenant", "captain", "sergeant", "staff sergeant", "corporal", "vice admiral",
                 "rear admiral")
-_COMMA_BEFORE = re.compile(r",\s*(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}$")  # a comma before a capitalised post
-_WORD_START = re.compile(r"(?<!\S)\S")
 _PREPOSITION = re.compile(r"\b(?:of|for|and|in|on|at|to|the|with|from|by|as)\s+$")
 _SUCCESSOR_BEFORE = re.compile(r"\b(?:replac(?:ed|es|ing)\b[^.;]{1,80}?\bwith|(?:replaced|succeeded)\s+by|"
                                r"replac(?:ed|es|ing)|succeed(?:ed|s|ing)|took\s+over\s+from|takes\s+over\s+from|"
@@ -230,84 +229,16 @@ def clean_name(ctx: Context, raw: str, blocked: list[Span], pos: int) -> str | N
     return name
 
 
-@lru_cache(maxsize=4)
-def _apposition_patterns(posts: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """Compiled once per gazetteer: too large to leave to the ``re`` module's small cache."""
-    # the titles are folded to lower case: "Ambassador" is one too (a lone word keeps the lower-case
-    # titles only: "Indeed, the First Secretary ..." names no one); pattern 2 finds a capitalised title
-    # right after the comma ("Holm, Minister for Trade") where it stands in the article
-    full = re.compile(_APPOSED.pattern(0, POSTS=f"(?i:{posts})"), _APPOSED.flags)
-    lone = re.compile(_APPOSED.pattern(1, POSTS=posts), _APPOSED.flags)
-    capital = re.compile(_APPOSED.pattern(2, POSTS=posts), _APPOSED.flags)
-    return full, lone, capital
-
-
-def _capital_appositions(ctx: Context, capital: re.Pattern[str], start: int, end: int) -> Iterator[re.Match[str]]:
-    """"Orla Fenwick, Minister for Trade": the names before a comma and a capitalised post title,
-    looked for only before the post titles the article holds (found once per article)."""
-    text = ctx.text
-    last = start
-    for post in ctx.matches("post", ctx.gazetteer.post_re, start, end):
-        at = text.rfind(",", max(last, post.start() - 60), post.start())
-        if at < 0 or not text[post.start()].isupper() or not _COMMA_BEFORE.match(text, at, post.start()):
-            continue
-        window = max(last, at - 120)
-        words = [w.start() for w in _WORD_START.finditer(text, window, at)][-4:]
-        m = next((found for pos in words if (found := capital.match(text, pos, post.end()))), None)
-        if m is not None:
-            last = m.end(1)
-            yield m
-
-
 def _overlaps(a: int, b: int, spans: list[Span]) -> bool:
     return any(t.start < b and a < t.end for t in spans)
-
-
-def apposition_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
-    """Untitled full names that an apposition or a reporting verb marks as persons."""
-    found: list[Span] = []
-    pattern, lone, capital = _apposition_patterns(ctx.gazetteer.post_re.pattern)
-    runs = [(m.start(1), m.group(1)) for m in pattern.finditer(ctx.text, start, end)]
-    runs += [(m.start(1), m.group(1)) for m in _capital_appositions(ctx, capital, start, end)]
-    for run_start, run in runs:
-        span = _apposed_name(ctx, run_start, run, taken + found)
-        if span is not None:
-            found.append(span)
-    # "Esper, the defense secretary, said": a lone family name, when the apposition is a post title
-    # (the pattern needs the comma: most sentences have none, and a cheap find skips the search)
-    lone_matches = lone.finditer(ctx.text, start, end) if ctx.text.find(",", start, end) >= 0 else ()
-    for m in lone_matches:
-        a, b = m.start(1), m.end(1)
-        word = m.group(1)
-        if _overlaps(a, b, taken + found) or word.lower() in NOT_NAME \
-                or ctx.gazetteer.lookup(word) or word in ORG_HEADS or len(word) < 3:
-            continue
-        found.append(Span("Person", word, a, b))
-    return found
-
-
-def _apposed_name(ctx: Context, run_start: int, run: str, taken: list[Span]) -> Span | None:
-    """The person named by a capitalised run before an apposed post, if it is a clean full name."""
-    words = run.split()
-    # "for the Western Hemisphere Julie Chung, Deputy ...": the name starts at its given name
-    lead = next((i for i, w in enumerate(words[:-1]) if w in ctx.gazetteer.given_names), 0)
-    a, b = run_start, run_start + len(run)
-    if lead and len(words) - lead >= 2:
-        a += sum(len(w) + 1 for w in words[:lead])
-    if _overlaps(a, b, taken):
-        return None
-    name = clean_name(ctx, ctx.text[a:b], taken, a)
-    if not name or len(name.split()) < 2 or name != ctx.text[a:b]:
-        return None
-    if any(w.lower() in NOT_NAME for w in name.split()) or not_a_person(ctx, a, b, name.split()):
-        return None
-    return Span("Person", name, a, a + len(name))
 
 
 def untitled_persons(ctx: Context, start: int, end: int, taken: list[Span]) -> list[Span]:
     """Untitled names that start with a known given name ("Kathleen Hicks", "Li Shangfu"): two to
     four name words, none of them a place, an organisation or a word that ends names."""
     found: list[Span] = []
+    if _TWO_CAPITALS.search(ctx.text, start, end) is None:
+        return found
     for m in _UNTITLED_NAME.finditer(ctx.text, start, end):
         m, words, lead = _given_lead(ctx, m, end)
         if lead is None and not _SUCCESSOR_BEFORE.search(ctx.text[max(start, m.start() - 120):m.start()]):
