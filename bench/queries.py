@@ -11,6 +11,7 @@ so the same synthetic corpus gives the same lookups at every size.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import time
@@ -74,8 +75,11 @@ def time_queries(store_path: str | Path, *, listings: bool = True) -> dict[str, 
             latencies[key] = seconds
             rows[key] = max(0, text.count("\n") - 1)
         for name in LISTINGS if listings else ():
-            middle = max(0, _count(store, name) // 2)  # counted once, not timed
-            for what, offset in (("first page", 0), ("middle page", middle)):
+            # counted once, not timed; the chain-of-command listing (every person's whole chain: persons x
+            # chain rows, 4,728 rows for one person at 10 k) cannot be counted, so a later page stands in
+            later = (("page at offset 500", 500) if name == "chain-of-command"
+                     else ("middle page", _count(store, name) // 2))
+            for what, offset in (("first page", 0), later):
                 seconds, text = _timed(lambda n=name, o=offset: run_named(store, n, fmt="tsv", limit=PAGE, offset=o),
                                        budget=10.0)
                 key = f"{name} --limit {PAGE} ({what})"
@@ -86,9 +90,14 @@ def time_queries(store_path: str | Path, *, listings: bool = True) -> dict[str, 
 
 
 def _count(store: Any, name: str) -> int:
-    from kg.query import run_named
+    """The rows of a listing, counted by SPARQL (without sorting or serialising them)."""
+    from kg.query import named_query, parameterise
 
-    return max(0, run_named(store, name, fmt="tsv").count("\n") - 1)
+    sparql, _ = parameterise(named_query(name), None, store)
+    prologue, _, rest = sparql.partition("SELECT")
+    body = re.sub(r"(?s)\bORDER BY\b[^}]*$", "", "SELECT" + rest)
+    rows = store.query(f"{prologue}SELECT (COUNT(*) AS ?n) WHERE {{ {{ {body} }} }}")
+    return int(next(iter(rows))["n"].value)
 
 
 def main(argv: list[str]) -> None:

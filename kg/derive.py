@@ -2,7 +2,9 @@
 the gazetteer's other names of known entities, ``kgo:currentHolder`` of each post, and a summary for
 listings (``kgo:degree`` and ``kgo:entityClass`` of each person, organisation, country and post), so
 that the ``entities`` listing reads one row per entity instead of joining every relation of the store, and
-``kgo:headedIn`` from each organisation to the headOf assertions about it (the dated queries' index).
+``kgo:headedIn`` from each organisation to the headOf assertions about it (the dated queries' index), and
+the chain index (``kgo:distinctReportsTo``, ``kgo:distinctHeadOf``, ``kgo:distinctSubOrganizationOf``,
+``kgo:distinctHolds``: each of those relations of an entity once, that ``chain-of-command`` walks).
 
 They live in the entities graph (``<BASE graph/entities>``). A build or a removal tells this module
 which entities and posts its articles touch (:func:`touched`, from the quads added or removed);
@@ -37,6 +39,10 @@ CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
 DEGREE = NamedNode(PREFIXES["kgo"] + "degree")
 ENTITY_CLASS = NamedNode(PREFIXES["kgo"] + "entityClass")
 HEADED_IN = NamedNode(PREFIXES["kgo"] + "headedIn")
+#: the chain index: each relation the chain of command walks, once per pair whatever number of articles
+#: state it (a busy parent unit is "X falls under Y" in thousands of article graphs)
+DISTINCT = {PREFIXES["org"] + name: NamedNode(PREFIXES["kgo"] + "distinct" + name[0].upper() + name[1:])
+            for name in ("reportsTo", "headOf", "subOrganizationOf", "holds")}
 _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 #: the classes the ``entities`` listing shows, and the relations its degree counts (both directions)
 LISTED_CLASSES = ("foaf:Person", "org:Organization", "kgo:Country", "org:Post")
@@ -240,12 +246,15 @@ def holds(store: GraphStore, posts: Iterable[str]) -> list[HoldsStatement]:
     return found
 
 
-def summaries(store: GraphStore, entities: Iterable[str]) -> dict[str, tuple[list[str], int]]:
+def summaries(store: GraphStore, entities: Iterable[str],
+              edges: set[tuple[str, str, str]] | None = None) -> dict[str, tuple[list[str], int]]:
     """Entity -> (its listed classes, its degree: how many distinct things it is related to by
     :data:`RELATIONS`, either way), for those of ``entities`` with a listed class.
 
     Every relation joins two things an article names, and an article gives every entity it names an
-    alias, so the entities a change touches are all those whose degree it can change.
+    alias, so the entities a change touches are all those whose degree it can change. When ``edges``
+    is given, the distinct (entity, relation, IRI) of the relations of :data:`DISTINCT` from the same
+    scan are added to it (the chain index, :func:`edge_quads`).
     """
     listed = {PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in LISTED_CLASSES}
     classes: dict[str, set[str]] = {}
@@ -257,9 +266,11 @@ def summaries(store: GraphStore, entities: Iterable[str]) -> dict[str, tuple[lis
             FILTER(?p IN (rdf:type, {relations})) }}""")
         assert isinstance(rows, QuerySolutions)
         for row in rows:
-            e, x = row["e"].value, row["x"]
-            if row["p"].value != _RDF + "type":
+            e, x, p = row["e"].value, row["x"], row["p"].value
+            if p != _RDF + "type":
                 related.setdefault(e, set()).add(str(x))
+                if edges is not None and p in DISTINCT and isinstance(x, NamedNode):
+                    edges.add((e, p, x.value))
             elif x.value in listed:
                 classes.setdefault(e, set()).add(x.value)
         rows = store.query(f"""SELECT DISTINCT ?e ?x WHERE {{ VALUES ?e {{ {_values(chunk)} }} ?x ?p ?e
@@ -284,6 +295,11 @@ def head_statements(store: GraphStore, entities: Iterable[str]) -> list[tuple[st
     return found
 
 
+def edge_quads(edges: Iterable[tuple[str, str, str]], graph: NamedNode) -> list[Quad]:
+    """The chain index in ``graph``: ``kgo:distinctHeadOf`` etc. for each (entity, relation, IRI)."""
+    return [Quad(NamedNode(e), DISTINCT[p], NamedNode(x), graph) for e, p, x in sorted(edges)]
+
+
 def summary_quads(summary: dict[str, tuple[list[str], int]], graph: NamedNode) -> list[Quad]:
     """``kgo:entityClass`` and ``kgo:degree`` quads for :func:`summaries`, in ``graph``."""
     quads = []
@@ -303,10 +319,11 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     names = aliases(store, change.entities)
     statements = holds(store, change.posts)
     named = [iri for iri in change.entities if names.get(iri)]
-    listed = summaries(store, named)
+    edges: set[tuple[str, str, str]] = set()
+    listed = summaries(store, named, edges)
     heads = [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in head_statements(store, named)]
     return sorted(entity_quads(names, graph) + holder_quads(statements, graph) + summary_quads(listed, graph)
-                  + heads, key=str)
+                  + heads + edge_quads(edges, graph), key=str)
 
 
 def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
@@ -340,14 +357,19 @@ def everything(store: GraphStore) -> Touched:
 def lacks_summaries(store: GraphStore) -> bool:
     """Whether the store was built by a kg older than its listing summaries: it holds entities but no
     ``kgo:entityClass``, so the listings and dated-command queries that read the summaries would come
-    back empty. ``kg rederive`` (:meth:`kg.store.Store.rederive_all`) adds them.
+    back empty, or holds them but not the chain index (relations but no ``kgo:distinctHeadOf`` and the
+    like), so ``chain-of-command`` would. ``kg rederive`` (:meth:`kg.store.Store.rederive_all`) adds them.
     """
     if bool(store.query("ASK { GRAPH ?h { ?e kgo:entityClass ?c } }")):
-        return False
+        # a kg of before the chain index wrote the listing summary but not the chain index
+        chain = " | ".join(f"<{term.value}>" for term in DISTINCT.values())
+        if bool(store.query(f"ASK {{ ?e {chain} ?x }}")):
+            return False
+        return bool(store.query("ASK { ?e org:headOf|org:reportsTo|org:subOrganizationOf|org:holds ?x }"))
     return bool(store.query("ASK { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }"))
 
 
-__all__ = ["ASSERTED", "DEGREE", "ENTITY_CLASS", "HEADED_IN", "LISTED_CLASSES", "PAST", "RELATIONS",
+__all__ = ["ASSERTED", "DEGREE", "DISTINCT", "ENTITY_CLASS", "HEADED_IN", "LISTED_CLASSES", "PAST", "RELATIONS",
            "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched", "aliases", "current_holders",
-           "derive", "entity_quads", "everything", "head_statements", "holder_quads", "holds", "holds_statements",
-           "lacks_summaries", "stored", "summaries", "summary_quads", "touched"]
+           "derive", "edge_quads", "entity_quads", "everything", "head_statements", "holder_quads", "holds",
+           "holds_statements", "lacks_summaries", "stored", "summaries", "summary_quads", "touched"]

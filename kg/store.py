@@ -322,8 +322,8 @@ class Store:
 
     def rederive_all(self) -> None:
         """Recompute every derived fact from the article graphs (a repair; builds never need it)."""
-        ox = self.oxigraph
-        ox.remove_graph(self._entities)
+        # no local reference to the database: the rewrite reopens it every 10,000 IRIs
+        self.oxigraph.remove_graph(self._entities)
         self._rederive(derive.everything(self))
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:

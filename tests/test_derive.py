@@ -92,7 +92,8 @@ def test_derive_one_article_touches_only_its_entities():
     assert {(q.subject.value, q.predicate.value.rsplit("#")[-1], q.object.value) for q in quads} == {
         ("http://x/person/mark-esper", "label", "Mark Esper"),
         ("http://x/person/mark-esper", "entityClass", "http://xmlns.com/foaf/0.1/Person"),
-        ("http://x/person/mark-esper", "degree", "1")}  # he holds one post
+        ("http://x/person/mark-esper", "degree", "1"),  # he holds one post
+        ("http://x/person/mark-esper", "distinctHolds", "http://x/post/secretary-of-defense--mark-esper")}
 
 
 def test_derive_listing_summary_follows_adds_and_removals(tmp_path):

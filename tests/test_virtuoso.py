@@ -133,3 +133,16 @@ def test_virtuoso_named_queries_answer_as_locally(virtuoso, examples_store):
         remote = select(store, named_query(name), bindings=bindings).rows
         local = select(examples_store, named_query(name), bindings=bindings).rows
         assert remote and sorted(remote, key=str) == sorted(local, key=str), name
+
+
+def test_virtuoso_chain_walk_answers_as_locally(virtuoso, examples_store):
+    """chain-of-command over all dates, walked by kg over the chain index the endpoint keeps (SPARQL with
+    VALUES there, index lookups locally): the same rows in the same order."""
+    from kg.query import chains_above
+
+    store = RemoteStore(virtuoso)
+    if len(store.document_hashes()) < 14:
+        build([EXAMPLES], store)
+    for name in ("Pat White", None):
+        remote = chains_above(store, name).rows
+        assert remote and remote == chains_above(examples_store, name).rows, name
