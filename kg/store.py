@@ -62,9 +62,9 @@ DERIVE_EVERY = 50_000
 #: of which so many are rewritten at a time
 DERIVE_CHUNK = 1_000
 #: chunks of a long rewrite after which the database is closed and reopened (its read caches fill)
-REOPEN_CHUNKS = int(os.environ.get("KG_REOPEN_CHUNKS", "10"))
+REOPEN_CHUNKS = 10
 #: batches after which a build closes and reopens the database (see :meth:`Store.detach`)
-REOPEN_EVERY = int(os.environ.get("KG_REOPEN_EVERY", "5"))
+REOPEN_EVERY = 5
 #: N-Quads bytes per write transaction: Oxigraph holds a transaction in memory (a 400-article batch in
 #: one took 90 MB more), so a batch goes in as a few of these, each article wholly in one
 LOAD_BYTES = 2_000_000
