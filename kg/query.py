@@ -37,7 +37,6 @@ from pyoxigraph import (
 from kg import derive
 from kg.errors import ParameterError, QueryError, StoreError
 from kg.ontology import PREFIXES
-from kg.store import Store as EmbeddedStore
 
 _T = TypeVar("_T")
 
@@ -374,12 +373,15 @@ def chains_above(store: Any, name: str | None = None, *, limit: int | None = Non
         by_label.setdefault(label, []).append(iri)
     wanted = None if limit is None else (offset or 0) + limit
     rows: list[list[str | None]] = []
+    labelled: dict[str, list[tuple[str, str | None]]] = {}
     for label in sorted(by_label):
         found_rows: set[tuple[str, str, str | None]] = set()
         for start in sorted(set(by_label[label])):
             above = sorted(_reachable(store, start) - {start})
-            for superior, post in _labelled_with_posts(store, above):
-                found_rows.add((label, superior, post))
+            unread = [iri for iri in above if iri not in labelled]
+            labelled.update(_labelled_with_posts(store, unread) if unread else {})
+            for iri in above:
+                found_rows.update((label, superior, post) for superior, post in labelled[iri])
         rows += [list(r) for r in sorted(found_rows, key=lambda r: (r[1], r[2] is not None, r[2] or ""))]
         if wanted is not None and len(rows) >= wanted:
             break
@@ -397,21 +399,41 @@ def _persons(store: Any, iris: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+#: one level of the walk: from the nodes reached (?n) and the units reached through at least one
+#: org:subOrganizationOf step (?u), the next nodes (?k 0) and units (?k 1), over the chain index; each
+#: branch starts from its VALUES and looks its links up per IRI (LATERAL: Oxigraph would otherwise hash
+#: the whole index; inlined on stores without it, same solutions)
+_STEP = """SELECT DISTINCT ?k ?x WHERE {{
+  {{ VALUES ?n {{ {nodes} }} LATERAL {{ ?n <{reports}> ?x BIND(0 AS ?k) }} }}
+  UNION {{ VALUES ?n {{ {nodes} }} LATERAL {{ ?n <{heads}> ?h . ?h <{part}> ?x BIND(1 AS ?k) }} }}
+  UNION {{ VALUES ?u {{ {units} }} LATERAL {{ ?u <{part}> ?x BIND(1 AS ?k) }} }}
+  UNION {{ VALUES ?u {{ {units} }} LATERAL {{ ?x <{heads}> ?u BIND(0 AS ?k) }} }}
+}}"""
+
+
 def _reachable(store: Any, start: str) -> set[str]:
     """Every node ``(org:reportsTo|(org:headOf/org:subOrganizationOf+/^org:headOf))+`` reaches from
     ``start``: a breadth-first walk over nodes and over the units reached through at least one
-    ``org:subOrganizationOf`` step, the whole frontier at once."""
-    reports, heads, part_of = (derive.DISTINCT[PREFIXES["org"] + n]
-                               for n in ("reportsTo", "headOf", "subOrganizationOf"))
+    ``org:subOrganizationOf`` step, the whole frontier at once, one query per level (and per chunk of
+    a large frontier): the links of each IRI are index lookups in either case, and one query a level
+    saves the per-call cost of thousands of lookups made from Python."""
+    reports, heads, part = (derive.DISTINCT[PREFIXES["org"] + n].value
+                            for n in ("reportsTo", "headOf", "subOrganizationOf"))
+    lateral = getattr(store, "lateral", False)
     nodes: set[str] = set()
     units: set[str] = set()
     node_frontier: list[str] = [start]
     unit_frontier: list[str] = []
     while node_frontier or unit_frontier:
-        next_nodes = _linked(store, node_frontier, reports)
-        next_units = _linked(store, sorted(_linked(store, node_frontier, heads)), part_of)
-        next_units |= _linked(store, unit_frontier, part_of)
-        next_nodes |= _linked(store, unit_frontier, heads, inverse=True)
+        next_nodes: set[str] = set()
+        next_units: set[str] = set()
+        size = _STEP_CHUNK if lateral else _CHUNK
+        for at in range(0, max(len(node_frontier), len(unit_frontier)), size):
+            sparql = _STEP.format(nodes=_iris(node_frontier[at:at + size]), units=_iris(unit_frontier[at:at + size]),
+                                  reports=reports, heads=heads, part=part)
+            for row in store.query(sparql if lateral else without_lateral(sparql)):
+                if isinstance(row["x"], NamedNode):
+                    (next_units if row["k"].value == "1" else next_nodes).add(row["x"].value)
         node_frontier = sorted(next_nodes - nodes)
         unit_frontier = sorted(next_units - units)
         nodes |= next_nodes
@@ -419,59 +441,39 @@ def _reachable(store: Any, start: str) -> set[str]:
     return nodes
 
 
-def _linked(store: Any, iris: list[str], predicate: NamedNode, *, inverse: bool = False,
-            graph: NamedNode | None = None) -> set[str]:
-    """The IRIs ``predicate`` links ``iris`` to (from, when ``inverse``), in any graph or in ``graph``."""
-    return {o for found in _links(store, iris, predicate, inverse=inverse, graph=graph).values() for o in found}
-
-
-def _links(store: Any, iris: list[str], predicate: NamedNode, *, inverse: bool = False,
-           graph: NamedNode | None = None, literals: bool = False) -> dict[str, set[str]]:
-    """IRI -> the values ``predicate`` links it to (IRIs, or literals' text when ``literals``).
-
-    On the embedded store, one index lookup per IRI (a VALUES block of hundreds of IRIs costs more to
-    parse and join than the lookups); elsewhere, SPARQL by chunks."""
-    found: dict[str, set[str]] = {}
-    wanted = Literal if literals else NamedNode
-    if isinstance(store, EmbeddedStore):
-        oxigraph = store.oxigraph
-        for iri in iris:
-            node = NamedNode(iri)
-            quads = (oxigraph.quads_for_pattern(None, predicate, node, graph) if inverse
-                     else oxigraph.quads_for_pattern(node, predicate, None, graph))
-            values = {(q.subject if inverse else q.object) for q in quads}
-            found[iri] = {v.value for v in values if isinstance(v, wanted)}
-        return found
-    pattern = f"?n <{predicate.value}> ?x" if inverse else f"?x <{predicate.value}> ?n"
-    if graph is not None:
-        pattern = f"GRAPH <{graph.value}> {{ {pattern} }}"
-    for chunk in _chunked(iris):
-        for row in store.query(f"SELECT DISTINCT ?x ?n WHERE {{ VALUES ?x {{ {_iris(chunk)} }} {pattern} }}"):
-            if isinstance(row["n"], wanted):
-                found.setdefault(row["x"].value, set()).add(row["n"].value)
-    return found
-
-
-def _labelled_with_posts(store: Any, iris: list[str]) -> list[tuple[str, str | None]]:
-    """(label, post label or None) of ``iris``: ``?s rdfs:label ?l OPTIONAL { ?s org:holds/rdfs:label ?post }``,
-    the posts read from the chain index (``org:holds`` once per pair)."""
-    label = NamedNode(PREFIXES["rdfs"] + "label")
-    labels = _links(store, iris, label, literals=True)
-    held = _links(store, iris, derive.DISTINCT[PREFIXES["org"] + "holds"])
-    post_labels = _links(store, sorted({p for posts in held.values() for p in posts}), label, literals=True)
-    found: list[tuple[str, str | None]] = []
+def _labelled_with_posts(store: Any, iris: list[str]) -> dict[str, list[tuple[str, str | None]]]:
+    """IRI -> its (label, post label or None), sorted, for ``iris``: ``?s rdfs:label ?l OPTIONAL
+    { ?s org:holds/rdfs:label ?post }``, the posts read from the chain index (``org:holds`` once per
+    pair); one query per chunk, every label read once however many persons' chains reach it."""
+    holds = derive.DISTINCT[PREFIXES["org"] + "holds"].value
+    lateral = getattr(store, "lateral", False)
+    labels: dict[str, set[str]] = {}
+    posts: dict[str, set[str]] = {}
+    for chunk in _chunked(iris, _STEP_CHUNK if lateral else _CHUNK):
+        sparql = (f"SELECT ?s ?l ?post WHERE {{ VALUES ?s {{ {_iris(chunk)} }} LATERAL {{ ?s rdfs:label ?l "
+                  f"OPTIONAL {{ ?s <{holds}> ?held . ?held rdfs:label ?post }} }} }}")
+        for row in store.query(sparql if lateral else without_lateral(sparql)):
+            if not isinstance(row["l"], Literal):
+                continue
+            iri = row["s"].value
+            labels.setdefault(iri, set()).add(row["l"].value)
+            post = row["post"]
+            if isinstance(post, Literal):
+                posts.setdefault(iri, set()).add(post.value)
+    found: dict[str, list[tuple[str, str | None]]] = {}
     for iri in iris:
-        posts: list[str | None] = [None]
-        posts = [*sorted({n for p in held.get(iri, ()) for n in post_labels.get(p, ())})] or posts
-        found += [(name, post) for name in sorted(labels.get(iri, ())) for post in posts]
+        held: list[str | None] = [*sorted(posts.get(iri, ()))] or [None]
+        found[iri] = [(name, post) for name in sorted(labels.get(iri, ())) for post in held]
     return found
 
 
 _CHUNK = 400
+#: IRIs per VALUES block on the embedded store (no request size limit; fewer queries)
+_STEP_CHUNK = 5000
 
 
-def _chunked(iris: list[str]) -> list[list[str]]:
-    return [iris[i:i + _CHUNK] for i in range(0, len(iris), _CHUNK)]
+def _chunked(iris: list[str], size: int = _CHUNK) -> list[list[str]]:
+    return [iris[i:i + size] for i in range(0, len(iris), size)]
 
 
 def _iris(iris: list[str]) -> str:
