@@ -27,6 +27,58 @@ def test_query_who_commands_carries_date_and_source(examples_store):
     assert kurilla[0]["asOf"] == "2022-04-01" and kurilla[0]["source"] == "Kurilla takes command of CENTCOM"
 
 
+def test_query_who_commands_is_one_row_per_commander_with_the_latest_source(examples_store):
+    # McKenzie's command of CENTCOM is stated by two articles (2020-01-06 and 2021-08-24): one row, the latest
+    assert rows(examples_store, "who-commands", name="CENTCOM") == [
+        {"commander": "Frank McKenzie", "organisation": "US Central Command", "asOf": "2021-08-24", "sources": "2",
+         "source": "US commanders race to finish Kabul airlift"},
+        {"commander": "Michael Kurilla", "organisation": "US Central Command", "asOf": "2022-04-01", "sources": "1",
+         "source": "Kurilla takes command of CENTCOM"}]
+
+
+SAME_DAY = [  # two articles of one day give different figures; a later one gives a third; the last has no title
+    ("a1", "2023-03-01", "Briefing one", "Gen. Maria Holloway, the commander of Task Force Granite, spoke to "
+     "reporters on Monday. There are about 2,500 American troops in Iraq, officials said."),
+    ("a2", "2023-03-01", "Briefing two", "There are about 3,000 American troops in Iraq, officials said. Gen. Maria "
+     "Holloway, the commander of Task Force Granite, spoke to reporters on Tuesday."),
+    ("a3", "2023-05-02", "Briefing three", "Gen. Maria Holloway, the commander of Task Force Granite, spoke to "
+     "reporters on Friday. There are about 2,000 American troops in Iraq, officials said."),
+    ("a4", "2023-06-01", None, "Engineers finished the new runway at the northern base in June, and Gen. Maria "
+     "Holloway, the commander of Task Force Granite, opened it with a short speech about supply flights."),
+]
+
+
+@pytest.fixture(scope="module")
+def same_day_store(tmp_path_factory):
+    from kg.pipeline import build
+    from kg.store import Store
+
+    folder = tmp_path_factory.mktemp("same-day")
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "published": d, "text": t, **({"title": h} if h else {})}) + "\n"
+                              for i, d, h, t in SAME_DAY), encoding="utf-8")
+    store = Store(folder / "store")
+    build([corpus], store, workers=1)
+    return store
+
+
+def test_query_who_commands_counts_the_articles_and_names_the_latest(same_day_store):
+    assert rows(same_day_store, "who-commands", name="Task Force Granite") == [
+        {"commander": "Maria Holloway", "organisation": "Task Force Granite", "asOf": "2023-06-01", "sources": "4",
+         "source": None}]  # the latest article has no title
+
+
+def test_query_troops_by_country_is_one_row_per_sender_host_and_date(same_day_store):
+    assert rows(same_day_store, "troops-by-country", name="Iraq") == [
+        {"sender": "United States", "host": "Iraq", "asOf": "2023-03-01", "troops": "2500", "upTo": "3000",
+         "sources": "2", "source": "Briefing one", "url": None},
+        {"sender": "United States", "host": "Iraq", "asOf": "2023-05-02", "troops": "2000", "upTo": "2000",
+         "sources": "1", "source": "Briefing three", "url": None}]
+    assert rows(same_day_store, "troops-by-country", name="United States") == rows(same_day_store, "troops-by-country")
+    evidence = [r for r in rows(same_day_store, "evidence", name="Iraq") if r["relation"] == "type"]
+    assert sorted(r["article"] for r in evidence) == ["Briefing one", "Briefing three", "Briefing two"]  # every source
+
+
 def test_query_chain_of_command_goes_through_units(examples_store):
     chain = {r["superior"] for r in rows(examples_store, "chain-of-command", name="Pat White")}
     assert {"Frank McKenzie", "Mark Esper"} <= chain
