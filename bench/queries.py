@@ -49,12 +49,33 @@ def subjects(store: Any) -> dict[str, dict[str, str]]:
     first = rows[0] if rows else {"person": "Carlos Dunbardel", "unit": "Falcon Command", "parent": "Falcon Command",
                                   "host": "Iraq"}
     person, unit, parent, host = (str(first[k]) for k in ("person", "unit", "parent", "host"))
+    busiest = busiest_subjects(store)
     return {"articles": {"name": person}, "entities": {"name": person}, "posts": {"name": person},
             "evidence": {"name": person}, "chain-of-command": {"name": person},
             "who-commands": {"name": unit}, "troops-by-country": {"name": host},
             "commander-on-date": {"name": parent, "date": DATE},
             "reporting-lines-on-date": {"name": person, "date": DATE},
-            "chain-of-command on a date": {"name": person, "date": DATE}}
+            "chain-of-command on a date": {"name": person, "date": DATE},
+            **{f"{name} on the busiest": {"name": label} for name, label in busiest.items()}}
+
+
+def busiest_subjects(store: Any) -> dict[str, str]:
+    """The worst cases of the queries whose answers grow with the store: the organisation with the most
+    headOf statements (``who-commands``) and the country in the most troop statements
+    (``troops-by-country``); counted once, not timed."""
+    from kg.query import select
+
+    found: dict[str, str] = {}
+    for name, sparql in (
+            ("who-commands", "SELECT ?l WHERE { { SELECT ?o (COUNT(*) AS ?n) WHERE { ?o kgo:headedIn ?a } "
+                             "GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT 1 } ?o rdfs:label ?l }"),
+            ("troops-by-country", "SELECT ?l WHERE { { SELECT ?c (COUNT(*) AS ?n) WHERE { "
+                                  "{ ?d kgo:hostCountry ?c } UNION { ?d kgo:sendingCountry ?c } } "
+                                  "GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 1 } ?c rdfs:label ?l }")):
+        rows = select(store, sparql).rows
+        if rows and rows[0][0]:
+            found[name] = str(sorted(r[0] for r in rows if r[0])[0])
+    return found
 
 
 def time_queries(store_path: str | Path, *, listings: bool = True) -> dict[str, Any]:
@@ -69,7 +90,7 @@ def time_queries(store_path: str | Path, *, listings: bool = True) -> dict[str, 
         params = subjects(store)
         total = len(store.document_hashes())
         for label, bindings in params.items():
-            name = label.removesuffix(" on a date")
+            name = label.removesuffix(" on a date").removesuffix(" on the busiest")
             seconds, text = _timed(lambda n=name, b=bindings: run_named(store, n, fmt="tsv", bindings=b))
             key = f"{label} --param " + " ".join(f"{k}=..." for k in sorted(bindings))
             latencies[key] = seconds
