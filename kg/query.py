@@ -379,7 +379,10 @@ def chains_above(store: Any, name: str | None = None, *, limit: int | None = Non
         found_rows: set[tuple[str, str, str | None]] = set()
         for start in sorted(set(by_label[label])):
             above = sorted(_reachable(store, start) - {start})
-            unread = [iri for iri in above if iri not in labelled]
+            if name is not None:  # one person's chain: only its distinct (label, post) pairs are read
+                found_rows.update((label, superior, post) for superior, post in _label_post_pairs(store, above))
+                continue
+            unread = [iri for iri in above if iri not in labelled]  # the listing reads each superior once
             labelled.update(_labelled_with_posts(store, unread) if unread else {})
             for iri in above:
                 found_rows.update((label, superior, post) for superior, post in labelled[iri])
@@ -442,6 +445,26 @@ def _reachable(store: Any, start: str) -> set[str]:
     return nodes
 
 
+_LABEL_POSTS = """SELECT {columns} WHERE {{ VALUES ?s {{ {iris} }}
+  LATERAL {{ ?s rdfs:label ?l OPTIONAL {{ ?s <{holds}> ?held . ?held rdfs:label ?post }} }} }}"""
+
+
+def _label_post_pairs(store: Any, iris: list[str]) -> set[tuple[str, str | None]]:
+    """The distinct (label, post label or None) of ``iris`` taken together (what :func:`_labelled_with_posts`
+    gives, without telling whose): the store keeps them distinct and sends no IRI back, a third less to
+    decode on a chain of 20 k rows."""
+    holds = derive.DISTINCT[PREFIXES["org"] + "holds"].value
+    lateral = getattr(store, "lateral", False)
+    found: set[tuple[str, str | None]] = set()
+    for chunk in _chunked(iris, _STEP_CHUNK if lateral else _CHUNK):
+        sparql = _LABEL_POSTS.format(columns="DISTINCT ?l ?post", iris=_iris(chunk), holds=holds)
+        for row in store.query(sparql if lateral else without_lateral(sparql)):
+            label, post = row["l"], row["post"]
+            if isinstance(label, Literal):
+                found.add((label.value, post.value if isinstance(post, Literal) else None))
+    return found
+
+
 def _labelled_with_posts(store: Any, iris: list[str]) -> dict[str, list[tuple[str, str | None]]]:
     """IRI -> its (label, post label or None), sorted, for ``iris``: ``?s rdfs:label ?l OPTIONAL
     { ?s org:holds/rdfs:label ?post }``, the posts read from the chain index (``org:holds`` once per
@@ -451,8 +474,7 @@ def _labelled_with_posts(store: Any, iris: list[str]) -> dict[str, list[tuple[st
     labels: dict[str, set[str]] = {}
     posts: dict[str, set[str]] = {}
     for chunk in _chunked(iris, _STEP_CHUNK if lateral else _CHUNK):
-        sparql = (f"SELECT ?s ?l ?post WHERE {{ VALUES ?s {{ {_iris(chunk)} }} LATERAL {{ ?s rdfs:label ?l "
-                  f"OPTIONAL {{ ?s <{holds}> ?held . ?held rdfs:label ?post }} }} }}")
+        sparql = _LABEL_POSTS.format(columns="?s ?l ?post", iris=_iris(chunk), holds=holds)
         for row in store.query(sparql if lateral else without_lateral(sparql)):
             if not isinstance(row["l"], Literal):
                 continue
