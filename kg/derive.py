@@ -24,6 +24,7 @@ The embedded store (:class:`kg.store.Store`) and a remote SPARQL store
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -459,26 +460,43 @@ class Additions:
     related: set[tuple[str, str]] = field(default_factory=set)
 
 
+_Remembered = tuple[str | None, tuple[str, ...], tuple[str, ...], int]
+
+
 @dataclass
 class Memo:
     """What a writer learnt of the entities graph from its own earlier batches, so that it asks the
     store only about entities and pairs it has not met (a country or a busy command is in most batches).
 
     Exact only while it is the store's one writer, and only for additions: forget everything when
-    derived facts are rewritten another way. Each part is emptied when it outgrows ``limit`` entries.
+    derived facts are rewritten another way. Kept small (tuples, interned IRIs: about 35 MB at the
+    limit), and each part is emptied when it outgrows ``limit`` entries.
     """
 
-    known: dict[str, Known] = field(default_factory=dict)
+    known: dict[str, _Remembered] = field(default_factory=dict)
     related: set[tuple[str, str]] = field(default_factory=set)
-    limit: int = 100_000
+    limit: int = 50_000
+
+    def recall(self, iris: Iterable[str]) -> dict[str, Known]:
+        """What is remembered of ``iris``."""
+        found = {}
+        for iri in iris:
+            entry = self.known.get(iri)
+            if entry is not None:
+                label, seen, classes, degree = entry
+                found[iri] = Known(label, set(seen), set(classes), degree)
+        return found
 
     def learn(self, plan: Additions) -> None:
         """Keep what ``plan`` found, once it is written."""
-        for part, new in ((self.known, plan.learnt), (self.related, plan.related)):
-            if len(part) + len(new) > self.limit:
-                part.clear()
-        self.known.update(plan.learnt)
-        self.related |= plan.related
+        if len(self.known) + len(plan.learnt) > self.limit:
+            self.known.clear()
+        if len(self.related) + len(plan.related) > self.limit:
+            self.related.clear()
+        intern = sys.intern
+        for iri, (label, seen, classes, degree) in plan.learnt.items():
+            self.known[intern(iri)] = (label, tuple(sorted(seen)), tuple(sorted(classes)), degree)
+        self.related |= {(intern(e), intern(x)) for e, x in plan.related}
         for iri in plan.rest.entities:  # derived from the store instead
             self.known.pop(iri, None)
 
@@ -577,7 +595,7 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
         links |= item.links
         heads |= item.heads
         statements += item.holds
-    before = {iri: memo.known[iri] for iri in entities if iri in memo.known}
+    before = memo.recall(entities)
     before.update(known(store, entities - before.keys(), graph))
     rest = {iri for iri in entities if iri in before and (
         not before[iri].seen or (not before[iri].classes and classes.get(iri)))}

@@ -202,3 +202,17 @@ def test_derive_additions_count_only_new_neighbours():
     assert (mckenzie, derive.DEGREE) not in plan.clear  # the same relations again: no new neighbour
     assert not any(q.subject.value == mckenzie and q.predicate == derive.SEEN_AS for q in plan.quads)
     assert not plan.rest
+
+
+def test_derive_a_memo_that_overflows_changes_nothing(tmp_path):
+    # the writer's memo is emptied whenever it outgrows its limit: what is merged must not depend on it
+    corpus = write_corpus(tmp_path / "c.jsonl", 60, varied=True)
+    small = Store(tmp_path / "small")
+    small._memo.limit = 40  # emptied after most batches
+    build([corpus], small, batch=7, workers=1)
+    large = Store(tmp_path / "large")
+    build([corpus], large, batch=7, workers=1)
+    assert 0 < len(large._memo.known) and len(small._memo.known) <= 40
+    assert nq(small) == nq(large)
+    small.rederive_all()
+    assert nq(small) == nq(large)
