@@ -12,18 +12,25 @@ which entities and posts its articles touch (:func:`touched`, from the quads add
 aliases and those posts' dated holds statements only, and returns their new entities-graph quads.
 Nothing rescans the store, so adding one article costs the same whatever the store holds.
 
+Adding new articles does not even read those entities' statements back (a country is named by a tenth
+of all articles): :func:`additions` merges what the new articles state (their :class:`Contribution`)
+with what the entities graph already holds about each entity, its names seen so far (``kgo:seenAs``),
+its label, classes and degree, and asks the store only whether each new relation joins two things that
+were already related. Replacing or removing an article goes the first way, from the store.
+
 The embedded store (:class:`kg.store.Store`) and a remote SPARQL store
 (:class:`kg.endpoint.RemoteStore`) both implement :class:`GraphStore` and both use this module.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol, runtime_checkable
 
-from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, parse
 
 from kg.extract.gazetteer import load_gazetteer
 from kg.ontology import PREFIXES, RDFS, SKOS
@@ -36,9 +43,13 @@ _RDF = PREFIXES["rdf"]
 _HOLDS = PREFIXES["org"] + "holds"
 ASSERTED, PAST = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
 CURRENT_HOLDER = NamedNode(PREFIXES["kgo"] + "currentHolder")
+#: from a post to the holds statements its current holder is decided from (see :func:`deciding`)
+HOLDER_EVIDENCE = NamedNode(PREFIXES["kgo"] + "holderEvidence")
 DEGREE = NamedNode(PREFIXES["kgo"] + "degree")
 ENTITY_CLASS = NamedNode(PREFIXES["kgo"] + "entityClass")
 HEADED_IN = NamedNode(PREFIXES["kgo"] + "headedIn")
+#: every name the articles give an entity, once: what its label is chosen from when an article is added
+SEEN_AS = NamedNode(PREFIXES["kgo"] + "seenAs")
 #: the chain index: each relation the chain of command walks, once per pair whatever number of articles
 #: state it (a busy parent unit is "X falls under Y" in thousands of article graphs)
 DISTINCT = {PREFIXES["org"] + name: NamedNode(PREFIXES["kgo"] + "distinct" + name[0].upper() + name[1:])
@@ -49,10 +60,35 @@ LISTED_CLASSES = ("foaf:Person", "org:Organization", "kgo:Country", "org:Post")
 RELATIONS = ("org:headOf", "org:reportsTo", "org:subOrganizationOf", "org:holds", "org:memberOf", "org:postIn",
              "kgo:sendingCountry", "kgo:hostCountry")
 _ALT_LABEL = SKOS.altLabel.value
+_TYPE, _PREDICATE, _OBJECT = _RDF + "type", _RDF + "predicate", _RDF + "object"
+_HEAD_OF = PREFIXES["org"] + "headOf"
+_LISTED = frozenset(PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in LISTED_CLASSES)
+_RELATIONS = frozenset(PREFIXES[r.split(":")[0]] + r.split(":")[1] for r in RELATIONS)
 _ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
                      PREFIXES["kgo"] + "asOf": "date", PREFIXES["kgo"] + "modality": "modality"}
 #: IRIs per VALUES block: large enough to amortise a query, small enough for any endpoint's limits
 CHUNK = 400
+
+
+class HoldsStatement(NamedTuple):
+    """One dated statement that a person holds (asserted) or held (past) a post; IRIs as strings."""
+
+    post: str
+    person: str
+    date: str
+    modality: str
+    assertion: str = ""  # the assertion node that states it
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one article's graph adds to the derived facts, read from its own quads (:func:`contribution`)."""
+
+    aliases: frozenset[tuple[str, str]] = frozenset()  # (entity, a name it is given)
+    classes: frozenset[tuple[str, str]] = frozenset()  # (entity, one of the listed classes)
+    links: frozenset[tuple[str, str, str]] = frozenset()  # (subject, one of RELATIONS, object IRI)
+    heads: frozenset[tuple[str, str]] = frozenset()  # (organisation, a headOf assertion about it)
+    holds: tuple[HoldsStatement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +106,7 @@ class ArticleGraph:
     rejected: tuple[str, ...] = ()
     entities: frozenset[str] = frozenset()  # IRIs with an alias in this graph
     posts: frozenset[str] = frozenset()  # posts this graph says someone holds (or held)
+    contribution: Contribution | None = None  # what it adds to the derived facts (else read from nquads)
 
 
 @dataclass
@@ -128,15 +165,6 @@ class GraphStore(Protocol):
         ...
 
 
-class HoldsStatement(NamedTuple):
-    """One dated statement that a person holds (asserted) or held (past) a post; IRIs as strings."""
-
-    post: str
-    person: str
-    date: str
-    modality: str
-
-
 def holds_statements(quads: Iterable[Quad]) -> list[HoldsStatement]:
     """The holds statements among an article's assertion quads."""
     fields: dict[str, dict[str, str]] = {}
@@ -144,8 +172,47 @@ def holds_statements(quads: Iterable[Quad]) -> list[HoldsStatement]:
         name = _ASSERTION_FIELDS.get(quad.predicate.value)
         if name and isinstance(quad.subject, NamedNode) and isinstance(quad.object, (NamedNode, Literal)):
             fields.setdefault(quad.subject.value, {})[name] = quad.object.value
-    return [HoldsStatement(f["post"], f["person"], f["date"], f["modality"]) for f in fields.values()
+    return [HoldsStatement(f["post"], f["person"], f["date"], f["modality"], a) for a, f in fields.items()
             if f.get("predicate") == _HOLDS and {"post", "person", "date", "modality"} <= f.keys()]
+
+
+def contribution(quads: Iterable[Quad]) -> Contribution:
+    """What an article's quads add to the derived facts: its names, listed classes, relations, headOf
+    assertions and holds statements.
+
+    >>> from kg.ontology import SKOS
+    >>> quad = Quad(NamedNode("http://x/e"), SKOS.altLabel, Literal("E"), NamedNode("http://x/g"))
+    >>> sorted(contribution([quad]).aliases)
+    [('http://x/e', 'E')]
+    """
+    quads = list(quads)
+    aliases, classes, links, heads = set(), set(), set(), set()
+    predicates: dict[str, str] = {}
+    objects: dict[str, str] = {}
+    for quad in quads:
+        subject, predicate, value = quad.subject, quad.predicate.value, quad.object
+        if not isinstance(subject, NamedNode) or not isinstance(value, (NamedNode, Literal)):
+            continue
+        if predicate == _ALT_LABEL:
+            aliases.add((subject.value, value.value))
+        elif predicate == _TYPE and value.value in _LISTED:
+            classes.add((subject.value, value.value))
+        elif predicate in _RELATIONS and isinstance(value, NamedNode):
+            links.add((subject.value, predicate, value.value))
+        elif predicate == _PREDICATE:
+            predicates[subject.value] = value.value
+        elif predicate == _OBJECT and isinstance(value, NamedNode):
+            objects[subject.value] = value.value
+    heads = {(objects[a], a) for a, p in predicates.items() if p == _HEAD_OF and a in objects}
+    return Contribution(frozenset(aliases), frozenset(classes), frozenset(links), frozenset(heads),
+                        tuple(holds_statements(quads)))
+
+
+def contribution_of(graph: ArticleGraph) -> Contribution:
+    """``graph``'s :class:`Contribution`, read from its N-Quads when the worker did not send it."""
+    if graph.contribution is not None:
+        return graph.contribution
+    return contribution(parse(graph.nquads, format=RdfFormat.N_QUADS))
 
 
 def touched(quads: Sequence[Quad]) -> Touched:
@@ -156,11 +223,12 @@ def touched(quads: Sequence[Quad]) -> Touched:
     >>> touched([quad]).entities
     {'http://x/e'}
     """
-    result = Touched()
-    result.entities = {q.subject.value for q in quads
-                       if q.predicate.value == _ALT_LABEL and isinstance(q.subject, NamedNode)}
-    result.posts = {s.post for s in holds_statements(quads)}
-    return result
+    return touched_by(contribution(quads))
+
+
+def touched_by(added: Contribution) -> Touched:
+    """The entities and posts whose derived facts ``added`` changes."""
+    return Touched({e for e, _ in added.aliases}, {s.post for s in added.holds})
 
 
 def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
@@ -206,10 +274,37 @@ def entity_quads(names: dict[str, set[str]], graph: NamedNode) -> list[Quad]:
     return quads
 
 
+def seen_quads(names: dict[str, set[str]], graph: NamedNode) -> list[Quad]:
+    """``kgo:seenAs`` quads: every name of ``names`` once, in ``graph``."""
+    return [Quad(NamedNode(iri), SEEN_AS, Literal(name), graph) for iri in sorted(names) for name in sorted(names[iri])]
+
+
+def deciding(statements: Iterable[HoldsStatement]) -> list[HoldsStatement]:
+    """The statements that decide each post's current holder: those dated on or after its latest asserted
+    one (all of them while none is asserted). Whatever is added later, the holder follows from these and
+    the additions alone, so they are all an added article needs to read.
+
+    >>> a = HoldsStatement("post", "berg", "2021-03-01", ASSERTED)
+    >>> b = HoldsStatement("post", "haddad", "2022-06-01", ASSERTED)
+    >>> deciding([a, b, b._replace(date="2020-01-01", modality=PAST)]) == [b]
+    True
+    """
+    latest: dict[str, str] = {}
+    said = list(statements)
+    for statement in said:
+        if statement.modality == ASSERTED and statement.date > latest.get(statement.post, ""):
+            latest[statement.post] = statement.date
+    return [s for s in said if s.date >= latest.get(s.post, "")]
+
+
 def holder_quads(statements: Iterable[HoldsStatement], graph: NamedNode) -> list[Quad]:
-    """``kgo:currentHolder`` quads for :func:`current_holders`, in ``graph``."""
+    """``kgo:currentHolder`` quads for :func:`current_holders`, and ``kgo:holderEvidence`` quads for
+    the statements that decide them (:func:`deciding`), in ``graph``."""
+    said = list(statements)
     return [Quad(NamedNode(post), CURRENT_HOLDER, NamedNode(person), graph)
-            for post, person in current_holders(statements)]
+            for post, person in current_holders(said)] + [
+            Quad(NamedNode(s.post), HOLDER_EVIDENCE, NamedNode(s.assertion), graph)
+            for s in sorted(set(deciding(said))) if s.assertion]
 
 
 def _values(iris: Sequence[str]) -> str:
@@ -239,12 +334,25 @@ def holds(store: GraphStore, posts: Iterable[str]) -> list[HoldsStatement]:
     """Every dated holds statement about ``posts``, from every article graph."""
     found: list[HoldsStatement] = []
     for chunk in _chunks(sorted(posts)):
-        rows = store.query(f"""SELECT ?g ?post ?person ?date ?modality WHERE {{ VALUES ?post {{ {_values(chunk)} }}
+        rows = store.query(f"""SELECT ?a ?post ?person ?date ?modality WHERE {{ VALUES ?post {{ {_values(chunk)} }}
             GRAPH ?g {{ ?a rdf:object ?post ; rdf:predicate org:holds ; rdf:subject ?person ; kgo:asOf ?date ;
                        kgo:modality ?modality }} }}""")
         assert isinstance(rows, QuerySolutions)
         found += [HoldsStatement(r["post"].value, r["person"].value, r["date"].value,
-                                 r["modality"].value) for r in rows]
+                                 r["modality"].value, r["a"].value) for r in rows]
+    return found
+
+
+def evidence(store: GraphStore, posts: Iterable[str], graph: NamedNode) -> list[HoldsStatement]:
+    """The statements that decided ``posts``' current holders, as the entities graph ``graph`` names them."""
+    found: list[HoldsStatement] = []
+    for chunk in _chunks(sorted(posts)):
+        rows = store.query(f"""SELECT ?a ?post ?person ?date ?modality WHERE {{ VALUES ?post {{ {_values(chunk)} }}
+            GRAPH {graph} {{ ?post kgo:holderEvidence ?a }}
+            ?a rdf:subject ?person ; kgo:asOf ?date ; kgo:modality ?modality }}""")
+        assert isinstance(rows, QuerySolutions)
+        found += [HoldsStatement(r["post"].value, r["person"].value, r["date"].value,
+                                 r["modality"].value, r["a"].value) for r in rows]
     return found
 
 
@@ -329,8 +437,214 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     edges: set[tuple[str, str, str]] = set()
     listed = summaries(store, named, edges)
     heads = [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in head_statements(store, named)]
-    return sorted(entity_quads(names, graph) + holder_quads(statements, graph) + summary_quads(listed, graph)
-                  + heads + edge_quads(edges, graph), key=str)
+    return sorted(entity_quads(names, graph) + seen_quads(names, graph) + holder_quads(statements, graph)
+                  + summary_quads(listed, graph) + heads + edge_quads(edges, graph), key=str)
+
+
+@dataclass
+class Additions:
+    """How new article graphs change the entities graph, worked out before they are written.
+
+    The writer removes the entities-graph values of every (IRI, predicate) in ``clear``, adds ``quads``,
+    and derives ``rest`` from the store (:func:`derive`) once the articles are in: entities the entities
+    graph cannot tell enough about (a store written by a kg older than ``kgo:seenAs``, an entity that
+    gains its first listed class, whose degree then counts relations stated before).
+    """
+
+    clear: list[tuple[str, NamedNode]] = field(default_factory=list)
+    quads: list[Quad] = field(default_factory=list)
+    rest: Touched = field(default_factory=Touched)
+    touched: Touched = field(default_factory=Touched)
+    #: what the entities graph holds of each merged entity once this is written, and the pairs then related
+    learnt: dict[str, Known] = field(default_factory=dict)
+    related: set[tuple[str, str]] = field(default_factory=set)
+
+
+_Remembered = tuple[str | None, tuple[str, ...], tuple[str, ...], int]
+
+
+@dataclass
+class Memo:
+    """What a writer learnt of the entities graph from its own earlier batches, so that it asks the
+    store only about entities and pairs it has not met (a country or a busy command is in most batches).
+
+    Exact only while it is the store's one writer, and only for additions: forget everything when
+    derived facts are rewritten another way. Kept small (tuples, interned IRIs: about 35 MB at the
+    limit), and each part is emptied when it outgrows ``limit`` entries.
+    """
+
+    known: dict[str, _Remembered] = field(default_factory=dict)
+    related: set[tuple[str, str]] = field(default_factory=set)
+    limit: int = 50_000
+
+    def recall(self, iris: Iterable[str]) -> dict[str, Known]:
+        """What is remembered of ``iris``."""
+        found = {}
+        for iri in iris:
+            entry = self.known.get(iri)
+            if entry is not None:
+                label, seen, classes, degree = entry
+                found[iri] = Known(label, set(seen), set(classes), degree)
+        return found
+
+    def learn(self, plan: Additions) -> None:
+        """Keep what ``plan`` found, once it is written."""
+        if len(self.known) + len(plan.learnt) > self.limit:
+            self.known.clear()
+        if len(self.related) + len(plan.related) > self.limit:
+            self.related.clear()
+        intern = sys.intern
+        for iri, (label, seen, classes, degree) in plan.learnt.items():
+            self.known[intern(iri)] = (label, tuple(sorted(seen)), tuple(sorted(classes)), degree)
+        self.related |= {(intern(e), intern(x)) for e, x in plan.related}
+        for iri in plan.rest.entities:  # derived from the store instead
+            self.known.pop(iri, None)
+
+    def forget(self) -> None:
+        """Forget everything (derived facts were rewritten from the store)."""
+        self.known.clear()
+        self.related.clear()
+
+
+class Known(NamedTuple):
+    """What the entities graph holds of one entity: its label, the names seen, its listed classes, its degree."""
+
+    label: str | None
+    seen: set[str]
+    classes: set[str]
+    degree: int
+
+
+_KNOWN = (RDFS.label, SEEN_AS, ENTITY_CLASS, DEGREE)
+
+
+def known(store: GraphStore, entities: Iterable[str], graph: NamedNode) -> dict[str, Known]:
+    """What the entities graph holds of ``entities``: label, names seen, listed classes and degree."""
+    found: dict[str, Known] = {}
+    # a lookup per (entity, predicate), never the thousands of kgo:headedIn a busy command has (and a
+    # VALUES of predicates made Oxigraph scan the whole graph for each)
+    union = " UNION ".join(f"{{ ?e {p} ?o BIND({p} AS ?p) }}" for p in _KNOWN)
+    for chunk in _chunks(sorted(entities)):
+        # most entities of a batch are new (the long tail of names): one lookup tells those apart
+        values = f"VALUES ?e {{ {_values(chunk)} }}"
+        rows = store.query(f"SELECT ?e WHERE {{ {values} GRAPH {graph} {{ ?e {RDFS.label} ?l }} }}")
+        assert isinstance(rows, QuerySolutions)
+        labelled = sorted({row["e"].value for row in rows})
+        if not labelled:
+            continue
+        values = f"VALUES ?e {{ {_values(labelled)} }}"
+        rows = store.query(f"SELECT ?e ?p ?o WHERE {{ {values} GRAPH {graph} {{ {union} }} }}")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            iri, predicate, value = row["e"].value, row["p"].value, row["o"].value
+            entry = found.setdefault(iri, Known(None, set(), set(), 0))
+            if predicate == RDFS.label.value:
+                found[iri] = entry._replace(label=value)
+            elif predicate == SEEN_AS.value:
+                entry.seen.add(value)
+            elif predicate == ENTITY_CLASS.value:
+                entry.classes.add(value)
+            else:
+                found[iri] = entry._replace(degree=int(value))
+    return found
+
+
+def related_already(store: GraphStore, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (entity, IRI) among ``pairs`` that some stored relation of :data:`RELATIONS` joins, either way."""
+    found: set[tuple[str, str]] = set()
+    ordered = sorted(pairs)
+    relations = ", ".join(RELATIONS)
+    for start in range(0, len(ordered), CHUNK):
+        values = " ".join(f"(<{e}> <{x}>)" for e, x in ordered[start:start + CHUNK])
+        # FILTER EXISTS stops at the first quad: a unit and its parent are joined in thousands of articles
+        rows = store.query(f"""SELECT ?e ?x WHERE {{ VALUES (?e ?x) {{ {values} }}
+            FILTER EXISTS {{ {{ ?e ?p ?x }} UNION {{ ?x ?p ?e }} FILTER(?p IN ({relations})) }} }}""")
+        assert isinstance(rows, QuerySolutions)
+        found |= {(row["e"].value, row["x"].value) for row in rows}
+    return found
+
+
+def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNode,
+              skip: Iterable[str] = (), memo: Memo | None = None) -> Additions:
+    """How writing ``graphs`` (articles the store does not hold) changes the derived facts in ``graph``,
+    asked of the store before they are written.
+
+    The result equals what :func:`derive` would give after the write: labels are chosen from every
+    name seen (``kgo:seenAs``), classes and the chain index and ``kgo:headedIn`` only grow, and the
+    degree grows by the new neighbours, those no stored relation joins already. IRIs in ``skip``
+    (derived again later anyway) are left out. What ``memo`` knows is not asked again.
+    """
+    memo = memo if memo is not None else Memo()
+    added = [contribution_of(g) for g in graphs]
+    change = Touched()
+    for item in added:
+        change.update(touched_by(item))
+    result = Additions(touched=change)
+    left_out = set(skip)
+    entities = change.entities - left_out
+    names: dict[str, set[str]] = {}
+    classes: dict[str, set[str]] = {}
+    links: set[tuple[str, str, str]] = set()
+    heads: set[tuple[str, str]] = set()
+    statements: list[HoldsStatement] = []
+    for item in added:
+        for iri, name in item.aliases:
+            names.setdefault(iri, set()).add(name)
+        for iri, kind in item.classes:
+            classes.setdefault(iri, set()).add(kind)
+        links |= item.links
+        heads |= item.heads
+        statements += item.holds
+    before = memo.recall(entities)
+    before.update(known(store, entities - before.keys(), graph))
+    rest = {iri for iri in entities if iri in before and (
+        not before[iri].seen or (not before[iri].classes and classes.get(iri)))}
+    entities -= rest
+    neighbours: dict[str, set[str]] = {}
+    for s, _, o in links:
+        if s in entities:
+            neighbours.setdefault(s, set()).add(o)
+        if o in entities:
+            neighbours.setdefault(o, set()).add(s)
+    result.related = {(e, x) for e, xs in neighbours.items() for x in xs}
+    # an entity the entities graph does not know is named by no stored article: none of its pairs is
+    # related yet (those of what waits for a rewrite are asked all the same)
+    new = (change.entities - left_out) - before.keys()
+    asked = {(e, x) for e, x in result.related if e in before and x not in new}
+    old = asked & memo.related
+    old |= related_already(store, asked - old)
+    for iri in sorted(entities):
+        was = before.get(iri, Known(None, set(), set(), 0))
+        node = NamedNode(iri)
+        label = was.label
+        if not names[iri] <= was.seen or iri not in before:  # a new name may make another label
+            seen = was.seen | names[iri]
+            fresh = entity_quads({iri: seen}, graph)
+            label = next((q.object.value for q in fresh
+                          if q.predicate == RDFS.label and isinstance(q.object, Literal)), None)
+            if label != was.label:
+                result.clear += [(iri, RDFS.label), (iri, SKOS.altLabel)]
+                result.quads += fresh
+            result.quads += seen_quads({iri: names[iri] - was.seen}, graph)
+        kinds = was.classes | classes.get(iri, set())
+        result.quads += [Quad(node, ENTITY_CLASS, NamedNode(k), graph) for k in sorted(kinds - was.classes)]
+        degree = was.degree
+        if kinds:
+            degree += sum((iri, x) not in old for x in neighbours.get(iri, ()))
+            if degree != was.degree or iri not in before:
+                result.clear.append((iri, DEGREE))
+                result.quads.append(Quad(node, DEGREE, Literal(str(degree), datatype=_INTEGER), graph))
+        result.learnt[iri] = Known(label, was.seen | names[iri], kinds, degree)
+    result.quads += [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph)
+                     for org, a in sorted(heads) if org in entities]
+    result.quads += edge_quads({(s, p, o) for s, p, o in links if p in DISTINCT and s in entities}, graph)
+    posts = change.posts - left_out - rest
+    if posts:
+        said = evidence(store, posts, graph) + [s for s in statements if s.post in posts]
+        result.clear += [(post, p) for post in sorted(posts) for p in (CURRENT_HOLDER, HOLDER_EVIDENCE)]
+        result.quads += holder_quads(said, graph)
+    result.rest = Touched(rest, rest & change.posts)
+    return result
 
 
 def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
@@ -376,7 +690,10 @@ def lacks_summaries(store: GraphStore) -> bool:
     return bool(store.query("ASK { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }"))
 
 
-__all__ = ["ASSERTED", "DEGREE", "DISTINCT", "ENTITY_CLASS", "HEADED_IN", "LISTED_CLASSES", "PAST", "RELATIONS",
-           "ArticleGraph", "GraphStore", "HoldsStatement", "QueryResult", "Touched", "aliases", "current_holders",
-           "derive", "edge_quads", "entity_quads", "everything", "head_statements", "holder_quads", "holds",
-           "holds_statements", "lacks_summaries", "stored", "summaries", "summary_quads", "touched"]
+__all__ = ["ASSERTED", "DEGREE", "DISTINCT", "ENTITY_CLASS", "HEADED_IN", "HOLDER_EVIDENCE", "LISTED_CLASSES", "PAST",
+           "RELATIONS", "SEEN_AS", "Additions", "ArticleGraph", "Contribution", "GraphStore",
+           "HoldsStatement", "Known", "Memo", "QueryResult", "Touched", "additions", "aliases",
+           "contribution", "contribution_of", "current_holders", "deciding", "derive", "edge_quads",
+           "entity_quads", "everything", "evidence", "head_statements", "holder_quads", "holds",
+           "holds_statements", "known", "lacks_summaries", "related_already", "seen_quads", "stored",
+           "summaries", "summary_quads", "touched", "touched_by"]

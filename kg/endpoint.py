@@ -39,6 +39,8 @@ from kg.rdfmap import document_iri, entities_graph
 from kg.store import bind_values
 
 DEFAULT_PORT = 7878
+#: quads per INSERT DATA request (Virtuoso refuses very long update texts)
+INSERT_QUADS = 1_000
 
 
 # -- kg serve --------------------------------------------------------------------------------------
@@ -176,22 +178,46 @@ class RemoteStore:
         drop = list(drop)
         names = [document_iri(self.base, g.doc_id).value for g in graphs]
         dropped = [document_iri(self.base, d).value for d in drop]
-        change = derive.stored(self, names + dropped)
-        if not graphs and not change and not dropped:
-            return
-        for graph in graphs:
-            change.update(graph)
 
         def put(graph: ArticleGraph) -> None:
             quads = parse(graph.nquads, format=RdfFormat.N_QUADS)
             self._put(document_iri(self.base, graph.doc_id).value,
                       serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b"")
 
+        if not dropped and not self.document_hashes(g.doc_id for g in graphs):
+            # only new articles: their derived facts are merged into what the entities graph holds
+            plan = derive.additions(self, graphs, entities_graph(self.base))
+            with ThreadPoolExecutor(max_workers=self.parallel) as pool:
+                list(pool.map(put, graphs))
+            self._merge(plan)
+            return
+        change = derive.stored(self, names + dropped)
+        if not graphs and not change and not dropped:
+            return
+        for graph in graphs:
+            change.update(graph)
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             list(pool.map(put, graphs))
         for name in dropped:
             self._request("DELETE", self._graph_url(name), None, {}, error=StoreError, missing_ok=True)
         self._rederive(change)
+
+    def _merge(self, plan: derive.Additions) -> None:
+        entities = entities_graph(self.base)
+        by_predicate: dict[str, list[str]] = {}
+        for iri, predicate in plan.clear:
+            by_predicate.setdefault(str(predicate), []).append(f"<{iri}>")
+        updates = [f"DELETE {{ GRAPH {entities} {{ ?s {predicate} ?o }} }} WHERE {{ VALUES ?s {{ {' '.join(part)} }} "
+                   f"GRAPH {entities} {{ ?s {predicate} ?o }} }}"
+                   for predicate, subjects in sorted(by_predicate.items())
+                   for part in (subjects[i:i + derive.CHUNK] for i in range(0, len(subjects), derive.CHUNK))]
+        for start in range(0, len(plan.quads), INSERT_QUADS):
+            updates.append(f"INSERT DATA {{ GRAPH {entities} {{\n" + "\n".join(
+                f"{q.subject} {q.predicate} {q.object} ." for q in plan.quads[start:start + INSERT_QUADS]) + "\n} }")
+        for update in updates:
+            self._update(update)
+        if plan.rest:
+            self._rederive(plan.rest)
 
     def _rederive(self, change: Touched) -> None:
         entities = entities_graph(self.base)

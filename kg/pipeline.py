@@ -217,9 +217,10 @@ def article_graph(document: Document, base: str, ner: str | None = None, parse: 
     ('d', 32, True)
     """
     doc_id, quads, relations, rejected = checked_graph(document, base, ner, parse)
-    change = derive.touched(quads)
+    added = derive.contribution(quads)
+    change = derive.touched_by(added)
     return ArticleGraph(doc_id, serialize(quads, format=RdfFormat.N_QUADS) or b"", len(quads), relations,
-                        tuple(rejected), frozenset(change.entities), frozenset(change.posts))
+                        tuple(rejected), frozenset(change.entities), frozenset(change.posts), added)
 
 
 def article_graphs(documents: Sequence[Document], base: str, ner: str | None = None,

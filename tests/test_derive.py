@@ -17,7 +17,7 @@ from kg.export import export
 from kg.model import Document
 from kg.pipeline import article_graph, build
 from kg.rdfmap import entities_graph
-from kg.store import PENDING_FILE, Store
+from kg.store import BATCH_FILE, PENDING_FILE, Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from corpus import write_corpus
@@ -91,6 +91,7 @@ def test_derive_one_article_touches_only_its_entities():
     quads = derive.derive(store, derive.Touched({"http://x/person/mark-esper"}, set()), entities_graph("http://x/"))
     assert {(q.subject.value, q.predicate.value.rsplit("#")[-1], q.object.value) for q in quads} == {
         ("http://x/person/mark-esper", "label", "Mark Esper"),
+        ("http://x/person/mark-esper", "seenAs", "Mark Esper"),  # the one name this article gives him
         ("http://x/person/mark-esper", "entityClass", "http://xmlns.com/foaf/0.1/Person"),
         ("http://x/person/mark-esper", "degree", "1"),  # he holds one post
         ("http://x/person/mark-esper", "distinctHolds", "http://x/post/secretary-of-defense--mark-esper")}
@@ -125,7 +126,8 @@ def test_derive_label_follows_what_remains(tmp_path):
     assert not any("mckenzie" in r["p"].value for r in store.query("SELECT ?p WHERE { ?post kgo:currentHolder ?p }"))
 
 
-def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch):
+@pytest.mark.parametrize("replacing", [False, True], ids=["new articles", "replaced articles"])
+def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch, replacing):
     records = write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])
     clean = Store(tmp_path / "clean")
     build([records], clean)
@@ -133,18 +135,22 @@ def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, mon
     clean.close()
 
     store = Store(tmp_path / "store")
+    if replacing:  # the same ids stored with other texts first: the rewrite reads the store back
+        build([write_jsonl(tmp_path / "old.jsonl", [{**ESPER, "text": "Gen. Mark Milley spoke."},
+                                                    {**ESPER_AGAIN, "text": "Adm. John Aquilino spoke."}])], store)
 
-    def killed(self: Store, change: derive.Touched) -> None:
+    def killed(self: Store, *args: object) -> None:
         raise KeyboardInterrupt  # as if the process died after the articles went in
 
-    monkeypatch.setattr(Store, "_rederive", killed)
+    monkeypatch.setattr(Store, "_rederive" if replacing else "_merge", killed)
     with pytest.raises(KeyboardInterrupt):
         build([records], store)
     monkeypatch.undo()
-    assert (tmp_path / "store" / PENDING_FILE).exists()
+    note = tmp_path / "store" / (PENDING_FILE if replacing else BATCH_FILE)
+    assert note.exists()
     store.close()
     with Store(tmp_path / "store") as reopened:  # the next writer finishes the upkeep
-        assert not (tmp_path / "store" / PENDING_FILE).exists()
+        assert not note.exists()
         assert nq(reopened) == expected
 
 
@@ -154,4 +160,59 @@ def test_derive_many_articles_in_batches_equal_one_batch(tmp_path):
     build([corpus], small, batch=7, workers=1)
     large = Store(tmp_path / "large")
     build([corpus], large, batch=1000, workers=2)
+    assert nq(small) == nq(large)
+
+
+def test_derive_added_articles_merged_in_equal_a_rederivation_from_the_store(tmp_path):
+    # every batch of new articles is merged into what the entities graph holds (names seen, classes,
+    # degree); reading it all back from the article graphs must give the same quads
+    corpus = write_corpus(tmp_path / "c.jsonl", 150, varied=True)
+    store = Store(tmp_path / "store")
+    build([corpus], store, batch=9, workers=1)
+    build(sorted(p for p in EXAMPLES.iterdir() if p.name != "gold.json"), store, batch=3, workers=1)
+    merged = entity_lines(store)
+    assert any("#seenAs>" in line for line in merged) and any("#degree>" in line for line in merged)
+    store.rederive_all()
+    assert entity_lines(store) == merged
+
+
+def test_derive_a_store_without_names_seen_is_derived_from_the_store(tmp_path):
+    # a store written before kgo:seenAs: an added article's entities are derived from the article
+    # graphs instead, so a label is never chosen from the new article's names alone
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [ESPER])], store)
+    for quad in list(store.oxigraph.quads_for_pattern(None, derive.SEEN_AS, None, entities_graph(store.base))):
+        store.oxigraph.remove(quad)
+    store.close()
+    store = Store(tmp_path / "store")  # a later kg opens it
+    build([write_jsonl(tmp_path / "b.jsonl", [ESPER_AGAIN])], store)
+    merged = entity_lines(store)
+    store.rederive_all()
+    assert entity_lines(store) == merged
+
+
+def test_derive_additions_count_only_new_neighbours():
+    first = article_graph(Document(id="a", text=ESPER_AGAIN["text"], published="2020-02-01"), "http://x/")
+    again = article_graph(Document(id="b", text=ESPER_AGAIN["text"], published="2020-02-03"), "http://x/")
+    store = Store()
+    store.write([first])
+    graph = entities_graph(store.base)
+    mckenzie = "http://x/person/frank-mckenzie"
+    plan = derive.additions(store, [again], graph)
+    assert (mckenzie, derive.DEGREE) not in plan.clear  # the same relations again: no new neighbour
+    assert not any(q.subject.value == mckenzie and q.predicate == derive.SEEN_AS for q in plan.quads)
+    assert not plan.rest
+
+
+def test_derive_a_memo_that_overflows_changes_nothing(tmp_path):
+    # the writer's memo is emptied whenever it outgrows its limit: what is merged must not depend on it
+    corpus = write_corpus(tmp_path / "c.jsonl", 60, varied=True)
+    small = Store(tmp_path / "small")
+    small._memo.limit = 40  # emptied after most batches
+    build([corpus], small, batch=7, workers=1)
+    large = Store(tmp_path / "large")
+    build([corpus], large, batch=7, workers=1)
+    assert 0 < len(large._memo.known) and len(small._memo.known) <= 40
+    assert nq(small) == nq(large)
+    small.rederive_all()
     assert nq(small) == nq(large)
