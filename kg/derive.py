@@ -469,13 +469,14 @@ class Memo:
     store only about entities and pairs it has not met (a country or a busy command is in most batches).
 
     Exact only while it is the store's one writer, and only for additions: forget everything when
-    derived facts are rewritten another way. Kept small (tuples, interned IRIs: about 35 MB at the
-    limit), and each part is emptied when it outgrows ``limit`` entries.
+    derived facts are rewritten another way. Kept small (tuples, interned strings: a few MB at the
+    limit), and each part is emptied when it outgrows ``limit`` entries: what recurs is learnt again
+    within a batch or two, and the long tail of names would only cost memory.
     """
 
     known: dict[str, _Remembered] = field(default_factory=dict)
     related: set[tuple[str, str]] = field(default_factory=set)
-    limit: int = 50_000
+    limit: int = 10_000
 
     def recall(self, iris: Iterable[str]) -> dict[str, Known]:
         """What is remembered of ``iris``."""
@@ -495,7 +496,7 @@ class Memo:
             self.related.clear()
         intern = sys.intern
         for iri, (label, seen, classes, degree) in plan.learnt.items():
-            self.known[intern(iri)] = (label, tuple(sorted(seen)), tuple(sorted(classes)), degree)
+            self.known[intern(iri)] = (label, tuple(sorted(seen)), tuple(intern(c) for c in sorted(classes)), degree)
         self.related |= {(intern(e), intern(x)) for e, x in plan.related}
         for iri in plan.rest.entities:  # derived from the store instead
             self.known.pop(iri, None)
