@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -39,6 +40,9 @@ from kg.rdfmap import document_iri, entities_graph
 from kg.store import bind_values
 
 DEFAULT_PORT = 7878
+#: times a request the server aborted as a deadlock is sent again
+RETRIES = 5
+_DEADLOCK = re.compile(r"\b40001\b|\bSR172\b|deadlock", re.I)
 #: quads per INSERT DATA request (Virtuoso refuses very long update texts)
 INSERT_QUADS = 1_000
 
@@ -267,18 +271,27 @@ class RemoteStore:
 
     def _request(self, method: str, url: str, body: bytes | None, headers: dict[str, str], *,
                  error: type[QueryError] | type[StoreError], missing_ok: bool = False) -> tuple[bytes, str]:
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read(), response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as failure:
-            if missing_ok and failure.code == 404:
-                return b"", ""
-            detail = " ".join(failure.read().decode("utf-8", "replace").split())[:200]
-            raise error(f"{method} failed: HTTP {failure.code} {failure.reason}: {detail}", source=url) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as failure:
-            reason = getattr(failure, "reason", failure)
-            raise StoreError(f"cannot reach the endpoint: {reason}", source=url) from None
+        for attempt in range(RETRIES + 1):
+            request = urllib.request.Request(url, data=body, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return response.read(), response.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as failure:
+                if missing_ok and failure.code == 404:
+                    return b"", ""
+                detail = " ".join(failure.read().decode("utf-8", "replace").split())
+                if failure.code >= 500 and _DEADLOCK.search(detail) and attempt < RETRIES:
+                    # Virtuoso aborts one of two transactions that lock the same pages (SQLSTATE
+                    # 40001, "SR172"), as concurrent PUTs of article graphs can; it asks for a retry,
+                    # and every request kg sends may be repeated (whole-graph PUTs, DELETE/INSERT DATA)
+                    time.sleep(0.05 * 2 ** attempt)
+                    continue
+                raise error(f"{method} failed: HTTP {failure.code} {failure.reason}: {detail[:200]}",
+                            source=url) from None
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as failure:
+                reason = getattr(failure, "reason", failure)
+                raise StoreError(f"cannot reach the endpoint: {reason}", source=url) from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _rdf_format(content_type: str) -> RdfFormat:

@@ -162,3 +162,40 @@ def test_endpoint_unreachable_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["query", "ASK {}", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
     assert result.exit_code == 1
     assert "cannot reach the endpoint" in result.output and "Traceback" not in result.output
+
+
+def test_endpoint_a_request_aborted_as_a_deadlock_is_sent_again():
+    # Virtuoso aborts one of two concurrent transactions with SQLSTATE 40001 / SR172 and asks for a
+    # retry; any other server error is reported at once
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:  # noqa: N802 (http.server's name)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(self.path)
+            if len(seen) == 1 or "broken" in self.path:
+                self.send_response(500)
+                self.end_headers()
+                self.wfile.write(b"Virtuoso 40001 Error SR172: Transaction deadlocked" if len(seen) == 1 else b"disk full")
+                return
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        store = RemoteStore(url + "/query", graph_store_url=url + "/store")
+        store._put("http://x/g", b"<http://x/a> <http://x/b> <http://x/c> .\n")
+        assert len(seen) == 2  # refused once as a deadlock, then stored
+        with pytest.raises(StoreError, match="HTTP 500.*disk full"):
+            store._put("http://x/broken", b"<http://x/a> <http://x/b> <http://x/c> .\n")
+        assert len(seen) == 3
+    finally:
+        server.shutdown()
