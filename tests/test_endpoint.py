@@ -173,7 +173,7 @@ def test_endpoint_a_request_aborted_as_a_deadlock_is_sent_again():
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802 (http.server's name)
+        def do_PUT(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             seen.append(self.path)
             if len(seen) == 1 or "broken" in self.path:
@@ -194,7 +194,7 @@ def test_endpoint_a_request_aborted_as_a_deadlock_is_sent_again():
         store = RemoteStore(url + "/query", graph_store_url=url + "/store")
         store._put("http://x/g", b"<http://x/a> <http://x/b> <http://x/c> .\n")
         assert len(seen) == 2  # refused once as a deadlock, then stored
-        with pytest.raises(StoreError, match="HTTP 500.*disk full"):
+        with pytest.raises(StoreError, match=r"HTTP 500.*disk full"):
             store._put("http://x/broken", b"<http://x/a> <http://x/b> <http://x/c> .\n")
         assert len(seen) == 3
     finally:
