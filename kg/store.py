@@ -270,8 +270,8 @@ class Store:
         """Write a batch of article graphs (replacing any stored under the same id), drop others, and
         update the derived facts of every entity they touch.
 
-        The new graphs go in as transactions of whole articles (``LOAD_BYTES`` of N-Quads each); a
-        replaced or dropped article is removed just before, so a kill leaves each article wholly in
+        The new graphs go in as bulk loads of whole articles (``BULK_BYTES`` of N-Quads each, each
+        atomic); a replaced or dropped article is removed just before, so a kill leaves each article wholly in
         or wholly out. A batch of new articles has its derived facts merged in right after; otherwise
         they are rewritten from the store after (or, while :meth:`defer_derivation` is on, later).
         Either way a note in the store directory names them until it is done, and the next writer
