@@ -20,8 +20,9 @@ Adding new articles does not even read those entities' statements back (a countr
 of all articles): :func:`additions` merges what the new articles state (their :class:`Contribution`)
 with what the entities graph already holds about each entity, its names seen so far (``kgo:seenAs``),
 its label, classes and degree, and asks the store only whether each new relation joins two things that
-were already related; a deployment summary is merged with the stored one (fewest, most, first only
-move one way, and new articles are new sources). Replacing or removing an article goes the first way, from the store.
+were already related; a deployment summary is merged with the stored one (fewest, most and first
+only move one way, and new articles are new sources). Replacing or removing an article goes the first
+way, from the store.
 
 The embedded store (:class:`kg.store.Store`) and a remote SPARQL store
 (:class:`kg.endpoint.RemoteStore`) both implement :class:`GraphStore` and both use this module.
@@ -87,9 +88,12 @@ _DEPLOYMENT = PREFIXES["kgo"] + "TroopDeployment"
 _SENDING, _HOSTING = PREFIXES["kgo"] + "sendingCountry", PREFIXES["kgo"] + "hostCountry"
 _COUNT, _AS_OF = PREFIXES["kgo"] + "troopCount", AS_OF.value
 _DEPLOYMENT_FIELDS = frozenset((_SENDING, _HOSTING, _COUNT, _AS_OF))
-#: a troop deployment as troops-by-country counts it (inside a GRAPH pattern)
-_DEPLOYED = ("?d kgo:sendingCountry ?s ; kgo:hostCountry ?h ; a kgo:TroopDeployment ; kgo:troopCount ?n "
-             "OPTIONAL { ?d kgo:asOf ?asOf }")
+#: a troop deployment as troops-by-country counts it, dated or not (inside a GRAPH pattern). A UNION, not
+#: OPTIONAL: Oxigraph hashed every kgo:asOf of the store for the OPTIONAL even when the graph was bound
+#: (0.9 s against 0.6 ms for one article's graph at 10 k articles)
+_DEPLOYED = " UNION ".join(
+    "{ ?d kgo:sendingCountry ?s ; kgo:hostCountry ?h ; a kgo:TroopDeployment ; kgo:troopCount ?n " + tail + " }"
+    for tail in ("; kgo:asOf ?asOf", "FILTER NOT EXISTS { ?d kgo:asOf ?any }"))
 #: the classes the ``entities`` listing shows, and the relations its degree counts (both directions)
 LISTED_CLASSES = ("foaf:Person", "org:Organization", "kgo:Country", "org:Post")
 RELATIONS = ("org:headOf", "org:reportsTo", "org:subOrganizationOf", "org:holds", "org:memberOf", "org:postIn",
