@@ -272,30 +272,46 @@ class Store:
 
         The new graphs go in as bulk loads of whole articles (``BULK_BYTES`` of N-Quads each, each
         atomic); a replaced or dropped article is removed just before, so a kill leaves each article wholly in
-        or wholly out. A batch of new articles has its derived facts merged in right after; otherwise
-        they are rewritten from the store after (or, while :meth:`defer_derivation` is on, later).
-        Either way a note in the store directory names them until it is done, and the next writer
-        derives them again if this one is killed first.
+        or wholly out. What replaced or dropped articles stated is subtracted from the derived facts once
+        they are out (:func:`kg.derive.removals`), and what the new ones state merged in once they are in
+        (:func:`kg.derive.additions`). Either way a note in the store directory names what they touch
+        until it is done, and the next writer derives those again from the store if this one is killed
+        first. Only what the entities graph cannot tell enough about is rewritten from the store (while
+        :meth:`defer_derivation` is on, later).
         """
         ox = self.oxigraph
         names = [document_iri(self.base, g.doc_id) for g in graphs] + [document_iri(self.base, d) for d in drop]
         old = sorted({n.value for n in names if ox.contains_named_graph(n)})
+        del ox  # a rewrite of what remains may reopen the database, and RocksDB allows one open per process
         if not graphs and not old:
             return
-        if not old:
+        if old:
+            self._subtract(old)
+        if graphs:
             self._add(graphs)
-            return
-        self._memo.forget()  # what replaced or dropped articles said is no longer known
-        change = derive.stored(self, old)
-        for graph in graphs:
-            change.update(graph)
-        self._note_pending(change)
-        for name in old:
-            ox.remove_graph(NamedNode(name))
-        self._load(ox, graphs)
-        del ox  # a long rewrite reopens the database, and RocksDB allows one open per process
         if not self._deferring or len(self._pending.entities) + len(self._pending.posts) >= DERIVE_EVERY:
             self.settle()
+
+    def _subtract(self, old: Sequence[str]) -> None:
+        # the graphs' own quads say what they stated; once they are out, their derived facts are
+        # subtracted by point questions of what remains, under a note naming all they touch that the
+        # next writer derives again from the store if this one is killed before it is done
+        removed = derive.stored_contributions(self, old)
+        change = Touched()
+        for item in removed:
+            change.update(derive.touched_by(item))
+        waiting = Touched(set(self._pending.entities), set(self._pending.posts))
+        self._note_pending(change)
+        ox = self.oxigraph
+        for name in old:
+            ox.remove_graph(NamedNode(name))
+        del ox
+        plan = derive.removals(self, removed, self._entities, skip=waiting.iris(), memo=self._memo)
+        self._merge(plan)
+        self._memo.learn(plan)
+        if self._deferring:
+            waiting.update(plan.rest)  # left for later by _merge
+        self._rewrite_pending(waiting)
 
     def _add(self, graphs: Sequence[ArticleGraph]) -> None:
         # new articles: their derived facts are merged into what the entities graph holds, worked out
@@ -322,14 +338,18 @@ class Store:
                 # 2.6 ms an article at 10 k). A chunk is far below its 1,000,000-quad split.
                 ox.bulk_load(data, format=RdfFormat.N_QUADS)
 
-    def _merge(self, plan: derive.Additions) -> None:
+    def _merge(self, plan: derive.Plan) -> None:
         ox = self.oxigraph
         for iri, predicate in plan.clear:
             for quad in list(ox.quads_for_pattern(NamedNode(iri), predicate, None, self._entities)):
                 ox.remove(quad)
+        for quad in plan.drop:
+            ox.remove(quad)
         ox.extend(plan.quads)
         del ox  # the rewrite of what remains may reopen the database
-        if plan.rest:
+        if plan.rest and self._deferring:
+            self._note_pending(plan.rest)  # rewritten from the store with what else waits
+        elif plan.rest:
             self._rederive(plan.rest)
 
     def defer_derivation(self, on: bool = True) -> None:
@@ -395,6 +415,20 @@ class Store:
         new = Touched(change.entities - self._pending.entities, change.posts - self._pending.posts)
         self._pending.update(new)
         self._note(self._pending_path(), new)
+
+    def _rewrite_pending(self, waiting: Touched) -> None:
+        # what is noted but done is taken off the note (replaced whole, so a kill leaves the old or the new)
+        self._pending = waiting
+        path = self._pending_path()
+        if path is None:
+            return
+        if not waiting:
+            path.unlink(missing_ok=True)
+            return
+        fresh = path.with_name(path.name + ".new")
+        fresh.unlink(missing_ok=True)
+        self._note(fresh, waiting)
+        os.replace(fresh, path)
 
     @staticmethod
     def _note(path: Path | None, new: Touched) -> None:
