@@ -317,6 +317,8 @@ def test_derive_a_removal_from_a_store_without_names_seen_is_derived_from_the_st
     build([write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])], store)
     for quad in list(store.oxigraph.quads_for_pattern(None, derive.SEEN_AS, None, entities_graph(store.base))):
         store.oxigraph.remove(quad)
+    store.close()
+    store = Store(tmp_path / "store")  # a later kg opens it
     graph = article_graph(Document(id="e2", text=ESPER_AGAIN["text"], published="2020-02-01"), store.base)
     touched = {f"<{iri}>" for iri in graph.entities | graph.posts}
     store.remove(["e2"])
