@@ -746,6 +746,7 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
     # not labelled (derived facts that wait), or labelled by a kg older than kgo:seenAs: from the store
     rest = {iri for iri in entities if iri not in before or not before[iri].seen}
     entities -= rest
+    # the article graphs' names, not the entities graph's own (the gazetteer's): what :func:`aliases` reads
     named = existing(store, ("e", "n"), [(NamedNode(e), Literal(n)) for e in entities for n in names[e]],
                      "GRAPH ?g { ?e skos:altLabel ?n FILTER EXISTS { ?g a kgo:Article } }")
     seen: dict[str, set[str]] = {}

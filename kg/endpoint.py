@@ -77,6 +77,10 @@ class RemoteStore:
         update_url: its SPARQL 1.1 Update endpoint; by default ``update`` beside the query URL, or the
             query URL itself for ``/sparql`` (Virtuoso).
         parallel: Graph Store requests in flight at once while a batch is written.
+        subtract: subtract what replaced or removed articles stated from the derived facts by point
+            questions (:func:`kg.derive.removals`) instead of deriving their entities again from the
+            store. By default, except on Virtuoso's layout: Virtuoso 7 answered those batched
+            ``VALUES`` + ``FILTER EXISTS`` questions with rows missing, from one run to the next.
 
     Queries see the union of the named graphs only if the server is set up so (Oxigraph:
     ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default). Each
@@ -85,13 +89,16 @@ class RemoteStore:
     """
 
     def __init__(self, query_url: str, graph_store_url: str | None = None, *, base: str = DEFAULT_BASE,
-                 timeout: float = 60.0, update_url: str | None = None, parallel: int = 4) -> None:
+                 timeout: float = 60.0, update_url: str | None = None, parallel: int = 4,
+                 subtract: bool | None = None) -> None:
         parsed = urllib.parse.urlparse(query_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise StoreError("not an http(s) URL", source=query_url, hint="e.g. http://127.0.0.1:7878/query")
         self.query_url = query_url
         sibling = query_url.rstrip("/").rsplit("/", 1)[0]
-        if parsed.path.rstrip("/").endswith("/sparql"):
+        virtuoso = parsed.path.rstrip("/").endswith("/sparql")
+        self.subtract = not virtuoso if subtract is None else subtract
+        if virtuoso:
             # Virtuoso's layout: queries and updates at /sparql, the Graph Store at /sparql-graph-crud
             self.graph_store_url = graph_store_url or sibling + "/sparql-graph-crud"
             self.update_url = update_url or query_url
@@ -187,7 +194,13 @@ class RemoteStore:
             removed = derive.stored_contributions(self, old)
             for name in old:
                 self._request("DELETE", self._graph_url(name), None, {}, error=StoreError, missing_ok=True)
-            self._merge(derive.removals(self, removed, entities))
+            if self.subtract:
+                self._merge(derive.removals(self, removed, entities))
+            else:
+                change = derive.Touched()
+                for item in removed:
+                    change.update(derive.touched_by(item))
+                self._rederive(change)
         if not graphs:
             return
 
