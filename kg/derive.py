@@ -16,7 +16,13 @@ Adding new articles does not even read those entities' statements back (a countr
 of all articles): :func:`additions` merges what the new articles state (their :class:`Contribution`)
 with what the entities graph already holds about each entity, its names seen so far (``kgo:seenAs``),
 its label, classes and degree, and asks the store only whether each new relation joins two things that
-were already related. Replacing or removing an article goes the first way, from the store.
+were already related. Removing articles (and replacing one, a removal then an addition) is the same
+subtraction the other way round (:func:`removals`): once the articles are dropped, the store is asked
+point questions about what they stated (is this name, this class, this pair, this headOf assertion
+still stated by some article? was this holds statement among what decided the post's holder?), each
+one ``FILTER EXISTS`` lookup, so removing an article costs what it states, not what its entities'
+other articles do. Only what the entities graph cannot tell enough about (a store written before
+``kgo:seenAs``) goes the first way, from the store.
 
 The embedded store (:class:`kg.store.Store`) and a remote SPARQL store
 (:class:`kg.endpoint.RemoteStore`) both implement :class:`GraphStore` and both use this module.

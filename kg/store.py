@@ -13,12 +13,15 @@ each atomic, so an article is wholly in the store or wholly out of it, whenever 
 New articles' derived facts are merged into the entities graph as they go in (:func:`kg.derive.additions`:
 what the entities graph holds about each entity, plus what the new articles state), under a
 ``kg.pending.batch`` note naming what they touch; a writer that finds the note (its predecessor was
-killed) derives those again from the store. Replacing or removing articles rewrites the derived facts
-of what they touched from the store instead, under a ``kg.pending`` note that the next writer completes.
-A long build defers that rewrite (:meth:`Store.defer_derivation`): the entities a country or a shared
-unit names are mentioned by a share of every article, so rewriting them after each batch would cost
-more with every batch; they are rewritten once per ``DERIVE_EVERY`` touched IRIs, when a reader asks
-for the store, and when the build ends. Queries read the union of all graphs.
+killed) derives those again from the store. What replaced or removed articles stated is subtracted
+from the derived facts once they are dropped (:func:`kg.derive.removals`: point questions of what
+remains), under a ``kg.pending`` note naming all they touch, which the next writer derives again from
+the store if this one is killed first. What the entities graph cannot tell enough about (a store
+written before ``kgo:seenAs``) is rewritten from the store instead, and a long build defers that
+rewrite (:meth:`Store.defer_derivation`): the entities a country or a shared unit names are mentioned
+by a share of every article, so rewriting them after each batch would cost more with every batch;
+they are rewritten once per ``DERIVE_EVERY`` touched IRIs, when a reader asks for the store, and when
+the build ends. Queries read the union of all graphs.
 
 Locks (``fcntl`` on files in the store directory): ``kg.build.lock`` is held by the one writer for as
 long as it has the store; ``kg.lock`` is held shared by readers and exclusively by the writer only
@@ -73,6 +76,8 @@ REOPEN_EVERY = 5
 #: N-Quads bytes per write transaction: Oxigraph holds a transaction in memory (a 400-article batch in
 #: one took 90 MB more), so a batch goes in as a few of these, each article wholly in one
 LOAD_BYTES = 2_000_000
+#: below so many N-Quads bytes (a few articles: adding or replacing one), a load is one transaction
+SMALL_LOAD_BYTES = 200_000
 #: N-Quads bytes per bulk load (each writes new sorted files for every index: fewer, larger ones are cheaper)
 BULK_BYTES = 8_000_000
 
@@ -329,7 +334,9 @@ class Store:
     def _load(self, ox: OxStore, graphs: Sequence[ArticleGraph]) -> None:
         for chunk in _load_chunks(graphs, LOAD_BYTES if self.path is None else BULK_BYTES):
             data = b"".join(g.nquads for g in chunk)
-            if self.path is None:
+            if self.path is None or len(data) < SMALL_LOAD_BYTES:
+                # a transaction, atomic too: a bulk load's files for every index cost some 100 ms
+                # whatever their size, a transaction of one article a few ms
                 ox.load(data, format=RdfFormat.N_QUADS)
             else:
                 # Oxigraph's bulk loader writes the chunk's sorted files for every index and hands them
@@ -353,9 +360,10 @@ class Store:
             self._rederive(plan.rest)
 
     def defer_derivation(self, on: bool = True) -> None:
-        """Let :meth:`write` leave the derived facts of what it replaced or dropped for later (a build's batches):
-        they are rewritten once enough have gathered (``DERIVE_EVERY``), when a reader asks for the
-        store, at :meth:`settle`, at the next write that does not defer, and at :meth:`close`."""
+        """Let :meth:`write` leave the derived facts it must rewrite from the store for later (a build's
+        batches; what additions and subtractions merge in is never left): they are rewritten once
+        enough have gathered (``DERIVE_EVERY``), when a reader asks for the store, at :meth:`settle`,
+        at the next write that does not defer, and at :meth:`close`."""
         self._deferring = on
 
     def settle(self) -> None:
