@@ -110,6 +110,7 @@ class RemoteStore:
         self.timeout = timeout
         self.path: Path | None = None
         self.url = query_url
+        self._summaries_checked = False  # whether a store of an older kg got its deployment summaries
 
     # the GraphStore interface (kg.derive) -----------------------------------------------------
 
@@ -187,6 +188,11 @@ class RemoteStore:
             # the ontology in its own graph, as in a local store (its class hierarchy serves the queries)
             self._put(ONTOLOGY_IRI, serialize(parse(path=str(ontology_path()), format=RdfFormat.TURTLE),
                                               format=RdfFormat.N_TRIPLES) or b"")
+        if not self._summaries_checked:
+            # an older kg's store: its deployment summaries first, before any batch is merged with them
+            self._summaries_checked = True
+            if derive.lacks_troop_summaries(self):
+                self._rederive(Touched(deployments=derive.deployments(self)))
         entities = entities_graph(self.base)
         stored = self.document_hashes([g.doc_id for g in graphs] + list(drop))
         old = sorted(document_iri(self.base, i).value for i in stored)

@@ -324,6 +324,7 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
 
 
 _SUMMARY_TERMS = re.compile(r"kgo:(?:degree|entityClass|headedIn)\b")
+_TROOP_TERMS = re.compile(r"kgo:(?:DeploymentSummary|summarySender|summaryHost)\b")
 
 
 def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, str] | None = None,
@@ -334,7 +335,8 @@ def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, 
     """
     text = named_query(name)
     check_parameters(text, bindings, name=name, extra={"date"} if name == "chain-of-command" else set())
-    if (_SUMMARY_TERMS.search(text) or name == "chain-of-command") and derive.lacks_summaries(store):
+    if (((_SUMMARY_TERMS.search(text) or name == "chain-of-command") and derive.lacks_summaries(store))
+            or (_TROOP_TERMS.search(text) and derive.lacks_troop_summaries(store))):
         where = getattr(store, "path", None) or getattr(store, "url", None)
         raise StoreError(f"the store was built by an older kg: the `{name}` query reads summaries it does not hold",
                          source=str(where) if where else None, hint="run `kg rederive --store DIR` once")

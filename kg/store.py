@@ -160,6 +160,7 @@ class Store:
         if not read_only:
             self._ensure_ontology()
             self._finish_pending()
+            self._fill_troop_summaries()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -305,7 +306,7 @@ class Store:
         change = Touched()
         for item in removed:
             change.update(derive.touched_by(item))
-        waiting = Touched(set(self._pending.entities), set(self._pending.posts))
+        waiting = Touched(set(self._pending.entities), set(self._pending.posts), set(self._pending.deployments))
         self._note_pending(change)
         ox = self.oxigraph
         for name in old:
@@ -377,19 +378,18 @@ class Store:
         self._memo.forget()
         ox = self.oxigraph
         # each IRI's derived facts depend on it alone: a few thousand at a time keep memory flat
-        iris = change.iris()
-        for start in range(0, len(iris), DERIVE_CHUNK):
-            part = set(iris[start:start + DERIVE_CHUNK])
-            quads = derive.derive(self, Touched(change.entities & part, change.posts & part), self._entities)
-            for iri in sorted(part):
+        parts = list(change.parts(DERIVE_CHUNK))
+        for index, (piece, part) in enumerate(parts):
+            quads = derive.derive(self, piece, self._entities)
+            for iri in part:
                 for quad in list(ox.quads_for_pattern(NamedNode(iri), None, None, self._entities)):
                     ox.remove(quad)
             ox.extend(quads)
-            if self.path is not None and start + DERIVE_CHUNK < len(iris):
+            if self.path is not None and index + 1 < len(parts):
                 # Oxigraph's write buffers and read caches fill over a long rewrite (200 MB more
                 # over 50,000 IRIs at 25 k articles): flush them, and reopen now and then
                 ox.flush()
-                if (start // DERIVE_CHUNK) % REOPEN_CHUNKS == REOPEN_CHUNKS - 1:
+                if index % REOPEN_CHUNKS == REOPEN_CHUNKS - 1:
                     del ox  # the last reference to the old database: RocksDB allows one open per process
                     self._ox = None
                     give_back_memory()
@@ -420,7 +420,7 @@ class Store:
     def _note_pending(self, change: Touched) -> None:
         # appended before the articles go in: a kill while appending loses only IRIs of a batch that
         # was not written (a last line without its newline is not read back)
-        new = Touched(change.entities - self._pending.entities, change.posts - self._pending.posts)
+        new = change.without(self._pending)
         self._pending.update(new)
         self._note(self._pending_path(), new)
 
@@ -445,6 +445,7 @@ class Store:
         with open(path, "a", encoding="utf-8") as out:
             out.writelines(f"e {iri}\n" for iri in sorted(new.entities))
             out.writelines(f"p {iri}\n" for iri in sorted(new.posts))
+            out.writelines(f"d {sender}\t{host}\t{date}\n" for sender, host, date in sorted(new.deployments))
             out.flush()
             os.fsync(out.fileno())
 
@@ -456,6 +457,13 @@ class Store:
         for path in (self._pending_path(), self._batch_path()):
             if path is not None:
                 path.unlink(missing_ok=True)
+
+    def _fill_troop_summaries(self) -> None:
+        # a store written by a kg older than the deployment summaries: derived once, under the pending
+        # note (a writer killed half-way leaves the rest to the next), before any batch is merged with them
+        if derive.lacks_troop_summaries(self):
+            self._note_pending(Touched(deployments=derive.deployments(self)))
+            self.settle()
 
     def _finish_pending(self) -> None:
         for path in (self._pending_path(), self._batch_path()):
@@ -519,8 +527,13 @@ def _read_pending(path: Path) -> Touched:
         text = path.read_text(encoding="utf-8", errors="replace")
         for line in text.splitlines(keepends=True):
             kind, _, iri = line.rstrip("\n").partition(" ")
-            if line.endswith("\n") and kind in ("e", "p") and iri:  # a line cut by a kill is skipped
+            if not line.endswith("\n") or not iri:  # a line cut by a kill is skipped
+                continue
+            if kind in ("e", "p"):
                 (change.entities if kind == "e" else change.posts).add(iri)
+            elif kind == "d" and iri.count("\t") == 2:  # sender, host and date (empty when undated)
+                sender, host, date = iri.split("\t")
+                change.deployments.add((sender, host, date))
     return change
 
 

@@ -326,3 +326,129 @@ def test_derive_a_removal_from_a_store_without_names_seen_is_derived_from_the_st
     assert [line for line in held if line.split(" ")[0] in touched] == [
         line for line in rederived if line.split(" ")[0] in touched]
     assert any("mark-esper> <https://w3id.org/kg-news/ontology#seenAs>" in line for line in held)
+
+
+def troop_record(doc_id: str, published: str | None, count: int, demonym: str = "American",
+                 host: str = "Iraq") -> dict[str, str]:
+    record = {"id": doc_id, "title": f"Briefing {doc_id}",
+              "text": f"There are about {count:,} {demonym} troops in {host}, officials said."}
+    return {**record, "published": published} if published else record
+
+
+def summaries(store: Store) -> dict[tuple[str, str, str], tuple[int, int, int, str]]:
+    """(sender, host, date) -> (fewest, most, sources, first article id), read from the entities graph."""
+    rows = store.query("""SELECT ?s ?h ?asOf ?few ?most ?n ?id WHERE { ?t a kgo:DeploymentSummary ;
+        kgo:summarySender ?s ; kgo:summaryHost ?h ; kgo:fewestTroops ?few ; kgo:mostTroops ?most ; kgo:sourceCount ?n ;
+        kgo:firstSource ?first . ?first dcterms:identifier ?id OPTIONAL { ?t kgo:asOf ?asOf } }""")
+    return {(r["s"].value.rsplit("/")[-1], r["h"].value.rsplit("/")[-1], r["asOf"].value if r["asOf"] else ""):
+            (int(r["few"].value), int(r["most"].value), int(r["n"].value), r["id"].value) for r in rows}
+
+
+def assert_derived_from_the_store(store: Store) -> None:
+    # what rederive_all() would make of the store now, without rewriting it: every entity's, post's
+    # and deployment's quads derived again from the article graphs
+    graph = entities_graph(store.base)
+    expected = sorted(str(q) for q in derive.derive(store, derive.everything(store), graph))
+    assert sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, graph)) == expected
+
+
+def test_derive_deployment_summaries_follow_additions_replacements_and_removals(tmp_path):
+    store = Store(tmp_path / "store")
+    write = [0]
+
+    def add(*records: dict[str, str]) -> None:
+        write[0] += 1
+        build([write_jsonl(tmp_path / f"batch{write[0]}.jsonl", list(records))], store, batch=2, workers=1)
+        assert_derived_from_the_store(store)
+
+    march, may = "2023-03-01", "2023-05-02"
+    add(troop_record("a1", march, 2500), troop_record("a2", march, 3000), troop_record("u1", None, 1200),
+        troop_record("f1", march, 400, "French", "Mali"))
+    assert summaries(store) == {("united-states", "iraq", march): (2500, 3000, 2, "a1"),
+                                ("united-states", "iraq", ""): (1200, 1200, 1, "u1"),
+                                ("france", "mali", march): (400, 400, 1, "f1")}
+    # new articles merged with what is stored: a new lowest figure and a new first source, a new date
+    # and a second undated statement; the same figure in two articles counts both
+    add(troop_record("a0", march, 2000), troop_record("a3", may, 4000), troop_record("u2", None, 1500),
+        troop_record("a4", march, 3000))
+    assert summaries(store)[("united-states", "iraq", march)] == (2000, 3000, 4, "a0")
+    assert summaries(store)[("united-states", "iraq", "")] == (1200, 1500, 2, "u1")
+    assert summaries(store)[("united-states", "iraq", may)] == (4000, 4000, 1, "a3")
+    # the article that held the lowest figure and the first source is replaced: still the first, no
+    # longer the lowest; then it states nothing of the kind and another is first
+    add(troop_record("a0", march, 2700))
+    assert summaries(store)[("united-states", "iraq", march)] == (2500, 3000, 4, "a0")
+    add({"id": "a0", "published": march, "text": "Officials said nothing about troops."})
+    assert summaries(store)[("united-states", "iraq", march)] == (2500, 3000, 3, "a1")
+    add(troop_record("a3", march, 5000))  # replaced with another date: its key moves
+    assert ("united-states", "iraq", may) not in summaries(store)
+    assert summaries(store)[("united-states", "iraq", march)] == (2500, 5000, 4, "a1")
+    assert store.remove(["a1", "f1", "u1"]) == ["a1", "f1", "u1"]
+    assert_derived_from_the_store(store)
+    assert summaries(store) == {("united-states", "iraq", march): (3000, 5000, 3, "a2"),
+                                ("united-states", "iraq", ""): (1500, 1500, 1, "u2")}
+    add(troop_record("a5", march, 100), troop_record("f2", may, 700, "French", "Mali"))  # after a rewrite
+    assert summaries(store)[("united-states", "iraq", march)] == (100, 5000, 4, "a2")
+    merged = entity_lines(store)
+    store.rederive_all()
+    assert entity_lines(store) == merged
+
+
+def test_derive_deployment_summaries_of_one_batch_equal_those_of_many(tmp_path):
+    records = [troop_record(f"d{i:02d}", f"2023-0{1 + i % 3}-01" if i % 4 else None, 100 * (1 + i % 7),
+                            ("American", "French", "British")[i % 3], ("Iraq", "Mali", "Estonia")[i % 2])
+               for i in range(24)]
+    corpus = write_jsonl(tmp_path / "c.jsonl", records)
+    one = Store(tmp_path / "one")
+    build([corpus], one, batch=100, workers=1)
+    many = Store(tmp_path / "many")
+    many._memo.limit = 3  # the memo's summaries emptied again and again
+    build([corpus], many, batch=3, workers=1)
+    assert len(summaries(one)) >= 8
+    assert nq(one) == nq(many)
+    assert_derived_from_the_store(many)
+
+
+def test_derive_a_store_without_deployment_summaries_gets_them_from_its_next_writer(tmp_path):
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [troop_record("a1", "2023-03-01", 2500),
+                                               troop_record("a2", None, 900)])], store)
+    expected = nq(store)
+    graph = entities_graph(store.base)
+    for node in {q.subject for q in store.oxigraph.quads_for_pattern(None, None, derive.DEPLOYMENT_SUMMARY, graph)}:
+        for quad in list(store.oxigraph.quads_for_pattern(node, None, None, graph)):
+            store.oxigraph.remove(quad)  # as a kg older than the summaries wrote it
+    assert derive.lacks_troop_summaries(store)
+    store.close()
+    with Store(tmp_path / "store") as reopened:  # a later kg opens it to write
+        assert not derive.lacks_troop_summaries(reopened)
+        assert nq(reopened) == expected
+        build([write_jsonl(tmp_path / "b.jsonl", [troop_record("a3", "2023-03-01", 2000)])], reopened)
+        assert summaries(reopened)[("united-states", "iraq", "2023-03-01")] == (2000, 2500, 2, "a1")
+
+
+@pytest.mark.parametrize("replacing", [False, True], ids=["new articles", "replaced articles"])
+def test_derive_interrupted_deployment_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch, replacing):
+    first = write_jsonl(tmp_path / "a.jsonl", [troop_record("a1", "2023-03-01", 2500), troop_record("u1", None, 900)])
+    second = write_jsonl(tmp_path / "b.jsonl", [troop_record("a1", "2023-05-02", 2000), troop_record("u1", None, 1)])
+    clean = Store(tmp_path / "clean")
+    build([second], clean)
+    expected = nq(clean)
+    clean.close()
+    store = Store(tmp_path / "store")
+    if replacing:
+        build([first], store)
+
+    def killed(self: Store, *args: object) -> None:
+        raise KeyboardInterrupt  # as if the process died after the articles went in
+
+    monkeypatch.setattr(Store, "_rederive" if replacing else "_merge", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build([second], store)
+    monkeypatch.undo()
+    note = (tmp_path / "store" / (PENDING_FILE if replacing else BATCH_FILE)).read_text()
+    assert "\nd " in "\n" + note  # the deployments it touched are in the note, dated and undated
+    store._pending = derive.Touched()  # what the killed process knew dies with it: only the note is left
+    store.close()
+    with Store(tmp_path / "store") as reopened:
+        assert nq(reopened) == expected

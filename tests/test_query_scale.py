@@ -4,6 +4,7 @@ the embedded store (LATERAL) and in the form remote stores get (LATERAL blocks i
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import sys
@@ -30,6 +31,30 @@ KIND = {"articles": "foaf:Person", "chain-of-command": "foaf:Person", "evidence"
         "who-commands": "org:Organization", "commander-on-date": "org:Organization",
         "troops-by-country": "kgo:Country"}
 DATES = ("2020-01-10", "2022-03-01", "2023-06-30")
+#: troops-by-country as it was before the deployment summaries: every deployment of the country grouped
+#: at each query, from the article graphs (the `#@`/`#?`/`#!` lines are its parameter lines)
+GROUPED_TROOPS = """SELECT ?sender ?host ?asOf ?troops ?upTo ?sources ?source ?url WHERE {
+  { SELECT ?s ?h ?asOf (MIN(?n) AS ?troops) (MAX(?n) AS ?upTo) (COUNT(DISTINCT ?doc) AS ?sources)
+           (MIN(?doc) AS ?first) WHERE {
+#@name ?c per-entity
+      GRAPH ?doc {
+#?name { ?d kgo:sendingCountry ?c ; kgo:hostCountry ?h BIND(?c AS ?s) } UNION { ?d kgo:hostCountry ?c ; kgo:sendingCountry ?s BIND(?c AS ?h) }
+#!name ?d kgo:sendingCountry ?s ; kgo:hostCountry ?h .
+        LATERAL {
+        ?d a kgo:TroopDeployment ; kgo:troopCount ?n .
+        OPTIONAL { ?d kgo:asOf ?asOf }
+        }
+      }
+  } GROUP BY ?s ?h ?asOf }
+  LATERAL {
+  ?s rdfs:label ?sender .
+  ?h rdfs:label ?host .
+  OPTIONAL { ?first dcterms:title ?source }
+  OPTIONAL { ?first dcterms:source ?url }
+  }
+}
+ORDER BY ?sender ?host ?asOf ?troops ?upTo ?sources ?source
+"""
 
 
 def has_lateral(sparql: str) -> bool:
@@ -134,3 +159,45 @@ def test_query_store_of_an_older_kg_is_named_with_the_upkeep_to_run(tmp_path):
     assert CliRunner().invoke(main, ["rederive", "--store", str(tmp_path / "store")]).exit_code == 0
     again = CliRunner().invoke(main, ["query", "--store", str(tmp_path / "store"), "--name", "entities"])
     assert again.exit_code == 0 and "built by an older kg" not in again.output
+
+
+def test_query_troops_by_country_reads_the_summaries_and_answers_as_the_grouping_it_replaced(
+        mixed_store, examples_store, tmp_path):
+    undated = tmp_path / "undated.jsonl"  # no date, the same figure twice, two countries of one article
+    undated.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"id": "u1", "title": "One", "text": "There are about 1,200 American troops in Iraq, officials said."},
+        {"id": "u2", "text": "There are about 1,200 American troops in Iraq, officials said."},
+        {"id": "u3", "published": "2023-03-01", "title": "Three",
+         "text": "There are about 400 French troops in Mali. Up to 900 British troops are in Estonia."})))
+    small = Store(tmp_path / "store")
+    build([undated], small, workers=1)
+    assert "DeploymentSummary" in named_queries()["troops-by-country"]
+    compared = answered = 0
+    for store in (examples_store, mixed_store, small):
+        for bindings in cases(store, "troops-by-country", 6) + [{"name": "United States"}]:
+            expected = select(store, GROUPED_TROOPS, bindings=bindings or None).rows
+            for form in (store, Plain(store)):
+                assert select(form, named_queries()["troops-by-country"], bindings=bindings or None).rows == expected
+                compared += 1
+            answered += len(expected)
+    assert compared >= 30 and answered >= 100
+
+
+def test_query_troops_by_country_on_a_store_without_the_summaries_names_the_upkeep(tmp_path):
+    from kg import derive
+
+    store = Store(tmp_path / "store")
+    build([write_corpus(tmp_path / "c.jsonl", 10)], store, workers=1)
+    before = select(store, named_queries()["troops-by-country"]).rows
+    assert before
+    summaries = {q.subject for q in store.oxigraph.quads_for_pattern(None, None, derive.DEPLOYMENT_SUMMARY, None)}
+    for node in summaries:  # as a kg older than the summaries left it
+        for quad in list(store.oxigraph.quads_for_pattern(node, None, None, None)):
+            store.oxigraph.remove(quad)
+    store.close()
+    result = CliRunner().invoke(main, ["query", "--store", str(tmp_path / "store"), "--name", "troops-by-country"])
+    assert result.exit_code == 1
+    assert "built by an older kg" in result.output and "kg rederive" in result.output
+    assert CliRunner().invoke(main, ["rederive", "--store", str(tmp_path / "store")]).exit_code == 0
+    with Store(tmp_path / "store", read_only=True) as again:
+        assert select(again, named_queries()["troops-by-country"]).rows == before
