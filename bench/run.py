@@ -11,7 +11,8 @@ fresh process so that its peak memory is its own:
   1.6 ms an article and is most of it) and a plain JSON parse of each line. The ratio is given against
   both: the plain one is the floor the issue defined, the other says what is left beside reading;
 - ``upkeep``: add one new article to the built store, then remove it (in process, and ``kg build`` as a
-  command, start-up included);
+  command, start-up included); then the median of 5 removals of corpus articles and of 5 replacements
+  by another article's text, each put back as it was;
 - ``queries``: every named query with ``--param`` (median of up to 5 runs, fewer past 3 s, in
   process) and pages of the full listings, through ``bench/queries.py``'s :func:`time_queries`.
 
@@ -151,7 +152,41 @@ def step_upkeep(folder: Path) -> dict[str, Any]:
     cli = time.perf_counter() - started
     with Store(folder / "store") as store:
         store.remove(["bench-extra"])
-    return {"add_one_s": add, "remove_one_s": remove, "add_one_cli_s": cli}
+        removals, replacements = _remove_and_replace(folder, store)
+    return {"add_one_s": add, "remove_one_s": remove, "add_one_cli_s": cli,
+            "remove_median_s": statistics.median(removals), "replace_median_s": statistics.median(replacements)}
+
+
+def _remove_and_replace(folder: Path, store: Any, runs: int = 5) -> tuple[list[float], list[float]]:
+    """Seconds to remove each of ``runs`` articles spread over the corpus, and to replace each by another
+    article's text; every one is put back as it was stored, so the later steps see the built store."""
+    from pyoxigraph import RdfFormat, serialize
+
+    from kg.derive import ArticleGraph
+    from kg.model import Document
+    from kg.pipeline import article_graph
+    from kg.rdfmap import document_iri
+
+    with (folder / "corpus.jsonl").open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    step = max(1, len(records) // runs)
+    picked = [records[(k * step + step // 2) % len(records)] for k in range(runs)]
+    others = [records[(k * step + step // 2 + 1) % len(records)] for k in range(runs)]
+    removals, replacements = [], []
+    for record, other in zip(picked, others):
+        quads = list(store.oxigraph.quads_for_pattern(None, None, None, document_iri(store.base, record["id"])))
+        original = ArticleGraph(record["id"], serialize(quads, format=RdfFormat.N_QUADS) or b"", len(quads))
+        started = time.perf_counter()
+        store.remove([record["id"]])
+        removals.append(time.perf_counter() - started)
+        store.write([original])
+        new = article_graph(Document(id=record["id"], text=other["text"], published=other.get("published")),
+                            store.base)
+        started = time.perf_counter()
+        store.write([new])
+        replacements.append(time.perf_counter() - started)
+        store.write([original])
+    return removals, replacements
 
 
 def step_queries(folder: Path) -> dict[str, Any]:
@@ -260,7 +295,9 @@ def show(r: dict[str, Any]) -> None:
     print(f"         peak RSS {r['peak_rss_mb']} MB (writer) + {r['worker_peak_rss_mb']} MB (largest worker); "
           f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
           f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), "
-          f"remove one {r['remove_one_s'] * 1000:.0f} ms")
+          f"remove one {r['remove_one_s'] * 1000:.0f} ms (median of 5 corpus articles "
+          f"{r.get('remove_median_s', 0) * 1000:.0f} ms; replace one by another text "
+          f"{r.get('replace_median_s', 0) * 1000:.0f} ms)")
     print(f"         writer's resident MB after batches: "
           f"{', '.join(f'{done:,}: {mb}' for done, mb in r['rss_trace'][::max(1, len(r['rss_trace']) // 8)])}; "
           f"load average (5 min) {r['load_average_before']:.1f} before, {r['load_average_build']:.1f} "

@@ -21,8 +21,14 @@ of all articles): :func:`additions` merges what the new articles state (their :c
 with what the entities graph already holds about each entity, its names seen so far (``kgo:seenAs``),
 its label, classes and degree, and asks the store only whether each new relation joins two things that
 were already related; a deployment summary is merged with the stored one (fewest, most and first
-only move one way, and new articles are new sources). Replacing or removing an article goes the first
-way, from the store.
+only move one way, and new articles are new sources). Removing articles (and replacing one, a removal
+then an addition) is the same subtraction the other way round (:func:`removals`): once the articles are
+dropped, the store is asked point questions about what they stated (is this name, this class, this
+pair, this headOf assertion still stated by some article? was this holds statement among what decided
+the post's holder?), each one ``FILTER EXISTS`` lookup, so removing an article costs what it states,
+not what its entities' other articles do. Only what the entities graph cannot tell enough about (a store written before
+``kgo:seenAs``), and the deployment summaries the removed articles stated (fewest, most and first do
+not move back), go the first way, from the store.
 
 The embedded store (:class:`kg.store.Store`) and a remote SPARQL store
 (:class:`kg.endpoint.RemoteStore`) both implement :class:`GraphStore` and both use this module.
@@ -650,22 +656,28 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
 
 
 @dataclass
-class Additions:
-    """How new article graphs change the entities graph, worked out before they are written.
+class Plan:
+    """How a change of article graphs changes the entities graph, worked out by :func:`additions` (before
+    new articles are written) or :func:`removals` (once dropped ones are gone).
 
-    The writer removes the entities-graph values of every (IRI, predicate) in ``clear``, adds ``quads``,
-    and derives ``rest`` from the store (:func:`derive`) once the articles are in: entities the entities
-    graph cannot tell enough about (a store written by a kg older than ``kgo:seenAs``, an entity that
-    gains its first listed class, whose degree then counts relations stated before).
+    The writer removes the entities-graph values of every (IRI, predicate) in ``clear`` and the quads
+    of ``drop``, adds ``quads``, and derives ``rest`` from the store (:func:`derive`) once the articles
+    are in: entities the entities graph cannot tell enough about (a store written by a kg older than
+    ``kgo:seenAs``, an entity that gains its first listed class, whose degree then counts relations
+    stated before).
     """
 
     clear: list[tuple[str, NamedNode]] = field(default_factory=list)
     quads: list[Quad] = field(default_factory=list)
     rest: Touched = field(default_factory=Touched)
     touched: Touched = field(default_factory=Touched)
+    drop: list[Quad] = field(default_factory=list)
     #: what the entities graph holds of each merged entity once this is written, and the pairs then related
     learnt: dict[str, Known] = field(default_factory=dict)
     related: set[tuple[str, str]] = field(default_factory=set)
+    #: pairs no relation joins any more, and entities no article names any more (a removal's)
+    unrelated: set[tuple[str, str]] = field(default_factory=set)
+    forgotten: set[str] = field(default_factory=set)
     #: the deployment summaries as they are once this is written
     troops: dict[Deployment, Troops] = field(default_factory=dict)
 
@@ -678,10 +690,11 @@ class Memo:
     """What a writer learnt of the entities graph from its own earlier batches, so that it asks the
     store only about entities and pairs it has not met (a country or a busy command is in most batches).
 
-    Exact only while it is the store's one writer, and only for additions: forget everything when
-    derived facts are rewritten another way. Kept small (tuples, interned strings: a few MB at the
-    limit), and each part is emptied when it outgrows ``limit`` entries: what recurs is learnt again
-    within a batch or two, and the long tail of names would only cost memory.
+    Exact only while it is the store's one writer, and kept so by what its additions and removals
+    learn (:meth:`learn`): forget everything when derived facts are rewritten another way. Kept small
+    (tuples, interned strings: a few MB at the limit), and each part is emptied when it outgrows
+    ``limit`` entries: what recurs is learnt again within a batch or two, and the long tail of names
+    would only cost memory.
     """
 
     known: dict[str, _Remembered] = field(default_factory=dict)
@@ -699,7 +712,7 @@ class Memo:
                 found[iri] = Known(label, set(seen), set(classes), degree)
         return found
 
-    def learn(self, plan: Additions) -> None:
+    def learn(self, plan: Plan) -> None:
         """Keep what ``plan`` found, once it is written."""
         if len(self.known) + len(plan.learnt) > self.limit:
             self.known.clear()
@@ -711,7 +724,8 @@ class Memo:
         for iri, (label, seen, classes, degree) in plan.learnt.items():
             self.known[intern(iri)] = (label, tuple(sorted(seen)), tuple(intern(c) for c in sorted(classes)), degree)
         self.related |= {(intern(e), intern(x)) for e, x in plan.related}
-        for iri in plan.rest.entities:  # derived from the store instead
+        self.related -= plan.unrelated | {(x, e) for e, x in plan.unrelated}
+        for iri in plan.rest.entities | plan.forgotten:  # derived from the store instead, or gone
             self.known.pop(iri, None)
         self.troops.update({(intern(s), intern(h), d): t for (s, h, d), t in plan.troops.items()})
 
@@ -781,7 +795,7 @@ def related_already(store: GraphStore, pairs: Iterable[tuple[str, str]]) -> set[
 
 
 def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNode,
-              skip: Iterable[str] = (), memo: Memo | None = None) -> Additions:
+              skip: Iterable[str] = (), memo: Memo | None = None) -> Plan:
     """How writing ``graphs`` (articles the store does not hold) changes the derived facts in ``graph``,
     asked of the store before they are written.
 
@@ -795,7 +809,7 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
     change = Touched()
     for item in added:
         change.update(touched_by(item))
-    result = Additions(touched=change)
+    result = Plan(touched=change)
     left_out = set(skip)
     entities = change.entities - left_out
     names: dict[str, set[str]] = {}
@@ -865,7 +879,7 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
 
 
 def merge_troops(store: GraphStore, batch: dict[Deployment, Troops], graph: NamedNode, skip: set[str], memo: Memo,
-                 result: Additions) -> None:
+                 result: Plan) -> None:
     """Merge new articles' deployment summaries ``batch`` with those the entities graph holds (or
     ``memo`` remembers) into ``result``: a key without a node gets one, a node gets the values that change."""
     keys = {key for key in batch if summary_iri(key) not in skip}
@@ -887,25 +901,167 @@ def merge_troops(store: GraphStore, batch: dict[Deployment, Troops], graph: Name
     result.quads += troop_quads(new, graph)
 
 
-def stored(store: GraphStore, graphs: Iterable[str]) -> Touched:
-    """The entities and posts that the stored article graphs ``graphs`` (IRIs) touch, read before they
-    are replaced or removed."""
-    result = Touched()
+def stored_contributions(store: GraphStore, graphs: Iterable[str]) -> list[Contribution]:
+    """What the stored article graphs ``graphs`` (IRIs) contribute to the derived facts, read from
+    their own quads before they are replaced or removed (one lookup of each graph's quads)."""
+    found: list[Contribution] = []
     for chunk in _chunks(sorted(graphs)):
-        rows = store.query(f"""SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {_values(chunk)} }}
-            GRAPH ?g {{ ?e skos:altLabel ?alt }} }}""")
+        rows = store.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {_values(chunk)} }} GRAPH ?g {{ ?s ?p ?o }} }}")
         assert isinstance(rows, QuerySolutions)
-        result.entities |= {r["e"].value for r in rows}
-        rows = store.query(f"""SELECT DISTINCT ?post WHERE {{ VALUES ?g {{ {_values(chunk)} }}
-            GRAPH ?g {{ ?a rdf:predicate org:holds ; rdf:object ?post }} }}""")
-        assert isinstance(rows, QuerySolutions)
-        result.posts |= {r["post"].value for r in rows}
-        rows = store.query(f"""SELECT DISTINCT ?s ?h ?asOf WHERE {{ VALUES ?g {{ {_values(chunk)} }}
-            GRAPH ?g {{ {_DEPLOYED} }} }}""")
-        assert isinstance(rows, QuerySolutions)
-        result.deployments |= _keys(rows)
-    return result
+        quads: dict[str, list[Quad]] = {}
+        for row in rows:
+            subject, predicate, value = row["s"], row["p"], row["o"]
+            if isinstance(subject, NamedNode) and isinstance(predicate, NamedNode):
+                quads.setdefault(row["g"].value, []).append(Quad(subject, predicate, value))
+        found += [contribution(quads[name]) for name in sorted(quads)]
+    return found
 
+
+def existing(store: GraphStore, variables: Sequence[str], rows: Iterable[tuple[NamedNode | Literal, ...]],
+             pattern: str) -> set[tuple[str, ...]]:
+    """The values of those ``rows`` (terms bound to ``variables``) for which ``pattern`` has a match.
+
+    Each row is one ``FILTER EXISTS`` lookup, which stops at the first match: a name, a class or a
+    pair that thousands of articles state costs what one does.
+
+    >>> from pyoxigraph import Store as Memory
+    >>> memory = Memory()
+    >>> memory.add(Quad(NamedNode("http://x/a"), RDFS.label, Literal("A")))
+    >>> class Plain:
+    ...     def query(self, sparql: str) -> QueryResult:
+    ...         return memory.query(sparql, prefixes=PREFIXES)
+    >>> existing(Plain(), ["e"], [(NamedNode("http://x/a"),), (NamedNode("http://x/b"),)], "?e rdfs:label ?l")
+    {('http://x/a',)}
+    """
+    found: set[tuple[str, ...]] = set()
+    ordered = sorted(set(rows), key=lambda row: tuple(str(term) for term in row))
+    names = " ".join(f"?{v}" for v in variables)
+    for start in range(0, len(ordered), CHUNK):
+        values = " ".join("(" + " ".join(str(term) for term in row) + ")" for row in ordered[start:start + CHUNK])
+        result = store.query(f"SELECT {names} WHERE {{ VALUES ({names}) {{ {values} }} "
+                             f"FILTER EXISTS {{ {pattern} }} }}")
+        assert isinstance(result, QuerySolutions)
+        found |= {tuple(row[v].value for v in variables) for row in result}
+    return found
+
+
+#: what an entity's derived facts are made of (not a post's holder): all go when no article names it
+_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, *DISTINCT.values())
+
+
+def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNode,
+             skip: Iterable[str] = (), memo: Memo | None = None) -> Plan:
+    """How dropping article graphs whose contributions were ``removed`` (:func:`stored_contributions`,
+    read before) changes the derived facts in ``graph``, asked of the store once they are dropped.
+
+    The result equals what :func:`derive` would give, but costs what the removed articles state, not
+    what their entities' other articles do (a country is named by a tenth of all articles): the
+    entities graph tells what each entity was, and the store is asked only point questions about
+    what the removed articles stated. Is a name still given by some article (else it leaves
+    ``kgo:seenAs``, and the label is chosen again from the names left; no name left, and every
+    derived fact of the entity goes)? A listed class still stated? A neighbour still joined by some
+    relation (else the degree is one less)? A chain-index relation or a headOf assertion still
+    stated? Was a removed holds statement among a post's ``kgo:holderEvidence`` (only then is the
+    post's holder derived again, from its statements)? IRIs in ``skip`` (derived again later
+    anyway) are left out; entities the entities graph cannot tell enough about go to ``rest``.
+    """
+    memo = memo if memo is not None else Memo()
+    gone = list(removed)
+    change = Touched()
+    for item in gone:
+        change.update(touched_by(item))
+    result = Plan(touched=change)
+    left_out = set(skip)
+    entities = change.entities - left_out
+    names: dict[str, set[str]] = {}
+    classes: dict[str, set[str]] = {}
+    links: set[tuple[str, str, str]] = set()
+    heads: set[tuple[str, str]] = set()
+    statements: set[tuple[str, str]] = set()  # (post, assertion)
+    for item in gone:
+        for iri, name in item.aliases:
+            names.setdefault(iri, set()).add(name)
+        for iri, kind in item.classes:
+            classes.setdefault(iri, set()).add(kind)
+        links |= item.links
+        heads |= item.heads
+        statements |= {(s.post, s.assertion) for s in item.holds if s.assertion}
+    before = memo.recall(entities)
+    before.update(known(store, entities - before.keys(), graph))
+    # not labelled (derived facts that wait), or labelled by a kg older than kgo:seenAs: from the store
+    rest = {iri for iri in entities if iri not in before or not before[iri].seen}
+    entities -= rest
+    # the article graphs' names, not the entities graph's own (the gazetteer's): what :func:`aliases` reads
+    named = existing(store, ("e", "n"), [(NamedNode(e), Literal(n)) for e in entities for n in names[e]],
+                     "GRAPH ?g { ?e skos:altLabel ?n FILTER EXISTS { ?g a kgo:Article } }")
+    seen: dict[str, set[str]] = {}
+    for iri in sorted(entities):
+        lost = {n for n in names[iri] if (iri, n) not in named}
+        seen[iri] = before[iri].seen - lost
+        if not seen[iri]:  # no article names it any more
+            result.clear += [(iri, p) for p in _ENTITY_FACTS]
+            result.forgotten.add(iri)
+            continue
+        result.drop += [Quad(NamedNode(iri), SEEN_AS, Literal(n), graph) for n in sorted(lost & before[iri].seen)]
+    left = {iri for iri in entities if seen[iri]}
+    typed = existing(store, ("e", "c"), [(NamedNode(e), NamedNode(c)) for e in left for c in classes.get(e, ())],
+                     "?e a ?c")
+    kinds = {iri: before[iri].classes - {c for c in classes.get(iri, ()) if (iri, c) not in typed} for iri in left}
+    neighbours: dict[str, set[str]] = {}
+    for s, _, o in links:
+        if s in left and kinds[s]:
+            neighbours.setdefault(s, set()).add(o)
+        if o in left and kinds[o]:
+            neighbours.setdefault(o, set()).add(s)
+    pairs = {(e, x) for e, xs in neighbours.items() for x in xs}
+    # the memo's pairs were related before the removal: it cannot tell which still are
+    result.related = related_already(store, pairs)
+    # the memo must not keep any pair of the removed relations it was not told is still related (an
+    # entity no article names any more, or one without a listed class, is not asked about)
+    result.unrelated = {(s, o) for s, _, o in links if (s, o) not in result.related and (o, s) not in result.related}
+    for iri in sorted(left):
+        was, node = before[iri], NamedNode(iri)
+        label = was.label
+        if seen[iri] != was.seen:  # a name went: another label may be chosen from those left
+            fresh = entity_quads({iri: seen[iri]}, graph)
+            label = next((q.object.value for q in fresh
+                          if q.predicate == RDFS.label and isinstance(q.object, Literal)), None)
+            if label != was.label:
+                result.clear += [(iri, RDFS.label), (iri, SKOS.altLabel)]
+                result.quads += fresh
+        result.drop += [Quad(node, ENTITY_CLASS, NamedNode(k), graph) for k in sorted(was.classes - kinds[iri])]
+        degree = was.degree - sum((iri, x) not in result.related for x in neighbours.get(iri, ()))
+        if not kinds[iri]:
+            degree = 0
+            if was.classes:  # no listed class left: no summary
+                result.clear.append((iri, DEGREE))
+        elif degree != was.degree:
+            result.clear.append((iri, DEGREE))
+            result.quads.append(Quad(node, DEGREE, Literal(str(degree), datatype=_INTEGER), graph))
+        result.learnt[iri] = Known(label, seen[iri], kinds[iri], degree)
+    edges = [(s, p, o) for s, p, o in links if p in DISTINCT and s in left]
+    stated = existing(store, ("s", "p", "o"), [(NamedNode(s), NamedNode(p), NamedNode(o)) for s, p, o in edges],
+                      "?s ?p ?o")
+    result.drop += [Quad(NamedNode(s), DISTINCT[p], NamedNode(o), graph)
+                    for s, p, o in sorted(edges) if (s, p, o) not in stated]
+    asked = [(org, a) for org, a in heads if org in left]
+    still = existing(store, ("e", "a"), [(NamedNode(org), NamedNode(a)) for org, a in asked],
+                     "?a rdf:object ?e ; rdf:predicate org:headOf")
+    result.drop += [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in sorted(asked)
+                    if (org, a) not in still]
+    posts = change.posts - left_out - rest
+    # a post's holder follows from the statements that decide it (:func:`deciding`) alone: removing
+    # others changes nothing, and a post whose deciding statements go is derived again (posts are small)
+    decided = existing(store, ("p", "a"), [(NamedNode(p), NamedNode(a)) for p, a in statements if p in posts],
+                       f"GRAPH {graph} {{ ?p kgo:holderEvidence ?a }}")
+    again = sorted({post for post, _ in decided})
+    if again:
+        result.clear += [(post, p) for post in again for p in (CURRENT_HOLDER, HOLDER_EVIDENCE)]
+        result.quads += holder_quads(holds(store, again), graph)
+    # fewest, most and first do not move back: the summaries the removed articles stated, from the store
+    result.rest = Touched(rest, rest & change.posts,
+                          {key for key in change.deployments if summary_iri(key) not in left_out})
+    return result
 
 
 def _keys(rows: QuerySolutions) -> set[Deployment]:
@@ -959,10 +1115,11 @@ def lacks_summaries(store: GraphStore) -> bool:
 
 __all__ = ["ASSERTED", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENTITY_CLASS", "FEWEST_TROOPS",
            "FIRST_SOURCE", "HEADED_IN", "HOLDER_EVIDENCE", "LISTED_CLASSES", "MOST_TROOPS", "PAST", "RELATIONS",
-           "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "Additions", "ArticleGraph", "Contribution",
-           "Deployment", "GraphStore", "HoldsStatement", "Known", "Memo", "QueryResult", "Touched", "Troops",
-           "additions", "aliases", "batch_troops", "contribution", "contribution_of", "current_holders", "deciding",
-           "deployments", "derive", "edge_quads", "entity_quads", "everything", "evidence", "head_statements",
-           "holder_quads", "holds", "holds_statements", "known", "lacks_summaries", "lacks_troop_summaries",
-           "merge_troops", "related_already", "seen_quads", "stored", "stored_troops", "summaries", "summary_iri",
-           "summary_quads", "touched", "touched_by", "troop_quads", "troops"]
+           "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "ArticleGraph", "Contribution", "Deployment",
+           "GraphStore", "HoldsStatement", "Known", "Memo", "Plan", "QueryResult", "Touched", "Troops", "additions",
+           "aliases", "batch_troops", "contribution", "contribution_of", "current_holders", "deciding",
+           "deployments", "derive", "edge_quads", "entity_quads", "everything", "evidence", "existing",
+           "head_statements", "holder_quads", "holds", "holds_statements", "known", "lacks_summaries",
+           "lacks_troop_summaries", "merge_troops", "related_already", "removals", "seen_quads",
+           "stored_contributions", "stored_troops", "summaries", "summary_iri", "summary_quads", "touched",
+           "touched_by", "troop_quads", "troops"]

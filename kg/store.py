@@ -13,12 +13,15 @@ each atomic, so an article is wholly in the store or wholly out of it, whenever 
 New articles' derived facts are merged into the entities graph as they go in (:func:`kg.derive.additions`:
 what the entities graph holds about each entity, plus what the new articles state), under a
 ``kg.pending.batch`` note naming what they touch; a writer that finds the note (its predecessor was
-killed) derives those again from the store. Replacing or removing articles rewrites the derived facts
-of what they touched from the store instead, under a ``kg.pending`` note that the next writer completes.
-A long build defers that rewrite (:meth:`Store.defer_derivation`): the entities a country or a shared
-unit names are mentioned by a share of every article, so rewriting them after each batch would cost
-more with every batch; they are rewritten once per ``DERIVE_EVERY`` touched IRIs, when a reader asks
-for the store, and when the build ends. Queries read the union of all graphs.
+killed) derives those again from the store. What replaced or removed articles stated is subtracted
+from the derived facts once they are dropped (:func:`kg.derive.removals`: point questions of what
+remains), under a ``kg.pending`` note naming all they touch, which the next writer derives again from
+the store if this one is killed first. What the entities graph cannot tell enough about (a store
+written before ``kgo:seenAs``) is rewritten from the store instead, and a long build defers that
+rewrite (:meth:`Store.defer_derivation`): the entities a country or a shared unit names are mentioned
+by a share of every article, so rewriting them after each batch would cost more with every batch;
+they are rewritten once per ``DERIVE_EVERY`` touched IRIs, when a reader asks for the store, and when
+the build ends. Queries read the union of all graphs.
 
 Locks (``fcntl`` on files in the store directory): ``kg.build.lock`` is held by the one writer for as
 long as it has the store; ``kg.lock`` is held shared by readers and exclusively by the writer only
@@ -73,6 +76,8 @@ REOPEN_EVERY = 5
 #: N-Quads bytes per write transaction: Oxigraph holds a transaction in memory (a 400-article batch in
 #: one took 90 MB more), so a batch goes in as a few of these, each article wholly in one
 LOAD_BYTES = 2_000_000
+#: below so many N-Quads bytes (a few articles: adding or replacing one), a load is one transaction
+SMALL_LOAD_BYTES = 200_000
 #: N-Quads bytes per bulk load (each writes new sorted files for every index: fewer, larger ones are cheaper)
 BULK_BYTES = 8_000_000
 
@@ -293,30 +298,46 @@ class Store:
 
         The new graphs go in as bulk loads of whole articles (``BULK_BYTES`` of N-Quads each, each
         atomic); a replaced or dropped article is removed just before, so a kill leaves each article wholly in
-        or wholly out. A batch of new articles has its derived facts merged in right after; otherwise
-        they are rewritten from the store after (or, while :meth:`defer_derivation` is on, later).
-        Either way a note in the store directory names them until it is done, and the next writer
-        derives them again if this one is killed first.
+        or wholly out. What replaced or dropped articles stated is subtracted from the derived facts once
+        they are out (:func:`kg.derive.removals`), and what the new ones state merged in once they are in
+        (:func:`kg.derive.additions`). Either way a note in the store directory names what they touch
+        until it is done, and the next writer derives those again from the store if this one is killed
+        first. Only what the entities graph cannot tell enough about is rewritten from the store (while
+        :meth:`defer_derivation` is on, later).
         """
         ox = self.oxigraph
         names = [document_iri(self.base, g.doc_id) for g in graphs] + [document_iri(self.base, d) for d in drop]
         old = sorted({n.value for n in names if ox.contains_named_graph(n)})
+        del ox  # a rewrite of what remains may reopen the database, and RocksDB allows one open per process
         if not graphs and not old:
             return
-        if not old:
+        if old:
+            self._subtract(old)
+        if graphs:
             self._add(graphs)
-            return
-        self._memo.forget()  # what replaced or dropped articles said is no longer known
-        change = derive.stored(self, old)
-        for graph in graphs:
-            change.update(graph)
-        self._note_pending(change)
-        for name in old:
-            ox.remove_graph(NamedNode(name))
-        self._load(ox, graphs)
-        del ox  # a long rewrite reopens the database, and RocksDB allows one open per process
         if not self._deferring or len(self._pending.entities) + len(self._pending.posts) >= DERIVE_EVERY:
             self.settle()
+
+    def _subtract(self, old: Sequence[str]) -> None:
+        # the graphs' own quads say what they stated; once they are out, their derived facts are
+        # subtracted by point questions of what remains, under a note naming all they touch that the
+        # next writer derives again from the store if this one is killed before it is done
+        removed = derive.stored_contributions(self, old)
+        change = Touched()
+        for item in removed:
+            change.update(derive.touched_by(item))
+        waiting = Touched(set(self._pending.entities), set(self._pending.posts), set(self._pending.deployments))
+        self._note_pending(change)
+        ox = self.oxigraph
+        for name in old:
+            ox.remove_graph(NamedNode(name))
+        del ox
+        plan = derive.removals(self, removed, self._entities, skip=waiting.iris(), memo=self._memo)
+        self._merge(plan)
+        self._memo.learn(plan)
+        if self._deferring:
+            waiting.update(plan.rest)  # left for later by _merge
+        self._rewrite_pending(waiting)
 
     def _add(self, graphs: Sequence[ArticleGraph]) -> None:
         # new articles: their derived facts are merged into what the entities graph holds, worked out
@@ -334,7 +355,9 @@ class Store:
     def _load(self, ox: OxStore, graphs: Sequence[ArticleGraph]) -> None:
         for chunk in _load_chunks(graphs, LOAD_BYTES if self.path is None else BULK_BYTES):
             data = b"".join(g.nquads for g in chunk)
-            if self.path is None:
+            if self.path is None or len(data) < SMALL_LOAD_BYTES:
+                # a transaction, atomic too: a bulk load's files for every index cost some 100 ms
+                # whatever their size, a transaction of one article a few ms
                 ox.load(data, format=RdfFormat.N_QUADS)
             else:
                 # Oxigraph's bulk loader writes the chunk's sorted files for every index and hands them
@@ -343,20 +366,25 @@ class Store:
                 # 2.6 ms an article at 10 k). A chunk is far below its 1,000,000-quad split.
                 ox.bulk_load(data, format=RdfFormat.N_QUADS)
 
-    def _merge(self, plan: derive.Additions) -> None:
+    def _merge(self, plan: derive.Plan) -> None:
         ox = self.oxigraph
         for iri, predicate in plan.clear:
             for quad in list(ox.quads_for_pattern(NamedNode(iri), predicate, None, self._entities)):
                 ox.remove(quad)
+        for quad in plan.drop:
+            ox.remove(quad)
         ox.extend(plan.quads)
         del ox  # the rewrite of what remains may reopen the database
-        if plan.rest:
+        if plan.rest and self._deferring:
+            self._note_pending(plan.rest)  # rewritten from the store with what else waits
+        elif plan.rest:
             self._rederive(plan.rest)
 
     def defer_derivation(self, on: bool = True) -> None:
-        """Let :meth:`write` leave the derived facts of what it replaced or dropped for later (a build's batches):
-        they are rewritten once enough have gathered (``DERIVE_EVERY``), when a reader asks for the
-        store, at :meth:`settle`, at the next write that does not defer, and at :meth:`close`."""
+        """Let :meth:`write` leave the derived facts it must rewrite from the store for later (a build's
+        batches; what additions and subtractions merge in is never left): they are rewritten once
+        enough have gathered (``DERIVE_EVERY``), when a reader asks for the store, at :meth:`settle`,
+        at the next write that does not defer, and at :meth:`close`."""
         self._deferring = on
 
     def settle(self) -> None:
@@ -415,6 +443,20 @@ class Store:
         new = change.without(self._pending)
         self._pending.update(new)
         self._note(self._pending_path(), new)
+
+    def _rewrite_pending(self, waiting: Touched) -> None:
+        # what is noted but done is taken off the note (replaced whole, so a kill leaves the old or the new)
+        self._pending = waiting
+        path = self._pending_path()
+        if path is None:
+            return
+        if not waiting:
+            path.unlink(missing_ok=True)
+            return
+        fresh = path.with_name(path.name + ".new")
+        fresh.unlink(missing_ok=True)
+        self._note(fresh, waiting)
+        os.replace(fresh, path)
 
     @staticmethod
     def _note(path: Path | None, new: Touched) -> None:

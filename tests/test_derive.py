@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from kg.export import export
 from kg.model import Document
 from kg.pipeline import article_graph, build
 from kg.rdfmap import entities_graph
+from kg.sources import read_documents
 from kg.store import BATCH_FILE, PENDING_FILE, Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -126,8 +128,9 @@ def test_derive_label_follows_what_remains(tmp_path):
     assert not any("mckenzie" in r["p"].value for r in store.query("SELECT ?p WHERE { ?post kgo:currentHolder ?p }"))
 
 
-@pytest.mark.parametrize("replacing", [False, True], ids=["new articles", "replaced articles"])
-def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch, replacing):
+@pytest.mark.parametrize(("replacing", "kill_at"), [(False, 1), (True, 1), (True, 2)],
+                         ids=["new articles", "replaced, in the subtraction", "replaced, once the new are in"])
+def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch, replacing, kill_at):
     records = write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])
     clean = Store(tmp_path / "clean")
     build([records], clean)
@@ -135,22 +138,31 @@ def test_derive_interrupted_upkeep_is_completed_by_the_next_writer(tmp_path, mon
     clean.close()
 
     store = Store(tmp_path / "store")
-    if replacing:  # the same ids stored with other texts first: the rewrite reads the store back
+    if replacing:  # the same ids stored with other texts first: what they stated is subtracted first
         build([write_jsonl(tmp_path / "old.jsonl", [{**ESPER, "text": "Gen. Mark Milley spoke."},
                                                     {**ESPER_AGAIN, "text": "Adm. John Aquilino spoke."}])], store)
+    merges: list[int] = []
+    merge = Store._merge
 
-    def killed(self: Store, *args: object) -> None:
-        raise KeyboardInterrupt  # as if the process died after the articles went in
+    def killed(self: Store, plan: derive.Plan) -> None:
+        merges.append(1)
+        if len(merges) == kill_at:
+            raise KeyboardInterrupt  # as if the process died after the articles went in or out
+        merge(self, plan)
 
-    monkeypatch.setattr(Store, "_rederive" if replacing else "_merge", killed)
+    monkeypatch.setattr(Store, "_merge", killed)
     with pytest.raises(KeyboardInterrupt):
         build([records], store)
     monkeypatch.undo()
-    note = tmp_path / "store" / (PENDING_FILE if replacing else BATCH_FILE)
+    note = tmp_path / "store" / (PENDING_FILE if kill_at == 1 and replacing else BATCH_FILE)
     assert note.exists()
     store.close()
     with Store(tmp_path / "store") as reopened:  # the next writer finishes the upkeep
         assert not note.exists()
+        held, rederived = derived_lines(reopened)
+        assert held == rederived
+        if kill_at == 1 and replacing:  # killed before the new versions went in: the next build writes them
+            build([records], reopened)
         assert nq(reopened) == expected
 
 
@@ -216,6 +228,104 @@ def test_derive_a_memo_that_overflows_changes_nothing(tmp_path):
     assert nq(small) == nq(large)
     small.rederive_all()
     assert nq(small) == nq(large)
+
+
+def derived_lines(store: Store) -> tuple[list[str], list[str]]:
+    """The entities graph as it is, and as :meth:`Store.rederive_all` would make it from the article graphs."""
+    graph = entities_graph(store.base)
+    held = sorted(str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, graph))
+    return held, sorted(str(q) for q in derive.derive(store, derive.everything(store), graph))
+
+
+def versions(tmp_path: Path) -> list[Document]:
+    """Synthetic articles (shared units, countries and surnames), the examples, and two naming one man two ways."""
+    corpus = write_corpus(tmp_path / "pool.jsonl", 36, seed=11, varied=True)
+    records = [json.loads(line) for line in corpus.read_text().splitlines()] + [ESPER, ESPER_AGAIN]
+    files = sorted(p for p in EXAMPLES.iterdir() if p.name != "gold.json")
+    return ([Document(id=r["id"], text=r["text"], published=r.get("published")) for r in records]
+            + list(read_documents(files, languages=False)))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_derive_random_adds_removals_and_replacements_equal_a_rederivation(tmp_path, seed):
+    # removals and replacements subtract what the dropped articles stated (point questions of what
+    # remains); after every step the entities graph must be what a rederivation from the store gives
+    rng = random.Random(seed)
+    pool = versions(tmp_path)
+    texts = [(d.text, d.published) for d in pool]
+    store = Store(tmp_path / "store")
+    stored: set[str] = set()
+    steps = {"add": 0, "remove": 0, "replace": 0}
+    for _ in range(24):
+        absent = [d for d in pool if d.id not in stored]
+        kind = rng.choice(["add", "add", "remove", "replace"] if stored else ["add"])
+        if kind == "add" and absent:
+            batch = rng.sample(absent, min(len(absent), rng.randint(1, 6)))
+            store.write([article_graph(d, store.base) for d in batch])
+            stored |= {d.id for d in batch}
+        elif kind == "remove":
+            gone = rng.sample(sorted(stored), min(len(stored), rng.randint(1, 4)))
+            assert sorted(store.remove(gone)) == sorted(gone)
+            stored -= set(gone)
+        else:  # a new version of stored articles (another article's text), with new ones in the same batch
+            kind = "replace"
+            again = rng.sample(sorted(stored), min(len(stored), rng.randint(1, 3)))
+            batch = [Document(id=i, text=t, published=p) for i, (t, p) in zip(again, rng.sample(texts, len(again)))]
+            batch += rng.sample(absent, min(len(absent), rng.randint(0, 2)))
+            store.write([article_graph(d, store.base) for d in batch])
+            stored |= {d.id for d in batch}
+        steps[kind] += 1
+        held, rederived = derived_lines(store)
+        assert held == rederived, f"after {steps}"
+    assert steps["remove"] and steps["replace"]
+    assert not (tmp_path / "store" / PENDING_FILE).exists()
+    assert any("seenAs" in line for line in held) and any("currentHolder" in line for line in held)
+
+
+def test_derive_removing_every_article_leaves_no_derived_fact(tmp_path):
+    store = Store(tmp_path / "store")
+    pool = versions(tmp_path)
+    store.write([article_graph(d, store.base) for d in pool])
+    store.remove([d.id for d in pool[::2]])
+    held, rederived = derived_lines(store)
+    assert held == rederived and held
+    store.remove([d.id for d in pool[1::2]])
+    assert derived_lines(store) == ([], [])
+
+
+def test_derive_a_removal_reads_no_entity_back_from_the_store(tmp_path, monkeypatch):
+    # what a removal subtracts is asked of the store point by point: the full derivation (every alias,
+    # relation and holds statement of each entity touched) is never run for a store with names seen
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])], store)
+
+    def refused(*args: object) -> object:
+        raise AssertionError("read back from the store")
+
+    for name in ("derive", "aliases", "summaries", "head_statements"):
+        monkeypatch.setattr(derive, name, refused)
+    store.remove(["e2"])
+    monkeypatch.undo()
+    held, rederived = derived_lines(store)
+    assert held == rederived
+    assert "Frank McKenzie" not in " ".join(held) and "Mark Esper" in " ".join(held)
+
+
+def test_derive_a_removal_from_a_store_without_names_seen_is_derived_from_the_store(tmp_path):
+    # a store written before kgo:seenAs: what the removed article touched is derived from the store
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [ESPER, ESPER_AGAIN])], store)
+    for quad in list(store.oxigraph.quads_for_pattern(None, derive.SEEN_AS, None, entities_graph(store.base))):
+        store.oxigraph.remove(quad)
+    store.close()
+    store = Store(tmp_path / "store")  # a later kg opens it
+    graph = article_graph(Document(id="e2", text=ESPER_AGAIN["text"], published="2020-02-01"), store.base)
+    touched = {f"<{iri}>" for iri in graph.entities | graph.posts}
+    store.remove(["e2"])
+    held, rederived = derived_lines(store)
+    assert [line for line in held if line.split(" ")[0] in touched] == [
+        line for line in rederived if line.split(" ")[0] in touched]
+    assert any("mark-esper> <https://w3id.org/kg-news/ontology#seenAs>" in line for line in held)
 
 
 def troop_record(doc_id: str, published: str | None, count: int, demonym: str = "American",

@@ -146,6 +146,10 @@ def test_endpoint_remote_build_query_export_remove(oxigraph_remote, tmp_path):
     gone = runner.invoke(main, ["remove", "centcom-change-of-command-2022-04-01", *remote])
     assert gone.exit_code == 0 and "1 removed" in gone.output
     assert "Michael Kurilla" not in runner.invoke(main, ["query", "--name", "who-commands", *remote]).output
+    # what the removed article stated is subtracted remotely as locally: the same graph again
+    assert runner.invoke(main, ["remove", "centcom-change-of-command-2022-04-01", "--store", str(local)]).exit_code == 0
+    assert (runner.invoke(main, ["export", "--format", "nq", *remote]).output
+            == runner.invoke(main, ["export", "--format", "nq", "--store", str(local)]).output)
 
 
 def test_endpoint_remote_store_is_a_store_for_the_library(oxigraph_remote):

@@ -214,6 +214,20 @@ def _labels(store: Store) -> int:
     return int(next(iter(rows))[0].value)
 
 
+def _forget_names_seen(store: Store) -> None:
+    """Make the store look written by a kg older than ``kgo:seenAs``: what a change touches is then
+    rewritten from the store (the only derivation a build defers)."""
+    from kg.derive import SEEN_AS
+
+    for quad in list(store.oxigraph.quads_for_pattern(None, SEEN_AS, None, None)):
+        store.oxigraph.remove(quad)
+    store._memo.forget()
+
+
+def _names_seen(store: Store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?e kgo:seenAs ?l }")))[0].value)
+
+
 def test_store_deferred_derivation_settles_for_a_reader_and_at_close(tmp_path, monkeypatch):
     import os
 
@@ -233,27 +247,48 @@ def test_store_deferred_derivation_settles_for_a_reader_and_at_close(tmp_path, m
     path = tmp_path / "deferred"
     monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 1)  # one IRI at a time: flushed, reopened every ten
     store = Store(path)
-    # new articles are merged in at once; what replaces stored articles is read back from the store,
-    # and that waits while deferring
+    # what replaced articles stated is subtracted at once, but what the entities graph cannot tell
+    # enough about (no names seen) is read back from the store, and that waits while deferring
     store.write([article_graph(Document(id=g.doc_id, text="Adm. John Aquilino spoke."), store.base)
                  for g in graphs])
+    _forget_names_seen(store)
     store.defer_derivation()
     store.write(graphs[:2])
     assert (path / PENDING_FILE).exists()  # left for later, and noted
-    assert "Frank McKenzie" not in {r["l"].value for r in store.query("SELECT ?l WHERE { ?e rdfs:label ?l }")}
+    seen = _names_seen(store)  # the new articles' names only: Aquilino's wait
     waiting = path / f"{WAITING_FILE}{os.getpid()}"
     waiting.touch()  # a reader asks for the store: it gets every derived fact of what is written
     store.detach(force=False)
     waiting.unlink()
     assert not (path / PENDING_FILE).exists()
     store.attach()
-    assert _labels(store) > 0
+    assert _labels(store) > 0 and _names_seen(store) > seen
+    _forget_names_seen(store)
     store.write(graphs[2:])
     assert (path / PENDING_FILE).exists()
     store.close()
     assert not (path / PENDING_FILE).exists()
     with Store(path) as reopened:
+        # rewritten at close: no article names Aquilino any more
+        assert "John Aquilino" not in {r["l"].value for r in reopened.query("SELECT ?l WHERE { ?e rdfs:label ?l }")}
+        _forget_names_seen(expected)  # the names of articles the rewrite did not touch are gone in both
+        expected.rederive_all()
+        reopened.rederive_all()
         assert nq(reopened) == nq(expected)
+
+
+def test_store_a_replacement_is_subtracted_at_once_while_deferring(tmp_path):
+    from kg.model import Document
+    from kg.pipeline import article_graph
+    from kg.store import PENDING_FILE
+
+    store = Store(tmp_path / "store")
+    store.write([article_graph(Document(id="d1", text="Adm. John Aquilino spoke."), store.base)])
+    store.defer_derivation()
+    store.write([article_graph(Document(id="d1", text="Gen. Frank McKenzie spoke."), store.base)])
+    assert not (tmp_path / "store" / PENDING_FILE).exists()  # nothing left for later
+    labels = {r["l"].value for r in store.query("SELECT ?l WHERE { ?e rdfs:label ?l }")}
+    assert "Frank McKenzie" in labels and "John Aquilino" not in labels
 
 
 def test_store_a_pending_note_cut_by_a_kill_is_completed(tmp_path):
@@ -287,6 +322,7 @@ def test_store_a_long_deferred_rewrite_reopens_and_the_build_closes_cleanly(tmp_
 
     store = Store(tmp_path / "store")
     build([write_corpus(tmp_path / "first.jsonl", 40, seed=8, varied=True)], store, workers=2)
+    _forget_names_seen(store)  # what the replacements touch is then rewritten from the store
     monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 2)  # a reopening every 20 IRIs
     corpus = write_corpus(tmp_path / "corpus.jsonl", 40, varied=True)  # the same ids, other texts
     report = build([corpus], store, workers=2)
@@ -315,6 +351,7 @@ def test_store_a_rewrite_due_in_the_middle_of_a_build_reopens_cleanly(tmp_path, 
     monkeypatch.setattr(kg.store, "DERIVE_CHUNK", 2)  # a reopening every 20 IRIs
     store = Store(tmp_path / "store")
     build([write_corpus(tmp_path / "first.jsonl", 60, seed=8, varied=True)], store, workers=1)
+    _forget_names_seen(store)  # what the replacements touch is then rewritten from the store
     corpus = write_corpus(tmp_path / "corpus.jsonl", 60, varied=True)  # the same ids, other texts
     report = build([corpus], store, workers=1, batch=10)
     assert len(report.replaced) == 60
