@@ -149,7 +149,7 @@ def summary_iri(key: Deployment) -> str:
     no passing around), with a digest of the three.
 
     >>> summary_iri(("http://x/country/us", "http://x/country/iraq", ""))
-    'http://x/country/us/troops/7f8ab1bd1b4f7c8e'
+    'http://x/country/us/troops/cb7468af11c9c38b'
     """
     digest = hashlib.sha256("\n".join(key).encode()).hexdigest()[:16]
     return f"{key[0]}/troops/{digest}"
