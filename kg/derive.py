@@ -794,6 +794,30 @@ def related_already(store: GraphStore, pairs: Iterable[tuple[str, str]]) -> set[
     return found
 
 
+class Pooled(NamedTuple):
+    """What several articles' contributions state, taken together (:func:`pooled`)."""
+
+    names: dict[str, set[str]]  # entity -> the names given to it
+    classes: dict[str, set[str]]  # entity -> its listed classes
+    links: set[tuple[str, str, str]]
+    heads: set[tuple[str, str]]
+    holds: list[HoldsStatement]
+
+
+def pooled(items: Iterable[Contribution]) -> Pooled:
+    """The contributions of a batch of added or removed articles, pooled per entity."""
+    together = Pooled({}, {}, set(), set(), [])
+    for item in items:
+        for iri, name in item.aliases:
+            together.names.setdefault(iri, set()).add(name)
+        for iri, kind in item.classes:
+            together.classes.setdefault(iri, set()).add(kind)
+        together.links.update(item.links)
+        together.heads.update(item.heads)
+        together.holds.extend(item.holds)
+    return together
+
+
 def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNode,
               skip: Iterable[str] = (), memo: Memo | None = None) -> Plan:
     """How writing ``graphs`` (articles the store does not hold) changes the derived facts in ``graph``,
@@ -812,19 +836,7 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
     result = Plan(touched=change)
     left_out = set(skip)
     entities = change.entities - left_out
-    names: dict[str, set[str]] = {}
-    classes: dict[str, set[str]] = {}
-    links: set[tuple[str, str, str]] = set()
-    heads: set[tuple[str, str]] = set()
-    statements: list[HoldsStatement] = []
-    for item in added:
-        for iri, name in item.aliases:
-            names.setdefault(iri, set()).add(name)
-        for iri, kind in item.classes:
-            classes.setdefault(iri, set()).add(kind)
-        links |= item.links
-        heads |= item.heads
-        statements += item.holds
+    names, classes, links, heads, statements = pooled(added)
     before = memo.recall(entities)
     before.update(known(store, entities - before.keys(), graph))
     rest = {iri for iri in entities if iri in before and (
@@ -973,19 +985,8 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
     result = Plan(touched=change)
     left_out = set(skip)
     entities = change.entities - left_out
-    names: dict[str, set[str]] = {}
-    classes: dict[str, set[str]] = {}
-    links: set[tuple[str, str, str]] = set()
-    heads: set[tuple[str, str]] = set()
-    statements: set[tuple[str, str]] = set()  # (post, assertion)
-    for item in gone:
-        for iri, name in item.aliases:
-            names.setdefault(iri, set()).add(name)
-        for iri, kind in item.classes:
-            classes.setdefault(iri, set()).add(kind)
-        links |= item.links
-        heads |= item.heads
-        statements |= {(s.post, s.assertion) for s in item.holds if s.assertion}
+    names, classes, links, heads, held = pooled(gone)
+    statements = {(s.post, s.assertion) for s in held if s.assertion}  # (post, assertion)
     before = memo.recall(entities)
     before.update(known(store, entities - before.keys(), graph))
     # not labelled (derived facts that wait), or labelled by a kg older than kgo:seenAs: from the store
