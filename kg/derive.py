@@ -48,7 +48,6 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryBoolean,
-    QuerySolution,
     QuerySolutions,
     QueryTriples,
     RdfFormat,
@@ -90,6 +89,10 @@ FEWEST_TROOPS = NamedNode(PREFIXES["kgo"] + "fewestTroops")
 MOST_TROOPS = NamedNode(PREFIXES["kgo"] + "mostTroops")
 SOURCE_COUNT = NamedNode(PREFIXES["kgo"] + "sourceCount")
 FIRST_SOURCE = NamedNode(PREFIXES["kgo"] + "firstSource")
+#: every article stating one of a summary's deployments: a removal recounts the summary from those
+#: articles' graphs alone, not from every deployment of that date in the store (11 ms a key at 10 k
+#: articles, growing with the store, against 0.4 ms)
+SUMMARY_SOURCE = NamedNode(PREFIXES["kgo"] + "summarySource")
 _DEPLOYMENT = PREFIXES["kgo"] + "TroopDeployment"
 _SENDING, _HOSTING = PREFIXES["kgo"] + "sendingCountry", PREFIXES["kgo"] + "hostCountry"
 _COUNT, _AS_OF = PREFIXES["kgo"] + "troopCount", AS_OF.value
@@ -137,11 +140,28 @@ class Troops(NamedTuple):
     most: int
     sources: int
     first: str
+    #: the articles stating it, where they were read (a batch, the article graphs); empty when only
+    #: the summary's own values were (what a merge needs: new articles add their ``kgo:summarySource``)
+    docs: frozenset[str] = frozenset()
 
     def merged(self, other: Troops) -> Troops:
         """The summary of both, for statements from other articles (their sources add up)."""
         return Troops(min(self.fewest, other.fewest), max(self.most, other.most), self.sources + other.sources,
-                      min(self.first, other.first))
+                      min(self.first, other.first), self.docs | other.docs)
+
+
+def summed(stated: Iterable[tuple[str, int]]) -> Troops | None:
+    """The summary of the (article, troop count) statements of one key; None without any.
+
+    >>> summed([("http://x/doc/b", 300), ("http://x/doc/a", 500), ("http://x/doc/b", 200)])
+    Troops(fewest=200, most=500, sources=2, first='http://x/doc/a', docs=frozenset({'http://x/doc/a', 'http://x/doc/b'}))
+    """
+    pairs = list(stated)
+    if not pairs:
+        return None
+    docs = frozenset(doc for doc, _ in pairs)
+    counts = [n for _, n in pairs]
+    return Troops(min(counts), max(counts), len(docs), min(docs), docs)
 
 
 def summary_iri(key: Deployment) -> str:
@@ -526,16 +546,29 @@ def head_statements(store: GraphStore, entities: Iterable[str]) -> list[tuple[st
 
 #: keys of one sender above which :func:`troops` reads all of the sender's deployments at once
 SENDER_SCAN = 10
-_AGGREGATES = "(MIN(?n) AS ?fewest) (MAX(?n) AS ?most) (COUNT(DISTINCT ?doc) AS ?sources) (MIN(?doc) AS ?first)"
+
+
+def _key_pattern(key: Deployment) -> str:
+    # a deployment of ``key`` inside a GRAPH pattern, from the date when there is one: the fewest
+    # statements (the sender's are a tenth of all)
+    sender, host, date = key
+    statement = f"kgo:sendingCountry <{sender}> ; kgo:hostCountry <{host}> ; a kgo:TroopDeployment ; kgo:troopCount ?n"
+    return (f"?d kgo:asOf {Literal(date, datatype=_DATE)} ; {statement}" if date
+            else f"?d {statement} FILTER NOT EXISTS {{ ?d kgo:asOf ?any }}")
+
+
+def _stated(rows: QueryResult) -> list[tuple[str, int]]:
+    assert isinstance(rows, QuerySolutions)
+    return [(row["doc"].value, int(row["n"].value)) for row in rows]
 
 
 def troops(store: GraphStore, keys: Iterable[Deployment]) -> dict[Deployment, Troops]:
     """The summary of each of ``keys`` from the troop deployments the article graphs state (none for a
-    key no graph states any more), as ``troops-by-country`` grouped them.
+    key no graph states any more), as ``troops-by-country`` grouped them, with the articles stating it.
 
     A few keys of a sender are looked up one by one, from their date (a tenth of the articles name the
-    sender); more are read in one pass over the sender's deployments, grouped by the store. Joined with
-    a VALUES block of keys instead, Oxigraph took 8 s per 400 keys at 10 k articles.
+    sender); more are read in one pass over the sender's deployments. Joined with a VALUES block of
+    keys instead, Oxigraph took 8 s per 400 keys at 10 k articles.
     """
     found: dict[Deployment, Troops] = {}
     by_sender: dict[str, list[Deployment]] = {}
@@ -543,39 +576,54 @@ def troops(store: GraphStore, keys: Iterable[Deployment]) -> dict[Deployment, Tr
         by_sender.setdefault(key[0], []).append(key)
     for sender, wanted in by_sender.items():
         if len(wanted) > SENDER_SCAN:
-            rows = store.query(f"""SELECT ?h ?asOf {_AGGREGATES} WHERE {{ GRAPH ?doc {{
+            rows = store.query(f"""SELECT DISTINCT ?h ?asOf ?doc ?n WHERE {{ GRAPH ?doc {{
                 ?d kgo:sendingCountry <{sender}> ; kgo:hostCountry ?h ; a kgo:TroopDeployment ; kgo:troopCount ?n
-                OPTIONAL {{ ?d kgo:asOf ?asOf }} }} }} GROUP BY ?h ?asOf""")
+                OPTIONAL {{ ?d kgo:asOf ?asOf }} }} }}""")
             assert isinstance(rows, QuerySolutions)
             keep = set(wanted)
+            stated: dict[Deployment, list[tuple[str, int]]] = {}
             for row in rows:
                 key = (sender, row["h"].value, date.value if (date := row["asOf"]) is not None else "")
                 if key in keep:
-                    found[key] = _troops(row)
+                    stated.setdefault(key, []).append((row["doc"].value, int(row["n"].value)))
+            found.update({key: summary for key, pairs in stated.items() if (summary := summed(pairs))})
             continue
         for key in wanted:
-            _, host, date = key
-            statement = (f"kgo:sendingCountry <{sender}> ; kgo:hostCountry <{host}> ; a kgo:TroopDeployment ; "
-                         "kgo:troopCount ?n")
-            # from the date when there is one: the fewest statements (the sender's are a tenth of all)
-            pattern = (f"?d kgo:asOf {Literal(date, datatype=_DATE)} ; {statement}" if date
-                       else f"?d {statement} FILTER NOT EXISTS {{ ?d kgo:asOf ?any }}")
-            rows = store.query(f"SELECT {_AGGREGATES} WHERE {{ GRAPH ?doc {{ {pattern} }} }}")
-            assert isinstance(rows, QuerySolutions)
-            for row in rows:
-                if row["first"] is not None:  # no group (MIN of nothing) when no graph states it
-                    found[key] = _troops(row)
+            rows = store.query(f"SELECT DISTINCT ?doc ?n WHERE {{ GRAPH ?doc {{ {_key_pattern(key)} }} }}")
+            if summary := summed(_stated(rows)):
+                found[key] = summary
     return found
 
 
-def _troops(row: QuerySolution) -> Troops:
-    fewest, most, sources, first = (row[v] for v in ("fewest", "most", "sources", "first"))
-    assert fewest is not None and most is not None and sources is not None and first is not None
-    return Troops(int(fewest.value), int(most.value), int(sources.value), first.value)
+def recounted(store: GraphStore, docs: dict[Deployment, set[str]]) -> dict[Deployment, Troops]:
+    """The summary of each key of ``docs`` from the graphs of its articles alone (those the key's
+    ``kgo:summarySource`` names, less any removed): none for a key none of them states any more."""
+    found: dict[Deployment, Troops] = {}
+    for key, named in sorted(docs.items()):
+        for chunk in _chunks(sorted(named)):
+            rows = store.query(f"SELECT DISTINCT ?doc ?n WHERE {{ VALUES ?doc {{ {_values(chunk)} }} "
+                               f"GRAPH ?doc {{ {_key_pattern(key)} }} }}")
+            if summary := summed(_stated(rows)):
+                found[key] = found[key].merged(summary) if key in found else summary
+    return found
+
+
+def summary_sources(store: GraphStore, keys: Iterable[Deployment], graph: NamedNode) -> dict[Deployment, set[str]]:
+    """The articles the entities graph ``graph`` names as the sources of each summary of ``keys``
+    (``kgo:summarySource``; none for a summary a kg older than it wrote)."""
+    by_iri = {summary_iri(key): key for key in keys}
+    found: dict[Deployment, set[str]] = {}
+    for chunk in _chunks(sorted(by_iri)):
+        rows = store.query(f"""SELECT ?t ?doc WHERE {{ VALUES ?t {{ {_values(chunk)} }}
+            GRAPH {graph} {{ ?t kgo:summarySource ?doc }} }}""")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            found.setdefault(by_iri[row["t"].value], set()).add(row["doc"].value)
+    return found
 
 
 def troop_quads(summaries: dict[Deployment, Troops], graph: NamedNode) -> list[Quad]:
-    """The ``kgo:DeploymentSummary`` node of each summary, in ``graph``."""
+    """The ``kgo:DeploymentSummary`` node of each summary, in ``graph``, with its sources (``docs``)."""
     quads = []
     for key, summary in sorted(summaries.items()):
         node = NamedNode(summary_iri(key))
@@ -585,8 +633,13 @@ def troop_quads(summaries: dict[Deployment, Troops], graph: NamedNode) -> list[Q
                   Quad(node, SUMMARY_HOST, NamedNode(host), graph)]
         if date:
             quads.append(Quad(node, AS_OF, Literal(date, datatype=_DATE), graph))
-        quads += _troop_values(node, summary, graph)
+        quads += _troop_values(node, summary, graph) + source_quads(node, summary.docs, graph)
     return quads
+
+
+def source_quads(node: NamedNode, docs: Iterable[str], graph: NamedNode) -> list[Quad]:
+    """The ``kgo:summarySource`` of the summary ``node``: each of ``docs``."""
+    return [Quad(node, SUMMARY_SOURCE, NamedNode(doc), graph) for doc in sorted(docs)]
 
 
 def _troop_values(node: NamedNode, summary: Troops, graph: NamedNode) -> list[Quad]:
@@ -601,9 +654,12 @@ def stored_troops(store: GraphStore, keys: Iterable[Deployment], graph: NamedNod
     by_iri = {summary_iri(key): key for key in keys}
     values: dict[str, dict[str, str]] = {}
     iris = sorted(by_iri)
+    # the four values, not the node's every kgo:summarySource (an undated key of a large corpus has thousands)
+    union = " UNION ".join(f"{{ ?t <{p.value}> ?o BIND(<{p.value}> AS ?p) }}"
+                           for p in (FEWEST_TROOPS, MOST_TROOPS, SOURCE_COUNT, FIRST_SOURCE))
     for chunk in _chunks(iris):
         rows = store.query(f"""SELECT ?t ?p ?o WHERE {{ VALUES ?t {{ {_values(chunk)} }}
-            GRAPH {graph} {{ ?t ?p ?o }} }}""")
+            GRAPH {graph} {{ {union} }} }}""")
         assert isinstance(rows, QuerySolutions)
         for row in rows:
             values.setdefault(row["t"].value, {})[row["p"].value] = row["o"].value
@@ -614,13 +670,11 @@ def stored_troops(store: GraphStore, keys: Iterable[Deployment], graph: NamedNod
 
 def batch_troops(added: Iterable[Contribution]) -> dict[Deployment, Troops]:
     """The summary of each (sender, host, date) that the contributions of new articles state."""
-    counts: dict[Deployment, list[int]] = {}
-    sources: dict[Deployment, set[str]] = {}
+    stated: dict[Deployment, list[tuple[str, int]]] = {}
     for item in added:
         for sender, host, date, count, doc in item.deployments:
-            counts.setdefault((sender, host, date), []).append(count)
-            sources.setdefault((sender, host, date), set()).add(doc)
-    return {key: Troops(min(n), max(n), len(sources[key]), min(sources[key])) for key, n in counts.items()}
+            stated.setdefault((sender, host, date), []).append((doc, count))
+    return {key: summary for key, pairs in stated.items() if (summary := summed(pairs))}
 
 
 def edge_quads(edges: Iterable[tuple[str, str, str]], graph: NamedNode) -> list[Quad]:
@@ -678,8 +732,9 @@ class Plan:
     #: pairs no relation joins any more, and entities no article names any more (a removal's)
     unrelated: set[tuple[str, str]] = field(default_factory=set)
     forgotten: set[str] = field(default_factory=set)
-    #: the deployment summaries as they are once this is written
+    #: the deployment summaries as they are once this is written, and those no article states any more
     troops: dict[Deployment, Troops] = field(default_factory=dict)
+    vanished: set[Deployment] = field(default_factory=set)
 
 
 _Remembered = tuple[str | None, tuple[str, ...], tuple[str, ...], int]
@@ -727,7 +782,11 @@ class Memo:
         self.related -= plan.unrelated | {(x, e) for e, x in plan.unrelated}
         for iri in plan.rest.entities | plan.forgotten:  # derived from the store instead, or gone
             self.known.pop(iri, None)
-        self.troops.update({(intern(s), intern(h), d): t for (s, h, d), t in plan.troops.items()})
+        # the values only: a merge adds the new articles' sources, and an undated key can have thousands
+        self.troops.update({(intern(s), intern(h), d): t._replace(docs=frozenset())
+                            for (s, h, d), t in plan.troops.items()})
+        for key in plan.vanished:
+            self.troops.pop(key, None)
 
     def forget(self) -> None:
         """Forget everything (derived facts were rewritten from the store)."""
@@ -893,7 +952,8 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
 def merge_troops(store: GraphStore, batch: dict[Deployment, Troops], graph: NamedNode, skip: set[str], memo: Memo,
                  result: Plan) -> None:
     """Merge new articles' deployment summaries ``batch`` with those the entities graph holds (or
-    ``memo`` remembers) into ``result``: a key without a node gets one, a node gets the values that change."""
+    ``memo`` remembers) into ``result``: a key without a node gets one, a node gets the values that change
+    and the new articles as sources."""
     keys = {key for key in batch if summary_iri(key) not in skip}
     before = {key: memo.troops[key] for key in keys if key in memo.troops}
     before.update(stored_troops(store, keys - before.keys(), graph))
@@ -910,6 +970,7 @@ def merge_troops(store: GraphStore, batch: dict[Deployment, Troops], graph: Name
             if old != value:
                 result.clear.append((node.value, predicate))
                 result.quads.append(quad)
+        result.quads += source_quads(node, batch[key].docs, graph)
     result.quads += troop_quads(new, graph)
 
 
@@ -923,8 +984,10 @@ def stored_contributions(store: GraphStore, graphs: Iterable[str]) -> list[Contr
         quads: dict[str, list[Quad]] = {}
         for row in rows:
             subject, predicate, value = row["s"], row["p"], row["o"]
-            if isinstance(subject, NamedNode) and isinstance(predicate, NamedNode):
-                quads.setdefault(row["g"].value, []).append(Quad(subject, predicate, value))
+            graph = row["g"]
+            if isinstance(subject, NamedNode) and isinstance(predicate, NamedNode) and isinstance(graph, NamedNode):
+                # in its graph: a deployment's summary names its source by it
+                quads.setdefault(graph.value, []).append(Quad(subject, predicate, value, graph))
         found += [contribution(quads[name]) for name in sorted(quads)]
     return found
 
@@ -1059,10 +1122,37 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
     if again:
         result.clear += [(post, p) for post in again for p in (CURRENT_HOLDER, HOLDER_EVIDENCE)]
         result.quads += holder_quads(holds(store, again), graph)
-    # fewest, most and first do not move back: the summaries the removed articles stated, from the store
-    result.rest = Touched(rest, rest & change.posts,
-                          {key for key in change.deployments if summary_iri(key) not in left_out})
+    slow = recount_troops(store, gone, {key for key in change.deployments if summary_iri(key) not in left_out},
+                          graph, result)
+    result.rest = Touched(rest, rest & change.posts, slow)
     return result
+
+
+#: every predicate of a deployment summary node
+_SUMMARY_FACTS = (NamedNode(_TYPE), SUMMARY_SENDER, SUMMARY_HOST, AS_OF, FEWEST_TROOPS, MOST_TROOPS, SOURCE_COUNT,
+                  FIRST_SOURCE, SUMMARY_SOURCE)
+
+
+def recount_troops(store: GraphStore, gone: Sequence[Contribution], keys: set[Deployment], graph: NamedNode,
+                   result: Plan) -> set[Deployment]:
+    """Put into ``result`` the summaries of ``keys`` once the articles of ``gone`` are dropped: fewest,
+    most and first do not move back, so each is counted again from the graphs of the articles its
+    ``kgo:summarySource`` names, less the removed ones. Returns the keys whose summary names no source
+    (written by a kg older than it), for the caller to derive from the whole store."""
+    removed = {doc for item in gone for *_, doc in item.deployments}
+    named = summary_sources(store, keys, graph)
+    now = recounted(store, {key: docs - removed for key, docs in named.items()})
+    for key in sorted(named):
+        node = NamedNode(summary_iri(key))
+        if key not in now:  # no article states it any more
+            result.clear += [(node.value, p) for p in _SUMMARY_FACTS]
+            result.vanished.add(key)
+            continue
+        result.troops[key] = now[key]
+        result.clear += [(node.value, p) for p in (FEWEST_TROOPS, MOST_TROOPS, SOURCE_COUNT, FIRST_SOURCE)]
+        result.quads += _troop_values(node, now[key], graph)
+        result.drop += source_quads(node, named[key] & removed, graph)
+    return keys - named.keys()
 
 
 def _keys(rows: QuerySolutions) -> set[Deployment]:
@@ -1091,11 +1181,12 @@ def deployments(store: GraphStore) -> set[Deployment]:
 
 def lacks_troop_summaries(store: GraphStore) -> bool:
     """Whether the store was written by a kg older than the deployment summaries: article graphs state
-    troop deployments, but no ``kgo:DeploymentSummary`` exists. A writer fills them when it opens such a
-    store; ``kg rederive`` does too.
+    troop deployments, but no ``kgo:DeploymentSummary`` exists, or none names its sources
+    (``kgo:summarySource``). A writer fills them when it opens such a store; ``kg rederive`` does too.
     """
     if bool(store.query("ASK { ?t a kgo:DeploymentSummary }")):
-        return False
+        # written by a kg that kept no kgo:summarySource: a removal would have nothing to count from
+        return not bool(store.query("ASK { ?t kgo:summarySource ?doc }"))
     return bool(store.query("ASK { GRAPH ?g { ?d a kgo:TroopDeployment ; kgo:troopCount ?n } }"))
 
 
@@ -1115,12 +1206,13 @@ def lacks_summaries(store: GraphStore) -> bool:
 
 
 __all__ = ["ASSERTED", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENTITY_CLASS", "FEWEST_TROOPS",
-           "FIRST_SOURCE", "HEADED_IN", "HOLDER_EVIDENCE", "LISTED_CLASSES", "MOST_TROOPS", "PAST", "RELATIONS",
-           "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "ArticleGraph", "Contribution", "Deployment",
-           "GraphStore", "HoldsStatement", "Known", "Memo", "Plan", "QueryResult", "Touched", "Troops", "additions",
-           "aliases", "batch_troops", "contribution", "contribution_of", "current_holders", "deciding",
-           "deployments", "derive", "edge_quads", "entity_quads", "everything", "evidence", "existing",
-           "head_statements", "holder_quads", "holds", "holds_statements", "known", "lacks_summaries",
-           "lacks_troop_summaries", "merge_troops", "related_already", "removals", "seen_quads",
-           "stored_contributions", "stored_troops", "summaries", "summary_iri", "summary_quads", "touched",
-           "touched_by", "troop_quads", "troops"]
+           "FIRST_SOURCE", "HEADED_IN", "HOLDER_EVIDENCE", "LISTED_CLASSES", "MOST_TROOPS", "PAST",
+           "RELATIONS", "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE",
+           "ArticleGraph", "Contribution", "Deployment", "GraphStore", "HoldsStatement", "Known", "Memo",
+           "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops",
+           "contribution", "contribution_of", "current_holders", "deciding", "deployments", "derive",
+           "edge_quads", "entity_quads", "everything", "evidence", "existing", "head_statements",
+           "holder_quads", "holds", "holds_statements", "known", "lacks_summaries", "lacks_troop_summaries",
+           "merge_troops", "recount_troops", "recounted", "related_already", "removals", "seen_quads",
+           "source_quads", "stored_contributions", "stored_troops", "summaries", "summary_iri",
+           "summary_quads", "summary_sources", "summed", "touched", "touched_by", "troop_quads", "troops"]

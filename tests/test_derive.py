@@ -427,6 +427,46 @@ def test_derive_a_store_without_deployment_summaries_gets_them_from_its_next_wri
         assert summaries(reopened)[("united-states", "iraq", "2023-03-01")] == (2000, 2500, 2, "a1")
 
 
+def test_derive_summaries_that_name_no_sources_get_them_before_a_removal_counts_from_them(tmp_path):
+    store = Store(tmp_path / "store")
+    march = "2023-03-01"
+    build([write_jsonl(tmp_path / "a.jsonl", [troop_record("a1", march, 2500), troop_record("a2", march, 900),
+                                               troop_record("a3", march, 4000)])], store)
+    expected = nq(store)
+    graph = entities_graph(store.base)
+    for quad in list(store.oxigraph.quads_for_pattern(None, derive.SUMMARY_SOURCE, None, graph)):
+        store.oxigraph.remove(quad)  # as a kg that kept no sources wrote it
+    assert derive.lacks_troop_summaries(store)
+    store.close()
+    with Store(tmp_path / "store") as reopened:
+        assert not derive.lacks_troop_summaries(reopened)
+        assert nq(reopened) == expected
+        assert reopened.remove(["a2"]) == ["a2"]  # the lowest figure goes: counted again from a1 and a3
+        assert summaries(reopened)[("united-states", "iraq", march)] == (2500, 4000, 2, "a1")
+        assert_derived_from_the_store(reopened)
+
+
+def test_derive_a_removal_counts_a_summary_again_from_its_own_sources_only(tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    march = "2023-03-01"
+    build([write_jsonl(tmp_path / "a.jsonl", [troop_record(f"a{i}", march, 100 * (i + 1)) for i in range(6)]
+                       + [troop_record("u1", None, 50), troop_record("f1", march, 70, "French", "Mali")])], store)
+    asked: list[str] = []
+    query = Store.query
+
+    def spy(self: Store, sparql: str, **kwargs: object) -> object:
+        asked.append(sparql)
+        return query(self, sparql, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "query", spy)
+    assert store.remove(["a0", "a5"]) == ["a0", "a5"]
+    monkeypatch.undo()
+    assert summaries(store)[("united-states", "iraq", march)] == (200, 500, 4, "a1")
+    assert_derived_from_the_store(store)
+    # no pass over the store's deployments of a date or a sender: only the graphs the summary names
+    assert not [q for q in asked if "kgo:troopCount ?n" in q and "VALUES ?doc" not in q]
+
+
 @pytest.mark.parametrize("replacing", [False, True], ids=["new articles", "replaced articles"])
 def test_derive_interrupted_deployment_upkeep_is_completed_by_the_next_writer(tmp_path, monkeypatch, replacing):
     first = write_jsonl(tmp_path / "a.jsonl", [troop_record("a1", "2023-03-01", 2500), troop_record("u1", None, 900)])
@@ -439,14 +479,20 @@ def test_derive_interrupted_deployment_upkeep_is_completed_by_the_next_writer(tm
     if replacing:
         build([first], store)
 
-    def killed(self: Store, *args: object) -> None:
-        raise KeyboardInterrupt  # as if the process died after the articles went in
+    merges = []
+    merge = Store._merge
 
-    monkeypatch.setattr(Store, "_rederive" if replacing else "_merge", killed)
+    def killed(self: Store, *args: object) -> None:
+        merges.append(args)
+        if len(merges) == (2 if replacing else 1):  # a replacement's subtraction is merged first
+            raise KeyboardInterrupt  # as if the process died after the articles went in
+        merge(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_merge", killed)
     with pytest.raises(KeyboardInterrupt):
         build([second], store)
     monkeypatch.undo()
-    note = (tmp_path / "store" / (PENDING_FILE if replacing else BATCH_FILE)).read_text()
+    note = (tmp_path / "store" / BATCH_FILE).read_text()  # the subtraction of a replacement was done
     assert "\nd " in "\n" + note  # the deployments it touched are in the note, dated and undated
     store._pending = derive.Touched()  # what the killed process knew dies with it: only the note is left
     store.close()
