@@ -1,6 +1,7 @@
 """chain-of-command over all dates: kg's breadth-first walk over the chain index answers as the SPARQL
 path of ``kg/queries/chain-of-command.rq`` does, for one person and for pages of the full listing, on the
-embedded store and through the plain (remote) form; the chain index is kept exact by every write."""
+embedded store and through the plain (remote) form; the chain index is kept exact by every write. On a
+date: kg's dated walk answers as ``kg/queries/reporting-lines-on-date.rq`` does, step by step."""
 
 from __future__ import annotations
 
@@ -17,7 +18,16 @@ from kg.cli import main
 from kg.derive import DISTINCT
 from kg.errors import StoreError
 from kg.pipeline import build
-from kg.query import chains_above, named_query, run_named, select
+from kg.query import (
+    chain_of_command,
+    chains_above,
+    find_entities,
+    named_query,
+    reporting_lines_on,
+    run_named,
+    run_query,
+    select,
+)
 from kg.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -109,3 +119,73 @@ def test_chain_of_a_store_without_the_index_names_the_upkeep(tmp_path):
     assert result.exit_code == 0, result.output
     with Store(tmp_path / "store", read_only=True) as again:
         assert run_named(again, "chain-of-command", fmt="tsv") == before
+
+
+def dates_stated(store: Store) -> list[str]:
+    """Every date a statement is dated, the day before each, and days before and after them all: the
+    days on which lines begin, end or tie."""
+    days = sorted({r["d"].value for r in store.query("SELECT DISTINCT ?d WHERE { ?a kgo:asOf ?d }")})
+    before = [f"{int(d[:4]) - 1}{d[4:]}" for d in days[::7]]
+    return sorted({*days[::3], *before, "1999-01-01", "2099-12-31"})
+
+
+def test_dated_walk_answers_as_the_reporting_lines_query(chain_store, examples_store):
+    """Same rows as the query text (the reference meaning) for persons and days of both stores, lines
+    that ended (a later statement of a past reporting line, post or command) included."""
+    answered = ended = 0
+    for store in (examples_store, chain_store):
+        days = dates_stated(store)
+        names = people(store, 10) + ["Pat White", "Frank McKenzie", "Seely"]
+        for number, name in enumerate(names):
+            for day in days[number % 3::3] if store is chain_store else days:
+                expected = select(store, named_query("reporting-lines-on-date"), bindings={"name": name, "date": day}).rows
+                for form in (store, Plain(store)):
+                    walked = reporting_lines_on(form, find_entities(store, name), day).rows
+                    assert walked == sorted(walked, key=lambda r: (r[0], r[1], r[3], r[4], r[5]))  # the ORDER BY
+                    assert sorted(walked) == sorted(expected), (name, day)
+                answered += bool(expected)
+        ended += len(list(store.query("SELECT ?a WHERE { ?a kgo:modality kgo:past ; rdf:predicate ?p }")))
+    assert answered >= 30 and ended >= 3  # real lines were compared, and ends were there to apply
+
+
+def chain_by_query(store: Store, name: str, day: str) -> list[list[str | None]]:
+    """The chain on a date as kg walked it before, the query text run for each level: the reference."""
+    steps, rows = named_query("reporting-lines-on-date"), []
+    for start in sorted(find_entities(store, name)):
+        seen, frontier, first, level = {start}, [start], None, 0
+        while frontier:
+            level += 1
+            values = " ".join(f"<{iri}>" for iri in sorted(frontier))
+            found = select(store, steps.replace("#@name ?p", f"VALUES ?p {{ {values} }}"), bindings={"date": day})
+            frontier = []
+            for row in sorted(found.as_dicts(), key=lambda r: (r["superior"] or "", r["since"] or "", r["via"] or "")):
+                first = first or row["person"] if level == 1 else first
+                if row["s"] in seen:
+                    continue
+                seen.add(row["s"] or "")
+                frontier.append(row["s"] or "")
+                via = row["via"] if level == 1 else f"{row['via']} (above {row['person']})"
+                rows.append([first or row["person"], str(level), row["superior"], row["since"], via])
+    return rows
+
+
+def test_dated_chain_answers_as_the_query_walked_level_by_level(chain_store, examples_store):
+    deep = 0
+    for store, names in ((examples_store, ["Pat White", "Seely"]), (chain_store, people(chain_store, 8))):
+        for name in names:
+            for day in dates_stated(store)[1::6]:
+                expected = chain_by_query(store, name, day)
+                assert chain_of_command(store, name, day).rows == expected, (name, day)
+                deep += len({row[1] for row in expected}) > 1
+    assert deep >= 3  # chains of more than one level were compared
+
+
+def test_reporting_lines_named_query_output_is_the_query_output(examples_store):
+    """`kg query --name reporting-lines-on-date --param name=...` is walked by kg, in every format
+    byte for byte what the query text gives (IRIs stay IRIs)."""
+    text = named_query("reporting-lines-on-date")
+    for bindings in ({"name": "Pat White", "date": "2022-06-01"}, {"name": "Michael Kurilla", "date": "2022-06-01"},
+                     {"name": "Pat White", "date": "2019-01-01"}):
+        for fmt in ("tsv", "json", "csv"):
+            assert run_named(examples_store, "reporting-lines-on-date", fmt=fmt, bindings=bindings) == \
+                run_query(examples_store, text, fmt=fmt, bindings=bindings), (bindings, fmt)
