@@ -343,10 +343,14 @@ def run_named(store: Any, name: str, *, fmt: str = "table", bindings: dict[str, 
     if name == "chain-of-command" and bindings and "date" in bindings:
         table = chain_of_command(store, bindings.get("name", ""), bindings["date"])
         return format_result(_as_solutions(table), fmt)
-    if name == "reporting-lines-on-date" and bindings and "name" in bindings:
-        lines = reporting_lines_on(store, find_entities(store, bindings["name"]), bindings.get("date"))
-        start = offset or 0
-        lines.rows = lines.rows[start:] if limit is None else lines.rows[start:start + limit]
+    if name == "reporting-lines-on-date":
+        on = bindings.get("date") if bindings else None
+        if bindings and "name" in bindings:
+            lines = reporting_lines_on(store, find_entities(store, bindings["name"]), on)
+            start = offset or 0
+            lines.rows = lines.rows[start:] if limit is None else lines.rows[start:start + limit]
+        else:
+            lines = reporting_lines_listing(store, on, limit=limit, offset=offset)
         return format_result(_as_solutions(lines, {"p": NamedNode, "s": NamedNode, "since": _date_literal}), fmt)
     if name == "chain-of-command":
         names = bindings.get("name") if bindings else None
@@ -696,6 +700,37 @@ def reporting_lines_on(store: Any, persons: list[str], on: str | None = None) ->
     and the units above are walked over the chain index of :mod:`kg.derive`.
     """
     return _DatedWalk(store, on).lines(sorted(set(persons)))
+
+
+def reporting_lines_listing(store: Any, on: str | None = None, *, limit: int | None = None,
+                            offset: int | None = None) -> Table:
+    """The whole answer of ``reporting-lines-on-date`` on ``on`` (no person given), ``limit`` rows from
+    ``offset`` on: the persons who head something or report to someone (by the chain index), in label
+    order, walked by :func:`reporting_lines_on` a few hundred labels at a time and only as far as the
+    page needs. The query's text sorts every line of the store first (9 s a page at 1 k articles)."""
+    walk = _DatedWalk(store, on)
+    heads, reports = (derive.DISTINCT[PREFIXES["org"] + n].value for n in ("headOf", "reportsTo"))
+    found = store.query(f"SELECT DISTINCT ?p WHERE {{ ?p <{heads}>|<{reports}> ?x }}")
+    persons = sorted({row["p"].value for row in found if isinstance(row["p"], NamedNode)})
+    by_label: dict[str, list[str]] = {}
+    for person, labels in walk.labels_of(persons).items():
+        for label in labels:
+            by_label.setdefault(label, []).append(person)
+    wanted = None if limit is None else (offset or 0) + limit
+    ordered = sorted(by_label)
+    rows: list[list[str | None]] = []
+    for at in range(0, len(ordered), _LISTING_LABELS):
+        names = set(ordered[at:at + _LISTING_LABELS])
+        # a person's rows under their other labels come with those labels' turn
+        rows += [row for row in walk.lines(sorted({p for n in names for p in by_label[n]})).rows if row[0] in names]
+        if wanted is not None and len(rows) >= wanted:
+            break
+    start = offset or 0
+    return Table(list(_ON_DATE_COLUMNS), rows[start:] if limit is None else rows[start:start + limit])
+
+
+#: labels of persons walked at a time by :func:`reporting_lines_listing`
+_LISTING_LABELS = 200
 
 
 def _rows(store: Any, template: str, iris: list[str], **values: str) -> Iterator[Any]:

@@ -23,6 +23,7 @@ from kg.query import (
     chains_above,
     find_entities,
     named_query,
+    reporting_lines_listing,
     reporting_lines_on,
     run_named,
     run_query,
@@ -189,3 +190,19 @@ def test_reporting_lines_named_query_output_is_the_query_output(examples_store):
         for fmt in ("tsv", "json", "csv"):
             assert run_named(examples_store, "reporting-lines-on-date", fmt=fmt, bindings=bindings) == \
                 run_query(examples_store, text, fmt=fmt, bindings=bindings), (bindings, fmt)
+
+
+def test_reporting_lines_listing_pages_are_slices_of_the_query_listing(chain_store, examples_store, monkeypatch):
+    """Without a person: the whole listing, and pages of it, as the query's text gives them (rows that
+    tie on the ORDER BY compared as sets), walked a few labels at a time."""
+    monkeypatch.setattr("kg.query._LISTING_LABELS", 3)
+    for store, day in ((examples_store, "2022-06-01"), (chain_store, "2023-08-15"), (chain_store, "2023-02-02")):
+        whole = select(store, named_query("reporting-lines-on-date"), bindings={"date": day}).rows
+        assert len(whole) >= (5 if store is examples_store else 12)
+        listed = reporting_lines_listing(store, day).rows
+        key = lambda r: (r[0], r[1], r[3], r[4], r[5])  # noqa: E731 - the query's ORDER BY
+        assert sorted(listed) == sorted(whole) and listed == sorted(listed, key=key)
+        for offset in (0, 2, len(whole) // 2):
+            assert reporting_lines_listing(Plain(store), day, limit=9, offset=offset).rows == listed[offset:offset + 9]
+    page = run_named(chain_store, "reporting-lines-on-date", fmt="tsv", bindings={"date": "2023-08-15"}, limit=5, offset=2)
+    assert page.count("\n") == 6 and "^^<http://www.w3.org/2001/XMLSchema#date>" in page
