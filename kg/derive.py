@@ -153,8 +153,9 @@ class Troops(NamedTuple):
 def summed(stated: Iterable[tuple[str, int]]) -> Troops | None:
     """The summary of the (article, troop count) statements of one key; None without any.
 
-    >>> summed([("http://x/doc/b", 300), ("http://x/doc/a", 500), ("http://x/doc/b", 200)])
-    Troops(fewest=200, most=500, sources=2, first='http://x/doc/a', docs=frozenset({'http://x/doc/a', 'http://x/doc/b'}))
+    >>> troops = summed([("http://x/doc/b", 300), ("http://x/doc/a", 500), ("http://x/doc/b", 200)])
+    >>> troops.fewest, troops.most, troops.sources, troops.first, sorted(troops.docs)
+    (200, 500, 2, 'http://x/doc/a', ['http://x/doc/a', 'http://x/doc/b'])
     """
     pairs = list(stated)
     if not pairs:
