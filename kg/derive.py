@@ -1,13 +1,17 @@
-"""Derived, store-wide facts, kept up to date from what changed: one canonical ``rdfs:label`` per entity,
-the gazetteer's other names of known entities, ``kgo:currentHolder`` of each post, and a summary for
-listings (``kgo:degree`` and ``kgo:entityClass`` of each person, organisation, country and post), so
-that the ``entities`` listing reads one row per entity instead of joining every relation of the store, and
-``kgo:headedIn`` from each organisation to the headOf assertions about it (the dated queries' index), and
-the chain index (``kgo:distinctReportsTo``, ``kgo:distinctHeadOf``, ``kgo:distinctSubOrganizationOf``,
-``kgo:distinctHolds``: each of those relations of an entity once, that ``chain-of-command`` walks), and
-one ``kgo:DeploymentSummary`` per (sending country, host country, date) of the troop deployments stated
-(the fewest and most troops stated, how many articles state one, the first of them by IRI: what
-``troops-by-country`` reads instead of grouping every deployment of a country at each query).
+"""Derived, store-wide facts, kept up to date from what changed: one canonical ``rdfs:label`` per entity, the
+gazetteer's other names of known entities, ``kgo:currentHolder`` of each post, and a summary for listings
+(``kgo:degree`` and ``kgo:entityClass`` of each person, organisation, country and post), so that the
+``entities`` listing reads one row per entity instead of joining every relation of the store, and
+``kgo:headedIn`` from each organisation to the headOf assertions about it, and the dated queries' index:
+``kgo:headDay``, each date on which an asserted one is dated, and one node per (organisation, date),
+``<ORG/heads/DATE>``, naming whom that date's asserted statements name as head (``kgo:headNamed``). The
+head of a unit on a date is then one scan of its days (inline values) and one of a node, where its
+``kgo:headedIn`` are thousands of statements to look up. And the chain index (``kgo:distinctReportsTo``,
+``kgo:distinctHeadOf``, ``kgo:distinctSubOrganizationOf``, ``kgo:distinctHolds``: each of those relations
+of an entity once, that ``chain-of-command`` walks), and one ``kgo:DeploymentSummary`` per (sending
+country, host country, date) of the troop deployments stated (the fewest and most troops stated, how many
+articles state one, the first of them by IRI: what ``troops-by-country`` reads instead of grouping every
+deployment of a country at each query).
 
 They live in the entities graph (``<BASE graph/entities>``). A build or a removal tells this module
 which entities, posts and deployments its articles touch (:func:`touched`, from the quads added or
@@ -70,6 +74,11 @@ HOLDER_EVIDENCE = NamedNode(PREFIXES["kgo"] + "holderEvidence")
 DEGREE = NamedNode(PREFIXES["kgo"] + "degree")
 ENTITY_CLASS = NamedNode(PREFIXES["kgo"] + "entityClass")
 HEADED_IN = NamedNode(PREFIXES["kgo"] + "headedIn")
+#: from an organisation to each date (xsd:date) of an asserted headOf assertion about it
+HEAD_DAY = NamedNode(PREFIXES["kgo"] + "headDay")
+#: from an organisation's node of one date (:func:`head_day_iri`) to each person its asserted headOf
+#: assertions of that date name
+HEAD_NAMED = NamedNode(PREFIXES["kgo"] + "headNamed")
 #: every name the articles give an entity, once: what its label is chosen from when an article is added
 SEEN_AS = NamedNode(PREFIXES["kgo"] + "seenAs")
 #: the chain index: each relation the chain of command walks, once per pair whatever number of articles
@@ -110,6 +119,8 @@ RELATIONS = ("org:headOf", "org:reportsTo", "org:subOrganizationOf", "org:holds"
 _ALT_LABEL = SKOS.altLabel.value
 _TYPE, _PREDICATE, _OBJECT = _RDF + "type", _RDF + "predicate", _RDF + "object"
 _HEAD_OF = PREFIXES["org"] + "headOf"
+_MODALITY = PREFIXES["kgo"] + "modality"
+_SUBJECT = _RDF + "subject"
 _LISTED = frozenset(PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in LISTED_CLASSES)
 _RELATIONS = frozenset(PREFIXES[r.split(":")[0]] + r.split(":")[1] for r in RELATIONS)
 _ASSERTION_FIELDS = {_RDF + "predicate": "predicate", _RDF + "object": "post", _RDF + "subject": "person",
@@ -130,6 +141,8 @@ class HoldsStatement(NamedTuple):
 
 #: a deployment summary's key: (sending country, host country, date); the date is "" when undated
 Deployment = tuple[str, str, str]
+#: a head day's key: (organisation, date YYYY-MM-DD)
+HeadDay = tuple[str, str]
 
 
 class Troops(NamedTuple):
@@ -165,6 +178,15 @@ def summed(stated: Iterable[tuple[str, int]]) -> Troops | None:
     return Troops(min(counts), max(counts), len(docs), min(docs), docs)
 
 
+def head_day_iri(organisation: str, day: str) -> str:
+    """The node of an organisation's heads on one date (the dated queries' index).
+
+    >>> head_day_iri("https://example.org/org/centcom", "2021-03-01")
+    'https://example.org/org/centcom/heads/2021-03-01'
+    """
+    return f"{organisation}/heads/{day}"
+
+
 def summary_iri(key: Deployment) -> str:
     """The IRI of the deployment summary of ``key``: under the sending country's IRI (so the base needs
     no passing around), with a digest of the three.
@@ -184,6 +206,8 @@ class Contribution:
     classes: frozenset[tuple[str, str]] = frozenset()  # (entity, one of the listed classes)
     links: frozenset[tuple[str, str, str]] = frozenset()  # (subject, one of RELATIONS, object IRI)
     heads: frozenset[tuple[str, str]] = frozenset()  # (organisation, a headOf assertion about it)
+    #: (organisation, date, person) of each asserted, dated headOf assertion
+    head_days: frozenset[tuple[str, str, str]] = frozenset()
     holds: tuple[HoldsStatement, ...] = ()
     #: (sender, host, date or "", troop count, the graph stating it) of each troop deployment stated
     deployments: frozenset[tuple[str, str, str, int, str]] = frozenset()
@@ -209,40 +233,51 @@ class ArticleGraph:
 
 @dataclass
 class Touched:
-    """The entities, posts and deployment summaries whose derived facts a change may alter."""
+    """The entities, posts, deployment summaries and head days whose derived facts a change may alter."""
 
     entities: set[str] = field(default_factory=set)
     posts: set[str] = field(default_factory=set)
     deployments: set[Deployment] = field(default_factory=set)
+    heads: set[HeadDay] = field(default_factory=set)  # (organisation, date): a :func:`head_day_iri` node
 
     def update(self, other: Touched | ArticleGraph) -> None:
         self.entities |= other.entities
         self.posts |= other.posts
         if isinstance(other, Touched):
             self.deployments |= other.deployments
+            self.heads |= other.heads
         else:
-            self.deployments |= {(s, h, d) for s, h, d, _, _ in contribution_of(other).deployments}
+            added = contribution_of(other)
+            self.deployments |= {(s, h, d) for s, h, d, _, _ in added.deployments}
+            self.heads |= {(o, d) for o, d, _ in added.head_days}
 
     def __bool__(self) -> bool:
-        return bool(self.entities or self.posts or self.deployments)
+        return bool(self.entities or self.posts or self.deployments or self.heads)
 
     def without(self, other: Touched) -> Touched:
         """What this touches and ``other`` does not."""
-        return Touched(self.entities - other.entities, self.posts - other.posts, self.deployments - other.deployments)
+        return Touched(self.entities - other.entities, self.posts - other.posts, self.deployments - other.deployments,
+                       self.heads - other.heads)
+
+    def _nodes(self) -> dict[str, Deployment | HeadDay]:
+        nodes: dict[str, Deployment | HeadDay] = {summary_iri(key): key for key in self.deployments}
+        nodes.update((head_day_iri(*key), key) for key in self.heads)
+        return nodes
 
     def iris(self) -> list[str]:
         """Every subject whose entities-graph quads are rewritten, sorted."""
-        return sorted(self.entities | self.posts | {summary_iri(key) for key in self.deployments})
+        return sorted(self.entities | self.posts | self._nodes().keys())
 
     def parts(self, size: int) -> Iterator[tuple[Touched, list[str]]]:
         """This change in parts of ``size`` subjects (in :meth:`iris` order), each with its subjects."""
-        summaries = {summary_iri(key): key for key in self.deployments}
-        iris = sorted(self.entities | self.posts | summaries.keys())
+        nodes = self._nodes()
+        iris = sorted(self.entities | self.posts | nodes.keys())
         for start in range(0, len(iris), size):
             part = iris[start:start + size]
             chosen = set(part)
-            yield Touched(self.entities & chosen, self.posts & chosen,
-                          {summaries[iri] for iri in part if iri in summaries}), part
+            keys = [nodes[iri] for iri in part if iri in nodes]
+            yield Touched(self.entities & chosen, self.posts & chosen, {k for k in keys if len(k) == 3},
+                          {(k[0], k[1]) for k in keys if len(k) == 2}), part
 
 
 @runtime_checkable
@@ -306,6 +341,9 @@ def contribution(quads: Iterable[Quad]) -> Contribution:
     aliases, classes, links, heads = set(), set(), set(), set()
     predicates: dict[str, str] = {}
     objects: dict[str, str] = {}
+    modalities: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    subjects: dict[str, str] = {}
     nodes: dict[tuple[str, str], dict[str, set[str]]] = {}  # (graph, node) -> predicate -> values
     for quad in quads:
         subject, predicate, value = quad.subject, quad.predicate.value, quad.object
@@ -324,9 +362,17 @@ def contribution(quads: Iterable[Quad]) -> Contribution:
             predicates[subject.value] = value.value
         elif predicate == _OBJECT and isinstance(value, NamedNode):
             objects[subject.value] = value.value
+        elif predicate == _MODALITY:
+            modalities[subject.value] = value.value
+        elif predicate == _SUBJECT and isinstance(value, NamedNode):
+            subjects[subject.value] = value.value
+        if predicate == _AS_OF and isinstance(value, Literal) and value.datatype == _DATE:
+            dates[subject.value] = value.value
     heads = {(objects[a], a) for a, p in predicates.items() if p == _HEAD_OF and a in objects}
+    days = {(o, dates[a], subjects[a]) for o, a in heads
+            if modalities.get(a) == ASSERTED and a in dates and a in subjects}
     return Contribution(frozenset(aliases), frozenset(classes), frozenset(links), frozenset(heads),
-                        tuple(holds_statements(quads)), frozenset(_deployments(nodes)))
+                        frozenset(days), tuple(holds_statements(quads)), frozenset(_deployments(nodes)))
 
 
 def _deployments(nodes: dict[tuple[str, str], dict[str, set[str]]]) -> Iterator[tuple[str, str, str, int, str]]:
@@ -361,9 +407,9 @@ def touched(quads: Sequence[Quad]) -> Touched:
 
 
 def touched_by(added: Contribution) -> Touched:
-    """The entities, posts and deployment summaries whose derived facts ``added`` changes."""
+    """The entities, posts, deployment summaries and head days whose derived facts ``added`` changes."""
     return Touched({e for e, _ in added.aliases}, {s.post for s in added.holds},
-                   {(s, h, d) for s, h, d, _, _ in added.deployments})
+                   {(s, h, d) for s, h, d, _, _ in added.deployments}, {(o, d) for o, d, _ in added.head_days})
 
 
 def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
@@ -545,6 +591,30 @@ def head_statements(store: GraphStore, entities: Iterable[str]) -> list[tuple[st
     return found
 
 
+def head_days(store: GraphStore, organisations: Iterable[str]) -> set[tuple[str, str, str]]:
+    """(organisation, date, person) of every asserted, dated headOf assertion about ``organisations``."""
+    found: set[tuple[str, str, str]] = set()
+    for chunk in _chunks(sorted(organisations)):
+        # from rdf:object, as head_statements: the assertions naming each organisation, headOf ones kept
+        rows = store.query(f"""SELECT DISTINCT ?e ?d ?s WHERE {{ VALUES ?e {{ {_values(chunk)} }}
+            ?a rdf:object ?e FILTER EXISTS {{ ?a rdf:predicate org:headOf ; kgo:modality kgo:asserted }}
+            ?a kgo:asOf ?d ; rdf:subject ?s FILTER(DATATYPE(?d) = xsd:date && isIRI(?s)) }}""")
+        assert isinstance(rows, QuerySolutions)
+        found.update((row["e"].value, row["d"].value, row["s"].value) for row in rows)
+    return found
+
+
+def day_quads(days: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
+    """The ``kgo:headDay`` quads of (organisation, date) pairs."""
+    return [Quad(NamedNode(org), HEAD_DAY, Literal(day, datatype=_DATE), graph) for org, day in sorted(set(days))]
+
+
+def named_quads(heads: Iterable[tuple[str, str, str]], graph: NamedNode) -> list[Quad]:
+    """The ``kgo:headNamed`` quads of (organisation, date, person) triples, on each head day's node."""
+    return [Quad(NamedNode(head_day_iri(org, day)), HEAD_NAMED, NamedNode(person), graph)
+            for org, day, person in sorted(set(heads))]
+
+
 #: keys of one sender above which :func:`troops` reads all of the sender's deployments at once
 SENDER_SCAN = 10
 
@@ -705,6 +775,9 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     edges: set[tuple[str, str, str]] = set()
     listed = summaries(store, named, edges)
     heads = [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in head_statements(store, named)]
+    days = head_days(store, set(named) | {org for org, _ in change.heads})
+    heads += day_quads({(org, day) for org, day, _ in days if names.get(org)}, graph)
+    heads += named_quads({(org, day, s) for org, day, s in days if (org, day) in change.heads}, graph)
     deployed = troop_quads(troops(store, change.deployments), graph)
     return sorted(entity_quads(names, graph) + seen_quads(names, graph) + holder_quads(statements, graph)
                   + summary_quads(listed, graph) + heads + edge_quads(edges, graph) + deployed, key=str)
@@ -862,11 +935,12 @@ class Pooled(NamedTuple):
     links: set[tuple[str, str, str]]
     heads: set[tuple[str, str]]
     holds: list[HoldsStatement]
+    head_days: set[tuple[str, str, str]]  # (organisation, date, person) of asserted headOf assertions
 
 
 def pooled(items: Iterable[Contribution]) -> Pooled:
     """The contributions of a batch of added or removed articles, pooled per entity."""
-    together = Pooled({}, {}, set(), set(), [])
+    together = Pooled({}, {}, set(), set(), [], set())
     for item in items:
         for iri, name in item.aliases:
             together.names.setdefault(iri, set()).add(name)
@@ -874,6 +948,7 @@ def pooled(items: Iterable[Contribution]) -> Pooled:
             together.classes.setdefault(iri, set()).add(kind)
         together.links.update(item.links)
         together.heads.update(item.heads)
+        together.head_days.update(item.head_days)
         together.holds.extend(item.holds)
     return together
 
@@ -896,7 +971,9 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
     result = Plan(touched=change)
     left_out = set(skip)
     entities = change.entities - left_out
-    names, classes, links, heads, statements = pooled(added)
+    together = pooled(added)
+    names, classes, links, heads, statements, pooled_days = (
+        together.names, together.classes, together.links, together.heads, together.holds, together.head_days)
     before = memo.recall(entities)
     before.update(known(store, entities - before.keys(), graph))
     rest = {iri for iri in entities if iri in before and (
@@ -939,6 +1016,9 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
         result.learnt[iri] = Known(label, was.seen | names[iri], kinds, degree)
     result.quads += [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph)
                      for org, a in sorted(heads) if org in entities]
+    result.quads += day_quads({(org, day) for org, day, _ in pooled_days if org in entities}, graph)
+    result.quads += named_quads({(org, day, s) for org, day, s in pooled_days
+                                 if head_day_iri(org, day) not in left_out}, graph)
     result.quads += edge_quads({(s, p, o) for s, p, o in links if p in DISTINCT and s in entities}, graph)
     posts = change.posts - left_out - rest
     if posts:
@@ -1022,7 +1102,7 @@ def existing(store: GraphStore, variables: Sequence[str], rows: Iterable[tuple[N
 
 
 #: what an entity's derived facts are made of (not a post's holder): all go when no article names it
-_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, *DISTINCT.values())
+_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, HEAD_DAY, *DISTINCT.values())
 
 
 def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNode,
@@ -1049,7 +1129,9 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
     result = Plan(touched=change)
     left_out = set(skip)
     entities = change.entities - left_out
-    names, classes, links, heads, held = pooled(gone)
+    together = pooled(gone)
+    names, classes, links, heads, held = (together.names, together.classes, together.links, together.heads,
+                                          together.holds)
     statements = {(s.post, s.assertion) for s in held if s.assertion}  # (post, assertion)
     before = memo.recall(entities)
     before.update(known(store, entities - before.keys(), graph))
@@ -1114,6 +1196,18 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
                      "?a rdf:object ?e ; rdf:predicate org:headOf")
     result.drop += [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in sorted(asked)
                     if (org, a) not in still]
+    # a date stays while some asserted headOf assertion about the organisation is dated on it, and a
+    # person on its node while one of them names them
+    days = sorted({(org, day) for org, day, _ in together.head_days if org in left})
+    dated = existing(store, ("e", "d"), [(NamedNode(org), Literal(day, datatype=_DATE)) for org, day in days],
+                     "?a kgo:asOf ?d ; rdf:object ?e ; rdf:predicate org:headOf ; kgo:modality kgo:asserted")
+    result.drop += day_quads([(org, day) for org, day in days if (org, day) not in dated], graph)
+    heads_named = sorted((o, d, s) for o, d, s in together.head_days if head_day_iri(o, d) not in left_out)
+    still_named = existing(store, ("e", "d", "s"), [(NamedNode(o), Literal(d, datatype=_DATE), NamedNode(s))
+                                                    for o, d, s in heads_named],
+                           "?a rdf:subject ?s ; kgo:asOf ?d ; rdf:object ?e ; rdf:predicate org:headOf ; "
+                           "kgo:modality kgo:asserted")
+    result.drop += named_quads([key for key in heads_named if key not in still_named], graph)
     posts = change.posts - left_out - rest
     # a post's holder follows from the statements that decide it (:func:`deciding`) alone: removing
     # others changes nothing, and a post whose deciding statements go is derived again (posts are small)
@@ -1170,6 +1264,10 @@ def everything(store: GraphStore) -> Touched:
     assert isinstance(rows, QuerySolutions)
     result.posts = {r["post"].value for r in rows}
     result.deployments = deployments(store)
+    rows = store.query("SELECT DISTINCT ?e ?d WHERE { GRAPH ?g { ?a rdf:predicate org:headOf ; "
+                       "kgo:modality kgo:asserted ; rdf:object ?e ; kgo:asOf ?d FILTER(DATATYPE(?d) = xsd:date) } }")
+    assert isinstance(rows, QuerySolutions)
+    result.heads = {(r["e"].value, r["d"].value) for r in rows}
     return result
 
 
@@ -1198,6 +1296,10 @@ def lacks_summaries(store: GraphStore) -> bool:
     like), so ``chain-of-command`` would. ``kg rederive`` (:meth:`kg.store.Store.rederive_all`) adds them.
     """
     if bool(store.query("ASK { GRAPH ?h { ?e kgo:entityClass ?c } }")):
+        # a kg of before the head days kept kgo:headedIn but not kgo:headDay and kgo:headNamed
+        if not bool(store.query("ASK { ?o kgo:headDay ?d . ?n kgo:headNamed ?s }")) and bool(store.query(
+                "ASK { ?o kgo:headedIn ?a . ?a kgo:modality kgo:asserted ; kgo:asOf ?d }")):
+            return True
         # a kg of before the chain index wrote the listing summary but not the chain index
         chain = " | ".join(f"<{term.value}>" for term in DISTINCT.values())
         if bool(store.query(f"ASK {{ ?e {chain} ?x }}")):
@@ -1207,13 +1309,13 @@ def lacks_summaries(store: GraphStore) -> bool:
 
 
 __all__ = ["ASSERTED", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENTITY_CLASS", "FEWEST_TROOPS",
-           "FIRST_SOURCE", "HEADED_IN", "HOLDER_EVIDENCE", "LISTED_CLASSES", "MOST_TROOPS", "PAST",
-           "RELATIONS", "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE",
-           "ArticleGraph", "Contribution", "Deployment", "GraphStore", "HoldsStatement", "Known", "Memo",
-           "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops",
-           "contribution", "contribution_of", "current_holders", "deciding", "deployments", "derive",
-           "edge_quads", "entity_quads", "everything", "evidence", "existing", "head_statements",
+           "FIRST_SOURCE", "HEADED_IN", "HEAD_DAY", "HEAD_NAMED", "HOLDER_EVIDENCE", "LISTED_CLASSES", "MOST_TROOPS",
+           "PAST", "RELATIONS", "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE",
+           "ArticleGraph", "Contribution", "Deployment", "GraphStore", "HeadDay", "HoldsStatement", "Known", "Memo",
+           "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops", "contribution",
+           "contribution_of", "current_holders", "day_quads", "deciding", "deployments", "derive", "edge_quads",
+           "entity_quads", "everything", "evidence", "existing", "head_day_iri", "head_days", "head_statements",
            "holder_quads", "holds", "holds_statements", "known", "lacks_summaries", "lacks_troop_summaries",
-           "merge_troops", "recount_troops", "recounted", "related_already", "removals", "seen_quads",
-           "source_quads", "stored_contributions", "stored_troops", "summaries", "summary_iri",
-           "summary_quads", "summary_sources", "summed", "touched", "touched_by", "troop_quads", "troops"]
+           "merge_troops", "named_quads", "recount_troops", "recounted", "related_already", "removals", "seen_quads",
+           "source_quads", "stored_contributions", "stored_troops", "summaries", "summary_iri", "summary_quads",
+           "summary_sources", "summed", "touched", "touched_by", "troop_quads", "troops"]

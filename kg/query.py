@@ -323,7 +323,7 @@ def run_query(store: Any, sparql: str, *, fmt: str = "table", bindings: dict[str
                                                     fmt))
 
 
-_SUMMARY_TERMS = re.compile(r"kgo:(?:degree|entityClass|headedIn)\b")
+_SUMMARY_TERMS = re.compile(r"kgo:(?:degree|entityClass|headedIn|headDay)\b")
 _TROOP_TERMS = re.compile(r"kgo:(?:DeploymentSummary|summarySender|summaryHost)\b")
 
 
@@ -549,13 +549,13 @@ def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
     return Table(["person", "level", "superior", "since", "via"], rows)
 
 
-#: the last asserted head statement of each organisation on or before a date, and whom it names:
-#: the latest date per organisation (a MAX over its kgo:headedIn, the index of its headOf statements),
-#: then the statements of that date (LATERAL: per organisation of the VALUES; inlined elsewhere)
-_HEADS_ON = """SELECT DISTINCT ?o ?since ?s WHERE {{ VALUES ?o {{ {iris} }}
-  LATERAL {{ {{ SELECT ?o (MAX(?d) AS ?since) WHERE {{
-      ?o kgo:headedIn ?x . ?x kgo:modality kgo:asserted ; kgo:asOf ?d . FILTER(?d <= {on}) }} GROUP BY ?o }} }}
-  LATERAL {{ ?o kgo:headedIn ?y . ?y kgo:modality kgo:asserted ; kgo:asOf ?since ; rdf:subject ?s }} }}"""
+#: the date of the last asserted head statement of each organisation on or before a date: a MAX over
+#: its kgo:headDay (the dates of its asserted headOf statements, inline values: no lookup per statement)
+_HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }} ?o kgo:headDay ?d FILTER(?d <= {on}) }}
+  GROUP BY ?o"""
+
+#: whom the asserted head statements of an organisation's date name (the node of that date)
+_HEADS_NAMED = "SELECT ?n ?s WHERE {{ VALUES ?n {{ {iris} }} LATERAL {{ ?n kgo:headNamed ?s }} }}"
 
 #: the dated statements about each person that decide their reporting lines: their stated lines (both
 #: modalities) and the posts and commands they left, each (predicate, modality, object, date) once
@@ -648,13 +648,15 @@ class _DatedWalk:
         statements of that date name); organisations with none are left out."""
         unread = [o for o in organisations if o not in self.heads]
         self.heads.update((o, None) for o in unread)
-        for row in _rows(self.store, _HEADS_ON, unread, on=self.date):
-            day = _day(row["since"])
-            if day is not None and isinstance(row["s"], NamedNode):
-                organisation = row["o"].value
+        days = {row["o"].value: day for row in _rows(self.store, _HEAD_DAY_ON, unread, on=self.date)
+                if (day := _day(row["since"])) is not None}
+        nodes = {derive.head_day_iri(o, day): o for o, day in days.items()}
+        for row in _rows(self.store, _HEADS_NAMED, sorted(nodes)):
+            if isinstance(row["s"], NamedNode):
+                organisation = nodes[row["n"].value]
                 head = self.heads[organisation]
                 if head is None:
-                    head = self.heads[organisation] = (day, set())
+                    head = self.heads[organisation] = (days[organisation], set())
                 head[1].add(row["s"].value)
         return {o: h for o in organisations if (h := self.heads[o]) is not None}
 
@@ -696,7 +698,8 @@ def reporting_lines_on(store: Any, persons: list[str], on: str | None = None) ->
     Evaluated by kg from a few lookups instead: the query's filters compare each statement of a person
     with every other one (``FILTER NOT EXISTS`` under each line), which grows with the square of how
     often the person is named (a chain on 100 k articles ran over 40 minutes). Here each person's dated
-    statements are read once, each organisation's head on the date is one MAX over its ``kgo:headedIn``,
+    statements are read once, each organisation's head on the date is one MAX over its ``kgo:headDay`` and
+    one read of that date's node (``kgo:headNamed``, see :mod:`kg.derive`),
     and the units above are walked over the chain index of :mod:`kg.derive`.
     """
     return _DatedWalk(store, on).lines(sorted(set(persons)))

@@ -326,7 +326,8 @@ class Store:
         change = Touched()
         for item in removed:
             change.update(derive.touched_by(item))
-        waiting = Touched(set(self._pending.entities), set(self._pending.posts), set(self._pending.deployments))
+        waiting = Touched(set(self._pending.entities), set(self._pending.posts), set(self._pending.deployments),
+                          set(self._pending.heads))
         self._note_pending(change)
         ox = self.oxigraph
         for name in old:
@@ -466,6 +467,7 @@ class Store:
             out.writelines(f"e {iri}\n" for iri in sorted(new.entities))
             out.writelines(f"p {iri}\n" for iri in sorted(new.posts))
             out.writelines(f"d {sender}\t{host}\t{date}\n" for sender, host, date in sorted(new.deployments))
+            out.writelines(f"h {organisation}\t{day}\n" for organisation, day in sorted(new.heads))
             out.flush()
             os.fsync(out.fileno())
 
@@ -554,6 +556,9 @@ def _read_pending(path: Path) -> Touched:
             elif kind == "d" and iri.count("\t") == 2:  # sender, host and date (empty when undated)
                 sender, host, date = iri.split("\t")
                 change.deployments.add((sender, host, date))
+            elif kind == "h" and iri.count("\t") == 1:  # an organisation and one of its head days
+                organisation, day = iri.split("\t")
+                change.heads.add((organisation, day))
     return change
 
 

@@ -280,6 +280,59 @@ def test_derive_random_adds_removals_and_replacements_equal_a_rederivation(tmp_p
     assert steps["remove"] and steps["replace"]
     assert not (tmp_path / "store" / PENDING_FILE).exists()
     assert any("seenAs" in line for line in held) and any("currentHolder" in line for line in held)
+    assert any("headDay" in line for line in held)
+
+
+HEAD_MARCH = {"id": "h1", "published": "2021-03-01", "text": "Gen. Frank McKenzie, commander of CENTCOM, spoke."}
+HEAD_MARCH_AGAIN = {"id": "h2", "published": "2021-03-01",
+                    "text": "Gen. Michael Kurilla, commander of CENTCOM, visited the base."}
+HEAD_JUNE = {"id": "h3", "published": "2021-06-01",
+             "text": "Gen. Frank McKenzie, commander of CENTCOM, met the press."}
+
+
+def head_days(store: Store) -> set[str]:
+    graph = entities_graph(store.base)
+    return {q.object.value for q in store.oxigraph.quads_for_pattern(None, derive.HEAD_DAY, None, graph)}
+
+
+def heads_named(store: Store) -> set[tuple[str, str]]:
+    """(the head day's node, less the organisation; the person's IRI, last part) of each kgo:headNamed."""
+    graph = entities_graph(store.base)
+    return {(q.subject.value.rsplit("/heads/", 1)[1], q.object.value.rsplit("/", 1)[1])
+            for q in store.oxigraph.quads_for_pattern(None, derive.HEAD_NAMED, None, graph)}
+
+
+def test_derive_head_days_follow_additions_and_removals(tmp_path):
+    # an organisation's head days are the dates of its asserted headOf statements: a date stays while
+    # one article still states a head on it, and the dated queries read their MAX from them
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [HEAD_MARCH, HEAD_MARCH_AGAIN, HEAD_JUNE])], store)
+    assert head_days(store) == {"2021-03-01", "2021-06-01"}
+    assert heads_named(store) == {("2021-03-01", "frank-mckenzie"), ("2021-03-01", "michael-kurilla"),
+                                  ("2021-06-01", "frank-mckenzie")}
+    for gone, days, named in (("h3", {"2021-03-01"}, {("2021-03-01", "frank-mckenzie"), ("2021-03-01", "michael-kurilla")}),
+                              ("h1", {"2021-03-01"}, {("2021-03-01", "michael-kurilla")}),
+                              ("h2", set(), set())):
+        store.remove([gone])
+        assert (head_days(store), heads_named(store)) == (days, named), f"after removing {gone}"
+        held, rederived = derived_lines(store)
+        assert held == rederived, f"after removing {gone}"
+    store.write([article_graph(Document(id="h3", text=HEAD_JUNE["text"], published="2021-06-01"), store.base)])
+    assert (head_days(store), heads_named(store)) == ({"2021-06-01"}, {("2021-06-01", "frank-mckenzie")})
+
+
+def test_derive_a_store_without_head_days_is_told_to_rederive(tmp_path):
+    # a store written by a kg of before kgo:headDay: the dated queries would find no head, so they ask
+    # for a rederivation, which adds the days
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [HEAD_MARCH])], store)
+    assert not derive.lacks_summaries(store)
+    graph = entities_graph(store.base)
+    for quad in list(store.oxigraph.quads_for_pattern(None, derive.HEAD_DAY, None, graph)):
+        store.oxigraph.remove(quad)
+    assert derive.lacks_summaries(store)
+    store.rederive_all()
+    assert head_days(store) == {"2021-03-01"} and not derive.lacks_summaries(store)
 
 
 def test_derive_removing_every_article_leaves_no_derived_fact(tmp_path):
