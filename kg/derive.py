@@ -259,25 +259,22 @@ class Touched:
         return Touched(self.entities - other.entities, self.posts - other.posts, self.deployments - other.deployments,
                        self.heads - other.heads)
 
-    def _nodes(self) -> dict[str, Deployment | HeadDay]:
-        nodes: dict[str, Deployment | HeadDay] = {summary_iri(key): key for key in self.deployments}
-        nodes.update((head_day_iri(*key), key) for key in self.heads)
-        return nodes
-
     def iris(self) -> list[str]:
         """Every subject whose entities-graph quads are rewritten, sorted."""
-        return sorted(self.entities | self.posts | self._nodes().keys())
+        return sorted(self.entities | self.posts | {summary_iri(key) for key in self.deployments}
+                      | {head_day_iri(*key) for key in self.heads})
 
     def parts(self, size: int) -> Iterator[tuple[Touched, list[str]]]:
         """This change in parts of ``size`` subjects (in :meth:`iris` order), each with its subjects."""
-        nodes = self._nodes()
-        iris = sorted(self.entities | self.posts | nodes.keys())
+        summaries = {summary_iri(key): key for key in self.deployments}
+        days = {head_day_iri(*key): key for key in self.heads}
+        iris = sorted(self.entities | self.posts | summaries.keys() | days.keys())
         for start in range(0, len(iris), size):
             part = iris[start:start + size]
             chosen = set(part)
-            keys = [nodes[iri] for iri in part if iri in nodes]
-            yield Touched(self.entities & chosen, self.posts & chosen, {k for k in keys if len(k) == 3},
-                          {(k[0], k[1]) for k in keys if len(k) == 2}), part
+            yield Touched(self.entities & chosen, self.posts & chosen,
+                          {summaries[iri] for iri in part if iri in summaries},
+                          {days[iri] for iri in part if iri in days}), part
 
 
 @runtime_checkable
