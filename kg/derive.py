@@ -79,6 +79,17 @@ HEAD_DAY = NamedNode(PREFIXES["kgo"] + "headDay")
 #: from an organisation's node of one date (:func:`head_day_iri`) to each person its asserted headOf
 #: assertions of that date name
 HEAD_NAMED = NamedNode(PREFIXES["kgo"] + "headNamed")
+#: the dated walk's index of a person's lines (what chain-of-command on a date reads, per person, instead of
+#: every statement naming them): from the person to one node per (predicate, object) of its dated
+#: reportsTo statements (asserted or past) and asserted headOf statements (:func:`line_iri`)
+STATED_LINE = NamedNode(PREFIXES["kgo"] + "statedLine")
+LINE_PREDICATE = NamedNode(PREFIXES["kgo"] + "linePredicate")
+LINE_OBJECT = NamedNode(PREFIXES["kgo"] + "lineObject")
+#: the dates (xsd:date) of a line node's asserted statements, and of its past ones ("no longer reports to")
+ASSERTED_ON = NamedNode(PREFIXES["kgo"] + "assertedOn")
+ENDED_ON = NamedNode(PREFIXES["kgo"] + "endedOn")
+#: from a person to each date of a statement that they left a post or command (past holds or headOf)
+LEFT_ON = NamedNode(PREFIXES["kgo"] + "leftOn")
 #: every name the articles give an entity, once: what its label is chosen from when an article is added
 SEEN_AS = NamedNode(PREFIXES["kgo"] + "seenAs")
 #: the chain index: each relation the chain of command walks, once per pair whatever number of articles
@@ -119,6 +130,7 @@ RELATIONS = ("org:headOf", "org:reportsTo", "org:subOrganizationOf", "org:holds"
 _ALT_LABEL = SKOS.altLabel.value
 _TYPE, _PREDICATE, _OBJECT = _RDF + "type", _RDF + "predicate", _RDF + "object"
 _HEAD_OF = PREFIXES["org"] + "headOf"
+_REPORTS_TO = PREFIXES["org"] + "reportsTo"
 _MODALITY = PREFIXES["kgo"] + "modality"
 _SUBJECT = _RDF + "subject"
 _LISTED = frozenset(PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in LISTED_CLASSES)
@@ -143,6 +155,10 @@ class HoldsStatement(NamedTuple):
 Deployment = tuple[str, str, str]
 #: a head day's key: (organisation, date YYYY-MM-DD)
 HeadDay = tuple[str, str]
+#: a line node's key: (person, predicate, object IRI)
+LineKey = tuple[str, str, str]
+#: one dated statement of a line: (person, predicate, object IRI, modality, date YYYY-MM-DD)
+LineDate = tuple[str, str, str, str, str]
 
 
 class Troops(NamedTuple):
@@ -187,6 +203,16 @@ def head_day_iri(organisation: str, day: str) -> str:
     return f"{organisation}/heads/{day}"
 
 
+def line_iri(key: LineKey) -> str:
+    """The node of a person's line to one object (the dated walk's index).
+
+    >>> line_iri(("http://x/person/ada", "http://www.w3.org/ns/org#reportsTo", "http://x/person/bo"))
+    'http://x/person/ada/lines/0c3ba7e0dbd2ea71'
+    """
+    digest = hashlib.sha256(f"{key[1]}\n{key[2]}".encode()).hexdigest()[:16]
+    return f"{key[0]}/lines/{digest}"
+
+
 def summary_iri(key: Deployment) -> str:
     """The IRI of the deployment summary of ``key``: under the sending country's IRI (so the base needs
     no passing around), with a digest of the three.
@@ -211,6 +237,10 @@ class Contribution:
     holds: tuple[HoldsStatement, ...] = ()
     #: (sender, host, date or "", troop count, the graph stating it) of each troop deployment stated
     deployments: frozenset[tuple[str, str, str, int, str]] = frozenset()
+    #: each dated reportsTo statement (asserted or past) and asserted headOf statement, as its line's date
+    lines: frozenset[LineDate] = frozenset()
+    #: (person, date) of each dated statement that a person left a post or command (past holds or headOf)
+    left: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -233,12 +263,14 @@ class ArticleGraph:
 
 @dataclass
 class Touched:
-    """The entities, posts, deployment summaries and head days whose derived facts a change may alter."""
+    """The entities, posts, deployment summaries, head days and line nodes whose derived facts a change may
+    alter."""
 
     entities: set[str] = field(default_factory=set)
     posts: set[str] = field(default_factory=set)
     deployments: set[Deployment] = field(default_factory=set)
     heads: set[HeadDay] = field(default_factory=set)  # (organisation, date): a :func:`head_day_iri` node
+    lines: set[LineKey] = field(default_factory=set)  # (person, predicate, object): a :func:`line_iri` node
 
     def update(self, other: Touched | ArticleGraph) -> None:
         self.entities |= other.entities
@@ -246,35 +278,39 @@ class Touched:
         if isinstance(other, Touched):
             self.deployments |= other.deployments
             self.heads |= other.heads
+            self.lines |= other.lines
         else:
             added = contribution_of(other)
             self.deployments |= {(s, h, d) for s, h, d, _, _ in added.deployments}
             self.heads |= {(o, d) for o, d, _ in added.head_days}
+            self.lines |= {(p, r, o) for p, r, o, _, _ in added.lines}
 
     def __bool__(self) -> bool:
-        return bool(self.entities or self.posts or self.deployments or self.heads)
+        return bool(self.entities or self.posts or self.deployments or self.heads or self.lines)
 
     def without(self, other: Touched) -> Touched:
         """What this touches and ``other`` does not."""
         return Touched(self.entities - other.entities, self.posts - other.posts, self.deployments - other.deployments,
-                       self.heads - other.heads)
+                       self.heads - other.heads, self.lines - other.lines)
 
     def iris(self) -> list[str]:
         """Every subject whose entities-graph quads are rewritten, sorted."""
         return sorted(self.entities | self.posts | {summary_iri(key) for key in self.deployments}
-                      | {head_day_iri(*key) for key in self.heads})
+                      | {head_day_iri(*key) for key in self.heads} | {line_iri(key) for key in self.lines})
 
     def parts(self, size: int) -> Iterator[tuple[Touched, list[str]]]:
         """This change in parts of ``size`` subjects (in :meth:`iris` order), each with its subjects."""
         summaries = {summary_iri(key): key for key in self.deployments}
         days = {head_day_iri(*key): key for key in self.heads}
-        iris = sorted(self.entities | self.posts | summaries.keys() | days.keys())
+        lines = {line_iri(key): key for key in self.lines}
+        iris = sorted(self.entities | self.posts | summaries.keys() | days.keys() | lines.keys())
         for start in range(0, len(iris), size):
             part = iris[start:start + size]
             chosen = set(part)
             yield Touched(self.entities & chosen, self.posts & chosen,
                           {summaries[iri] for iri in part if iri in summaries},
-                          {days[iri] for iri in part if iri in days}), part
+                          {days[iri] for iri in part if iri in days},
+                          {lines[iri] for iri in part if iri in lines}), part
 
 
 @runtime_checkable
@@ -368,8 +404,28 @@ def contribution(quads: Iterable[Quad]) -> Contribution:
     heads = {(objects[a], a) for a, p in predicates.items() if p == _HEAD_OF and a in objects}
     days = {(o, dates[a], subjects[a]) for o, a in heads
             if modalities.get(a) == ASSERTED and a in dates and a in subjects}
+    lines, left = _lines(predicates, subjects, objects, modalities, dates)
     return Contribution(frozenset(aliases), frozenset(classes), frozenset(links), frozenset(heads),
-                        frozenset(days), tuple(holds_statements(quads)), frozenset(_deployments(nodes)))
+                        frozenset(days), tuple(holds_statements(quads)), frozenset(_deployments(nodes)),
+                        frozenset(lines), frozenset(left))
+
+
+def _lines(predicates: dict[str, str], subjects: dict[str, str], objects: dict[str, str], modalities: dict[str, str],
+           dates: dict[str, str]) -> tuple[set[LineDate], set[tuple[str, str]]]:
+    # what the dated walk reads of a person (kg.query's reporting lines on a date): their stated and
+    # ended reporting lines, the units they were named to head, and when they left a post or command
+    lines: set[LineDate] = set()
+    left: set[tuple[str, str]] = set()
+    for a, predicate in predicates.items():
+        person, modality, day = subjects.get(a), modalities.get(a), dates.get(a)
+        if person is None or day is None:
+            continue
+        if a in objects and ((predicate == _REPORTS_TO and modality in (ASSERTED, PAST))
+                             or (predicate == _HEAD_OF and modality == ASSERTED)):
+            lines.add((person, predicate, objects[a], modality or "", day))
+        elif predicate in (_HOLDS, _HEAD_OF) and modality == PAST:
+            left.add((person, day))
+    return lines, left
 
 
 def _deployments(nodes: dict[tuple[str, str], dict[str, set[str]]]) -> Iterator[tuple[str, str, str, int, str]]:
@@ -404,9 +460,11 @@ def touched(quads: Sequence[Quad]) -> Touched:
 
 
 def touched_by(added: Contribution) -> Touched:
-    """The entities, posts, deployment summaries and head days whose derived facts ``added`` changes."""
+    """The entities, posts, deployment summaries, head days and line nodes whose derived facts ``added``
+    changes."""
     return Touched({e for e, _ in added.aliases}, {s.post for s in added.holds},
-                   {(s, h, d) for s, h, d, _, _ in added.deployments}, {(o, d) for o, d, _ in added.head_days})
+                   {(s, h, d) for s, h, d, _, _ in added.deployments}, {(o, d) for o, d, _ in added.head_days},
+                   {(p, r, o) for p, r, o, _, _ in added.lines})
 
 
 def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
@@ -624,6 +682,74 @@ def named_quads(heads: Iterable[tuple[str, str, str]], graph: NamedNode) -> list
             for org, day, person in sorted(set(heads))]
 
 
+#: the statements of a line, matched from an assertion ``?a`` about the person (see :func:`stated_lines`)
+_LINE_STATED = ("?a rdf:predicate ?r ; kgo:modality ?m ; kgo:asOf ?d ; rdf:object ?o "
+                "FILTER(DATATYPE(?d) = xsd:date && isIRI(?o) && (?r = org:reportsTo && ?m IN (kgo:asserted, kgo:past) "
+                "|| ?r = org:headOf && ?m = kgo:asserted))")
+_LEFT_STATED = ("?a rdf:predicate ?r ; kgo:modality kgo:past ; kgo:asOf ?d "
+                "FILTER(DATATYPE(?d) = xsd:date && ?r IN (org:holds, org:headOf))")
+
+
+def _person_first(store: GraphStore, rest: str) -> str:
+    # from the person's own assertions, bound first by LATERAL where the store has it: those of a busy
+    # unit or a date are tens of thousands
+    return f"?a rdf:subject ?s . LATERAL {{ {rest} }}" if getattr(store, "lateral", False) else \
+        f"?a rdf:subject ?s . {rest}"
+
+
+def stated_lines(store: GraphStore, persons: Iterable[str]) -> tuple[set[LineDate], set[tuple[str, str]]]:
+    """The dated statements of ``persons`` that their lines are made of (:data:`STATED_LINE`), and the
+    (person, date) of each that they left a post or command."""
+    lines: set[LineDate] = set()
+    left: set[tuple[str, str]] = set()
+    for chunk in _chunks(sorted(persons)):
+        values = f"VALUES ?s {{ {_values(chunk)} }}"
+        rows = store.query(f"SELECT DISTINCT ?s ?r ?o ?m ?d WHERE {{ {values} {_person_first(store, _LINE_STATED)} }}")
+        assert isinstance(rows, QuerySolutions)
+        lines.update((row["s"].value, row["r"].value, row["o"].value, row["m"].value, row["d"].value) for row in rows)
+        rows = store.query(f"SELECT DISTINCT ?s ?d WHERE {{ {values} {_person_first(store, _LEFT_STATED)} }}")
+        assert isinstance(rows, QuerySolutions)
+        left.update((row["s"].value, row["d"].value) for row in rows)
+    return lines, left
+
+
+def line_dates(store: GraphStore, nodes: Iterable[str], graph: NamedNode) -> dict[str, set[tuple[str, str]]]:
+    """Line node -> the (date predicate, date) the entities graph holds on it."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for chunk in _chunks(sorted(nodes)):
+        rows = store.query(f"SELECT ?n ?k ?d WHERE {{ VALUES ?n {{ {_values(chunk)} }} VALUES ?k {{ {ASSERTED_ON} "
+                           f"{ENDED_ON} }} GRAPH {graph} {{ ?n ?k ?d }} }}")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            found.setdefault(row["n"].value, set()).add((row["k"].value, row["d"].value))
+    return found
+
+
+def _date_predicate(modality: str) -> NamedNode:
+    return ASSERTED_ON if modality == ASSERTED else ENDED_ON
+
+
+def line_quads(lines: Iterable[LineDate], graph: NamedNode) -> list[Quad]:
+    """The quads of each line node: its predicate, its object, and the date of each of its statements."""
+    quads: set[Quad] = set()
+    for person, predicate, object_, modality, day in lines:
+        node = NamedNode(line_iri((person, predicate, object_)))
+        quads.add(Quad(node, LINE_PREDICATE, NamedNode(predicate), graph))
+        quads.add(Quad(node, LINE_OBJECT, NamedNode(object_), graph))
+        quads.add(Quad(node, _date_predicate(modality), Literal(day, datatype=_DATE), graph))
+    return sorted(quads, key=str)
+
+
+def link_quads(keys: Iterable[LineKey], graph: NamedNode) -> list[Quad]:
+    """The ``kgo:statedLine`` quads from each person to their line nodes."""
+    return [Quad(NamedNode(key[0]), STATED_LINE, NamedNode(line_iri(key)), graph) for key in sorted(set(keys))]
+
+
+def left_quads(left: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
+    """The ``kgo:leftOn`` quads of (person, date) pairs."""
+    return [Quad(NamedNode(person), LEFT_ON, Literal(day, datatype=_DATE), graph) for person, day in sorted(set(left))]
+
+
 #: keys of one sender above which :func:`troops` reads all of the sender's deployments at once
 SENDER_SCAN = 10
 
@@ -787,6 +913,10 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     days = head_days(store, set(named) | {org for org, _ in change.heads})
     heads += day_quads({(org, day) for org, day, _ in days if names.get(org)}, graph)
     heads += named_quads({(org, day, s) for org, day, s in days if (org, day) in change.heads}, graph)
+    lines, left = stated_lines(store, set(named) | {person for person, _, _ in change.lines})
+    heads += link_quads({line[:3] for line in lines if names.get(line[0])}, graph)
+    heads += left_quads({(person, day) for person, day in left if names.get(person)}, graph)
+    heads += line_quads({line for line in lines if line[:3] in change.lines}, graph)
     deployed = troop_quads(troops(store, change.deployments), graph)
     return sorted(entity_quads(names, graph) + seen_quads(names, graph) + holder_quads(statements, graph)
                   + summary_quads(listed, graph) + heads + edge_quads(edges, graph) + deployed, key=str)
@@ -945,11 +1075,13 @@ class Pooled(NamedTuple):
     heads: set[tuple[str, str]]
     holds: list[HoldsStatement]
     head_days: set[tuple[str, str, str]]  # (organisation, date, person) of asserted headOf assertions
+    lines: set[LineDate]
+    left: set[tuple[str, str]]  # (person, date) they left a post or command
 
 
 def pooled(items: Iterable[Contribution]) -> Pooled:
     """The contributions of a batch of added or removed articles, pooled per entity."""
-    together = Pooled({}, {}, set(), set(), [], set())
+    together = Pooled({}, {}, set(), set(), [], set(), set(), set())
     for item in items:
         for iri, name in item.aliases:
             together.names.setdefault(iri, set()).add(name)
@@ -958,6 +1090,8 @@ def pooled(items: Iterable[Contribution]) -> Pooled:
         together.links.update(item.links)
         together.heads.update(item.heads)
         together.head_days.update(item.head_days)
+        together.lines.update(item.lines)
+        together.left.update(item.left)
         together.holds.extend(item.holds)
     return together
 
@@ -1029,6 +1163,9 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
     result.quads += named_quads({(org, day, s) for org, day, s in pooled_days
                                  if head_day_iri(org, day) not in left_out}, graph)
     result.quads += edge_quads({(s, p, o) for s, p, o in links if p in DISTINCT and s in entities}, graph)
+    result.quads += link_quads({line[:3] for line in together.lines if line[0] in entities}, graph)
+    result.quads += left_quads({(person, day) for person, day in together.left if person in entities}, graph)
+    result.quads += line_quads({line for line in together.lines if line_iri(line[:3]) not in left_out}, graph)
     posts = change.posts - left_out - rest
     if posts:
         said = evidence(store, posts, graph) + [s for s in statements if s.post in posts]
@@ -1111,7 +1248,8 @@ def existing(store: GraphStore, variables: Sequence[str], rows: Iterable[tuple[N
 
 
 #: what an entity's derived facts are made of (not a post's holder): all go when no article names it
-_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, HEAD_DAY, *DISTINCT.values())
+_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, HEAD_DAY, STATED_LINE, LEFT_ON,
+                 *DISTINCT.values())
 
 
 def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNode,
@@ -1226,6 +1364,7 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
     kept |= {(org, day) for org, day in existing(
         store, ("e", "d"), [(NamedNode(org), Literal(day, datatype=_DATE)) for org, day in unknown], rest_of)}
     result.drop += day_quads([(org, day) for org, day in days if (org, day) not in kept], graph)
+    _subtract_lines(store, together, left, left_out, graph, result)
     posts = change.posts - left_out - rest
     # a post's holder follows from the statements that decide it (:func:`deciding`) alone: removing
     # others changes nothing, and a post whose deciding statements go is derived again (posts are small)
@@ -1239,6 +1378,29 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
                           graph, result)
     result.rest = Touched(rest, rest & change.posts, slow)
     return result
+
+
+def _subtract_lines(store: GraphStore, together: Pooled, left: set[str], left_out: set[str], graph: NamedNode,
+                    result: Plan) -> None:
+    # a date stays on a line node while a statement of that line, modality and date remains, and the node
+    # (with its person's link to it) while a date does; a leave date stays while a statement of it remains
+    lines = sorted(line for line in together.lines if line_iri(line[:3]) not in left_out)
+    still = existing(store, ("s", "r", "o", "m", "d"),
+                     [(NamedNode(p), NamedNode(r), NamedNode(o), NamedNode(m), Literal(d, datatype=_DATE))
+                      for p, r, o, m, d in lines], _person_first(store, _LINE_STATED))
+    gone = [line for line in lines if line not in still]
+    result.drop += [q for q in line_quads(gone, graph) if q.predicate in (ASSERTED_ON, ENDED_ON)]
+    keys = sorted({line[:3] for line in gone})
+    held = line_dates(store, [line_iri(key) for key in keys], graph)
+    lost = {(line_iri(line[:3]), _date_predicate(line[3]).value, line[4]) for line in gone}
+    emptied = [key for key in keys if all((line_iri(key), *kept) in lost for kept in held.get(line_iri(key), ()))]
+    result.drop += [q for q in line_quads([(*key, ASSERTED, "") for key in emptied], graph)
+                    if q.predicate in (LINE_PREDICATE, LINE_OBJECT)]
+    result.drop += link_quads(emptied, graph)
+    leaves = sorted((person, day) for person, day in together.left if person in left)
+    kept = existing(store, ("s", "d"), [(NamedNode(p), Literal(d, datatype=_DATE)) for p, d in leaves],
+                    _person_first(store, _LEFT_STATED))
+    result.drop += left_quads([leave for leave in leaves if leave not in kept], graph)
 
 
 #: every predicate of a deployment summary node
@@ -1286,6 +1448,9 @@ def everything(store: GraphStore) -> Touched:
                        "kgo:modality kgo:asserted ; rdf:object ?e ; kgo:asOf ?d FILTER(DATATYPE(?d) = xsd:date) } }")
     assert isinstance(rows, QuerySolutions)
     result.heads = {(r["e"].value, r["d"].value) for r in rows}
+    rows = store.query(f"SELECT DISTINCT ?s ?r ?o WHERE {{ GRAPH ?g {{ ?a rdf:subject ?s . {_LINE_STATED} }} }}")
+    assert isinstance(rows, QuerySolutions)
+    result.lines = {(r["s"].value, r["r"].value, r["o"].value) for r in rows if isinstance(r["s"], NamedNode)}
     return result
 
 
@@ -1320,6 +1485,10 @@ def lacks_summaries(store: GraphStore) -> bool:
         if not head_index and bool(store.query(
                 "ASK { ?o kgo:headedIn ?a . ?a kgo:modality kgo:asserted ; kgo:asOf ?d }")):
             return True
+        # and a kg of before the line index kept no kgo:statedLine for the dated walk
+        lines = f"VALUES ?r {{ org:reportsTo org:headOf }} ?a rdf:predicate ?r ; rdf:subject ?s . {_LINE_STATED}"
+        if not bool(store.query("ASK { ?n kgo:linePredicate ?r }")) and bool(store.query(f"ASK {{ {lines} }}")):
+            return True
         # a kg of before the chain index wrote the listing summary but not the chain index
         chain = " | ".join(f"<{term.value}>" for term in DISTINCT.values())
         if bool(store.query(f"ASK {{ ?e {chain} ?x }}")):
@@ -1328,15 +1497,16 @@ def lacks_summaries(store: GraphStore) -> bool:
     return bool(store.query("ASK { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }"))
 
 
-__all__ = ["ASSERTED", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENTITY_CLASS", "FEWEST_TROOPS",
-           "FIRST_SOURCE", "HEADED_IN", "HEAD_DAY", "HEAD_NAMED", "HOLDER_EVIDENCE", "LISTED_CLASSES", "MOST_TROOPS",
-           "PAST", "RELATIONS", "SEEN_AS", "SOURCE_COUNT", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE",
-           "ArticleGraph", "Contribution", "Deployment", "GraphStore", "HeadDay", "HoldsStatement", "Known", "Memo",
-           "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops", "contribution",
+__all__ = ["ASSERTED", "ASSERTED_ON", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENDED_ON", "ENTITY_CLASS",
+           "FEWEST_TROOPS", "FIRST_SOURCE", "HEADED_IN", "HEAD_DAY", "HEAD_NAMED", "HOLDER_EVIDENCE", "LEFT_ON",
+           "LINE_OBJECT", "LINE_PREDICATE", "LISTED_CLASSES", "MOST_TROOPS", "PAST", "RELATIONS", "SEEN_AS",
+           "SOURCE_COUNT", "STATED_LINE", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE", "ArticleGraph",
+           "Contribution", "Deployment", "GraphStore", "HeadDay", "HoldsStatement", "Known", "LineDate", "LineKey",
+           "Memo", "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops", "contribution",
            "contribution_of", "current_holders", "day_quads", "deciding", "deployments", "derive", "edge_quads",
            "entity_quads", "everything", "evidence", "existing", "head_day_iri", "head_days", "head_nodes",
            "head_statements", "holder_quads", "holds", "holds_statements", "known", "lacks_summaries",
-           "lacks_troop_summaries", "merge_troops", "named_quads", "recount_troops", "recounted", "related_already",
-           "removals", "seen_quads", "source_quads", "stored_contributions", "stored_troops", "summaries",
-           "summary_iri", "summary_quads", "summary_sources", "summed", "touched", "touched_by", "troop_quads",
-           "troops"]
+           "lacks_troop_summaries", "left_quads", "line_dates", "line_iri", "line_quads", "link_quads", "merge_troops",
+           "named_quads", "recount_troops", "recounted", "related_already", "removals", "seen_quads", "source_quads",
+           "stated_lines", "stored_contributions", "stored_troops", "summaries", "summary_iri", "summary_quads",
+           "summary_sources", "summed", "touched", "touched_by", "troop_quads", "troops"]

@@ -557,12 +557,14 @@ _HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }} 
 #: whom the asserted head statements of an organisation's date name (the node of that date)
 _HEADS_NAMED = "SELECT ?n ?s WHERE {{ VALUES ?n {{ {iris} }} LATERAL {{ ?n kgo:headNamed ?s }} }}"
 
-#: the dated statements about each person that decide their reporting lines: their stated lines (both
-#: modalities) and the posts and commands they left, each (predicate, modality, object, date) once
-_STATEMENTS_OF = """SELECT DISTINCT ?p ?pred ?m ?o ?d WHERE {{ VALUES ?p {{ {iris} }}
-  LATERAL {{ ?a rdf:subject ?p ; rdf:predicate ?pred ; kgo:modality ?m ; kgo:asOf ?d .
-    FILTER(?pred IN (org:reportsTo, org:headOf, org:holds) && ?d <= {on})
-    OPTIONAL {{ ?a rdf:object ?o }} }} }}"""
+#: the dated statements about each person that decide their reporting lines, from the line index of
+#: :mod:`kg.derive`: each line node (predicate, object) with its dates on or before the day, and the dates
+#: they left a post or command. Inline dates on a few nodes per person, where the statements themselves
+#: are five lookups each, for every article naming the person
+_LINES_OF = """SELECT ?p ?pred ?o ?k ?d WHERE {{ VALUES ?p {{ {iris} }}
+  LATERAL {{ ?p kgo:statedLine ?n . ?n kgo:linePredicate ?pred ; kgo:lineObject ?o ; ?k ?d
+    FILTER(?k IN (kgo:assertedOn, kgo:endedOn) && ?d <= {on}) }} }}"""
+_LEFT_ON = "SELECT ?p ?d WHERE {{ VALUES ?p {{ {iris} }} LATERAL {{ ?p kgo:leftOn ?d FILTER(?d <= {on}) }} }}"
 
 _LABELS = "SELECT ?e ?l WHERE {{ VALUES ?e {{ {iris} }} LATERAL {{ ?e rdfs:label ?l }} }}"
 
@@ -625,22 +627,22 @@ class _DatedWalk:
         return Table(list(_ON_DATE_COLUMNS), [list(r) for r in ordered])
 
     def statements_of(self, persons: list[str]) -> dict[str, _Dated]:
-        """Person -> their dated statements on or before the day."""
-        reports, heads = PREFIXES["org"] + "reportsTo", PREFIXES["org"] + "headOf"
-        asserted, past = PREFIXES["kgo"] + "asserted", PREFIXES["kgo"] + "past"
+        """Person -> their dated statements on or before the day (from the line index)."""
+        reports, asserted_on = PREFIXES["org"] + "reportsTo", derive.ASSERTED_ON.value
         unread = [p for p in persons if p not in self.statements]
         self.statements.update((p, _Dated({}, {}, set(), set())) for p in unread)
-        for row in _rows(self.store, _STATEMENTS_OF, unread, on=self.date):
+        for row in _rows(self.store, _LINES_OF, unread, on=self.date):
             facts, pred, object_, day = self.statements[row["p"].value], row["pred"].value, row["o"], _day(row["d"])
-            modality = row["m"].value
-            if day is None:
+            if day is None or not isinstance(object_, NamedNode):
                 continue
-            if pred == reports and isinstance(object_, NamedNode) and modality in (asserted, past):
-                (facts.lines if modality == asserted else facts.ended).setdefault(object_.value, set()).add(day)
-            elif pred != reports and modality == past:
-                facts.left.add(day)
-            elif pred == heads and modality == asserted and isinstance(object_, NamedNode):
+            if pred == reports:
+                stated = facts.lines if row["k"].value == asserted_on else facts.ended
+                stated.setdefault(object_.value, set()).add(day)
+            elif row["k"].value == asserted_on:  # an asserted headOf: a unit they were named to head
                 facts.units.add(object_.value)
+        for row in _rows(self.store, _LEFT_ON, unread, on=self.date):
+            if (day := _day(row["d"])) is not None:
+                self.statements[row["p"].value].left.add(day)
         return {p: self.statements[p] for p in persons}
 
     def heads_on(self, organisations: list[str]) -> dict[str, tuple[str, set[str]]]:

@@ -17,6 +17,7 @@ from kg.endpoint import RemoteStore
 from kg.export import export
 from kg.model import Document
 from kg.pipeline import article_graph, build
+from kg.query import find_entities, reporting_lines_on
 from kg.rdfmap import entities_graph
 from kg.sources import read_documents
 from kg.store import BATCH_FILE, PENDING_FILE, Store
@@ -335,6 +336,69 @@ def test_derive_a_store_without_head_days_is_told_to_rederive(tmp_path):
     assert head_days(store) == {"2021-03-01"} and not derive.lacks_summaries(store)
 
 
+LINE_MAY = {"id": "l1", "published": "2022-05-01",
+            "text": "Gen. Ada Brennan, who leads Falcon Command, reports to Defense Secretary Omar Castell."}
+LINE_MAY_AGAIN = {"id": "l2", "published": "2022-05-01",
+                  "text": "Gen. Ada Brennan reports to Defense Secretary Omar Castell, officials said."}
+LINE_ENDED = {"id": "l3", "published": "2023-02-01",
+              "text": "Until last year Gen. Ada Brennan reported to Defense Secretary Omar Castell."}
+LINE_LEFT = {"id": "l4", "published": "2023-03-01",
+             "text": "Gen. Ada Brennan, the former commander of Falcon Command, retired."}
+
+
+def line_index(store: Store) -> set[tuple[str, str, str, str]]:
+    """(predicate, object, date predicate, date) of Ada Brennan's line nodes, and ("left", "", "", date) of
+    her leave dates, as the entities graph holds them; every node must be linked from her."""
+    rows = store.query("""SELECT ?r ?o ?k ?d ?linked WHERE { GRAPH ?h {
+        { ?n kgo:linePredicate ?r ; kgo:lineObject ?o ; ?k ?d FILTER(?k IN (kgo:assertedOn, kgo:endedOn))
+          BIND(EXISTS { ?p kgo:statedLine ?n } AS ?linked) }
+        UNION { ?p kgo:leftOn ?d BIND("left" AS ?r) BIND(true AS ?linked) } } }""")
+    found = set()
+    for row in rows:
+        assert row["linked"].value == "true"
+        found.add((row["r"].value.split("#")[-1], row["o"].value.split("/")[-1] if row["o"] else "",
+                   row["k"].value.split("#")[-1] if row["k"] else "", row["d"].value))
+    return found
+
+
+def test_derive_line_index_follows_additions_and_removals(tmp_path):
+    # the dated walk reads each person's lines from their line nodes: a date stays on a node while one
+    # article still states that line on it, a node goes with its last date, and a leave date with its statement
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [LINE_MAY, LINE_MAY_AGAIN, LINE_ENDED, LINE_LEFT])], store)
+    stated = ("reportsTo", "omar-castell", "assertedOn", "2022-05-01")
+    ended = ("reportsTo", "omar-castell", "endedOn", "2023-02-01")
+    headed = ("headOf", "falcon-command", "assertedOn", "2022-05-01")
+    left = ("left", "", "", "2023-03-01")
+    assert line_index(store) == {stated, ended, headed, left}
+    brennan = sorted(find_entities(store, "Ada Brennan"))
+    assert [r[1] for r in reporting_lines_on(store, brennan, "2022-06-01").rows] == ["Omar Castell"]
+    assert reporting_lines_on(store, brennan, "2023-06-01").rows == []  # ended, then she left
+    for gone, index in (("l2", {stated, ended, headed, left}), ("l1", {ended, left}), ("l3", {left}), ("l4", set())):
+        store.remove([gone])
+        assert line_index(store) == index, f"after removing {gone}"
+        held, rederived = derived_lines(store)
+        assert held == rederived, f"after removing {gone}"
+    store.write([article_graph(Document(id="l1", text=LINE_MAY["text"], published="2022-05-01"), store.base)])
+    assert line_index(store) == {stated, headed}
+    assert [r[1] for r in reporting_lines_on(store, brennan, "2023-06-01").rows] == ["Omar Castell"]
+
+
+def test_derive_a_store_without_the_line_index_is_told_to_rederive(tmp_path):
+    store = Store(tmp_path / "store")
+    build([write_jsonl(tmp_path / "a.jsonl", [LINE_MAY])], store)
+    assert not derive.lacks_summaries(store)
+    graph = entities_graph(store.base)
+    for predicate in (derive.STATED_LINE, derive.LINE_PREDICATE, derive.LINE_OBJECT, derive.ASSERTED_ON):
+        for quad in list(store.oxigraph.quads_for_pattern(None, predicate, None, graph)):
+            store.oxigraph.remove(quad)
+    assert derive.lacks_summaries(store)
+    store.rederive_all()
+    assert line_index(store) == {("reportsTo", "omar-castell", "assertedOn", "2022-05-01"),
+                                 ("headOf", "falcon-command", "assertedOn", "2022-05-01")}
+    assert not derive.lacks_summaries(store)
+
+
 def test_derive_removing_every_article_leaves_no_derived_fact(tmp_path):
     store = Store(tmp_path / "store")
     pool = versions(tmp_path)
@@ -355,7 +419,7 @@ def test_derive_a_removal_reads_no_entity_back_from_the_store(tmp_path, monkeypa
     def refused(*args: object) -> object:
         raise AssertionError("read back from the store")
 
-    for name in ("derive", "aliases", "summaries", "head_statements"):
+    for name in ("derive", "aliases", "summaries", "head_statements", "stated_lines"):
         monkeypatch.setattr(derive, name, refused)
     store.remove(["e2"])
     monkeypatch.undo()
