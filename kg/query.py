@@ -549,9 +549,13 @@ def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
     return Table(["person", "level", "superior", "since", "via"], rows)
 
 
+#: ``!(?d > day)`` where ``?d <= day`` is meant, in the lookups below: Virtuoso 7 answers ``?s <p> ?d
+#: FILTER(?d <= day)`` with nothing when ``?s`` has one ``<p>`` date (its range lookup loses it), and
+#: the negation, the same for dates, is not turned into one
+
 #: the date of the last asserted head statement of each organisation on or before a date: a MAX over
 #: its kgo:headDay (the dates of its asserted headOf statements, inline values: no lookup per statement)
-_HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }} ?o kgo:headDay ?d FILTER(?d <= {on}) }}
+_HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }} ?o kgo:headDay ?d FILTER(!(?d > {on})) }}
   GROUP BY ?o"""
 
 #: whom the asserted head statements of an organisation's date name (the node of that date)
@@ -563,8 +567,8 @@ _HEADS_NAMED = "SELECT ?n ?s WHERE {{ VALUES ?n {{ {iris} }} LATERAL {{ ?n kgo:h
 #: are five lookups each, for every article naming the person
 _LINES_OF = """SELECT ?p ?pred ?o ?k ?d WHERE {{ VALUES ?p {{ {iris} }}
   LATERAL {{ ?p kgo:statedLine ?n . ?n kgo:linePredicate ?pred ; kgo:lineObject ?o ; ?k ?d
-    FILTER(?k IN (kgo:assertedOn, kgo:endedOn) && ?d <= {on}) }} }}"""
-_LEFT_ON = "SELECT ?p ?d WHERE {{ VALUES ?p {{ {iris} }} LATERAL {{ ?p kgo:leftOn ?d FILTER(?d <= {on}) }} }}"
+    FILTER(?k IN (kgo:assertedOn, kgo:endedOn) && !(?d > {on})) }} }}"""
+_LEFT_ON = "SELECT ?p ?d WHERE {{ VALUES ?p {{ {iris} }} LATERAL {{ ?p kgo:leftOn ?d FILTER(!(?d > {on})) }} }}"
 
 _LABELS = "SELECT ?e ?l WHERE {{ VALUES ?e {{ {iris} }} LATERAL {{ ?e rdfs:label ?l }} }}"
 
