@@ -555,8 +555,8 @@ def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
 
 #: the date of the last asserted head statement of each organisation on or before a date: a MAX over
 #: its kgo:headDay (the dates of its asserted headOf statements, inline values: no lookup per statement)
-_HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }} ?o kgo:headDay ?d FILTER(!(?d > {on})) }}
-  GROUP BY ?o"""
+_HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }}
+  ?o kgo:headDay ?d FILTER(!(?d > {on})) }} GROUP BY ?o"""
 
 #: whom the asserted head statements of an organisation's date name (the node of that date)
 _HEADS_NAMED = "SELECT ?n ?s WHERE {{ VALUES ?n {{ {iris} }} LATERAL {{ ?n kgo:headNamed ?s }} }}"
