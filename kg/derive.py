@@ -80,14 +80,15 @@ HEAD_DAY = NamedNode(PREFIXES["kgo"] + "headDay")
 #: assertions of that date name
 HEAD_NAMED = NamedNode(PREFIXES["kgo"] + "headNamed")
 #: the dated walk's index of a person's lines (what chain-of-command on a date reads, per person, instead of
-#: every statement naming them): from the person to one node per (predicate, object) of its dated
-#: reportsTo statements (asserted or past) and asserted headOf statements (:func:`line_iri`)
-STATED_LINE = NamedNode(PREFIXES["kgo"] + "statedLine")
-LINE_PREDICATE = NamedNode(PREFIXES["kgo"] + "linePredicate")
-LINE_OBJECT = NamedNode(PREFIXES["kgo"] + "lineObject")
-#: the dates (xsd:date) of a line node's asserted statements, and of its past ones ("no longer reports to")
-ASSERTED_ON = NamedNode(PREFIXES["kgo"] + "assertedOn")
-ENDED_ON = NamedNode(PREFIXES["kgo"] + "endedOn")
+#: every statement naming them), kept as the head days are: from the person to each date (xsd:date) of
+#: its dated reportsTo statements (asserted or past) and asserted headOf statements, and one node per
+#: person and date (:func:`line_iri`) naming whom they were stated to report to that day, no longer to,
+#: and which units they were named to head. The dates are inline values: a walk up to a day reads the
+#: person's dates and then only the nodes of the days on or before it
+LINE_DAY = NamedNode(PREFIXES["kgo"] + "lineDay")
+STATED_REPORTS_TO = NamedNode(PREFIXES["kgo"] + "statedReportsTo")
+ENDED_REPORTS_TO = NamedNode(PREFIXES["kgo"] + "endedReportsTo")
+STATED_HEAD_OF = NamedNode(PREFIXES["kgo"] + "statedHeadOf")
 #: from a person to each date of a statement that they left a post or command (past holds or headOf)
 LEFT_ON = NamedNode(PREFIXES["kgo"] + "leftOn")
 #: every name the articles give an entity, once: what its label is chosen from when an article is added
@@ -155,8 +156,8 @@ class HoldsStatement(NamedTuple):
 Deployment = tuple[str, str, str]
 #: a head day's key: (organisation, date YYYY-MM-DD)
 HeadDay = tuple[str, str]
-#: a line node's key: (person, predicate, object IRI)
-LineKey = tuple[str, str, str]
+#: a line node's key: (person, date YYYY-MM-DD)
+LineKey = tuple[str, str]
 #: one dated statement of a line: (person, predicate, object IRI, modality, date YYYY-MM-DD)
 LineDate = tuple[str, str, str, str, str]
 
@@ -204,13 +205,12 @@ def head_day_iri(organisation: str, day: str) -> str:
 
 
 def line_iri(key: LineKey) -> str:
-    """The node of a person's line to one object (the dated walk's index).
+    """The node of a person's lines stated on one date (the dated walk's index), under the person's IRI.
 
-    >>> line_iri(("http://x/person/ada", "http://www.w3.org/ns/org#reportsTo", "http://x/person/bo"))
-    'http://x/person/ada/lines/e449c1d1aea6af88'
+    >>> line_iri(("http://x/person/ada", "2021-03-01"))
+    'http://x/person/ada/lines/2021-03-01'
     """
-    digest = hashlib.sha256(f"{key[1]}\n{key[2]}".encode()).hexdigest()[:16]
-    return f"{key[0]}/lines/{digest}"
+    return f"{key[0]}/lines/{key[1]}"
 
 
 def summary_iri(key: Deployment) -> str:
@@ -270,7 +270,7 @@ class Touched:
     posts: set[str] = field(default_factory=set)
     deployments: set[Deployment] = field(default_factory=set)
     heads: set[HeadDay] = field(default_factory=set)  # (organisation, date): a :func:`head_day_iri` node
-    lines: set[LineKey] = field(default_factory=set)  # (person, predicate, object): a :func:`line_iri` node
+    lines: set[LineKey] = field(default_factory=set)  # (person, date): a :func:`line_iri` node
 
     def update(self, other: Touched | ArticleGraph) -> None:
         self.entities |= other.entities
@@ -283,7 +283,7 @@ class Touched:
             added = contribution_of(other)
             self.deployments |= {(s, h, d) for s, h, d, _, _ in added.deployments}
             self.heads |= {(o, d) for o, d, _ in added.head_days}
-            self.lines |= {(p, r, o) for p, r, o, _, _ in added.lines}
+            self.lines |= {(p, d) for p, _, _, _, d in added.lines}
 
     def __bool__(self) -> bool:
         return bool(self.entities or self.posts or self.deployments or self.heads or self.lines)
@@ -464,7 +464,7 @@ def touched_by(added: Contribution) -> Touched:
     changes."""
     return Touched({e for e, _ in added.aliases}, {s.post for s in added.holds},
                    {(s, h, d) for s, h, d, _, _ in added.deployments}, {(o, d) for o, d, _ in added.head_days},
-                   {(p, r, o) for p, r, o, _, _ in added.lines})
+                   {(p, d) for p, _, _, _, d in added.lines})
 
 
 def current_holders(statements: Iterable[HoldsStatement]) -> list[tuple[str, str]]:
@@ -698,7 +698,7 @@ def _person_first(store: GraphStore, rest: str) -> str:
 
 
 def stated_lines(store: GraphStore, persons: Iterable[str]) -> tuple[set[LineDate], set[tuple[str, str]]]:
-    """The dated statements of ``persons`` that their lines are made of (:data:`STATED_LINE`), and the
+    """The dated statements of ``persons`` that their lines are made of (:data:`LINE_DAY`), and the
     (person, date) of each that they left a post or command."""
     lines: set[LineDate] = set()
     left: set[tuple[str, str]] = set()
@@ -713,36 +713,35 @@ def stated_lines(store: GraphStore, persons: Iterable[str]) -> tuple[set[LineDat
     return lines, left
 
 
-def line_dates(store: GraphStore, nodes: Iterable[str], graph: NamedNode) -> dict[str, set[tuple[str, str]]]:
-    """Line node -> the (date predicate, date) the entities graph holds on it."""
+def line_statements(store: GraphStore, nodes: Iterable[str], graph: NamedNode) -> dict[str, set[tuple[str, str]]]:
+    """Line node -> the (predicate, object) the entities graph holds on it."""
     found: dict[str, set[tuple[str, str]]] = {}
     for chunk in _chunks(sorted(nodes)):
-        rows = store.query(f"SELECT ?n ?k ?d WHERE {{ VALUES ?n {{ {_values(chunk)} }} VALUES ?k {{ {ASSERTED_ON} "
-                           f"{ENDED_ON} }} GRAPH {graph} {{ ?n ?k ?d }} }}")
+        rows = store.query(f"SELECT ?n ?k ?o WHERE {{ VALUES ?n {{ {_values(chunk)} }} "
+                           f"VALUES ?k {{ {STATED_REPORTS_TO} {ENDED_REPORTS_TO} {STATED_HEAD_OF} }} "
+                           f"GRAPH {graph} {{ ?n ?k ?o }} }}")
         assert isinstance(rows, QuerySolutions)
         for row in rows:
-            found.setdefault(row["n"].value, set()).add((row["k"].value, row["d"].value))
+            found.setdefault(row["n"].value, set()).add((row["k"].value, row["o"].value))
     return found
 
 
-def _date_predicate(modality: str) -> NamedNode:
-    return ASSERTED_ON if modality == ASSERTED else ENDED_ON
+def line_predicate(predicate: str, modality: str) -> NamedNode:
+    """The predicate on a line node of a statement of ``predicate`` (reportsTo or headOf) and ``modality``."""
+    if predicate == _HEAD_OF:
+        return STATED_HEAD_OF
+    return STATED_REPORTS_TO if modality == ASSERTED else ENDED_REPORTS_TO
 
 
 def line_quads(lines: Iterable[LineDate], graph: NamedNode) -> list[Quad]:
-    """The quads of each line node: its predicate, its object, and the date of each of its statements."""
-    quads: set[Quad] = set()
-    for person, predicate, object_, modality, day in lines:
-        node = NamedNode(line_iri((person, predicate, object_)))
-        quads.add(Quad(node, LINE_PREDICATE, NamedNode(predicate), graph))
-        quads.add(Quad(node, LINE_OBJECT, NamedNode(object_), graph))
-        quads.add(Quad(node, _date_predicate(modality), Literal(day, datatype=_DATE), graph))
-    return sorted(quads, key=str)
+    """The quads of each line node: whom or what each statement of the person and date names."""
+    return sorted({Quad(NamedNode(line_iri((person, day))), line_predicate(predicate, modality), NamedNode(object_),
+                        graph) for person, predicate, object_, modality, day in lines}, key=str)
 
 
 def link_quads(keys: Iterable[LineKey], graph: NamedNode) -> list[Quad]:
-    """The ``kgo:statedLine`` quads from each person to their line nodes."""
-    return [Quad(NamedNode(key[0]), STATED_LINE, NamedNode(line_iri(key)), graph) for key in sorted(set(keys))]
+    """The ``kgo:lineDay`` quads of (person, date) pairs, each the key of a line node."""
+    return [Quad(NamedNode(person), LINE_DAY, Literal(day, datatype=_DATE), graph) for person, day in sorted(set(keys))]
 
 
 def left_quads(left: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
@@ -913,10 +912,10 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     days = head_days(store, set(named) | {org for org, _ in change.heads})
     heads += day_quads({(org, day) for org, day, _ in days if names.get(org)}, graph)
     heads += named_quads({(org, day, s) for org, day, s in days if (org, day) in change.heads}, graph)
-    lines, left = stated_lines(store, set(named) | {person for person, _, _ in change.lines})
-    heads += link_quads({line[:3] for line in lines if names.get(line[0])}, graph)
+    lines, left = stated_lines(store, set(named) | {person for person, _ in change.lines})
+    heads += link_quads({(line[0], line[4]) for line in lines if names.get(line[0])}, graph)
     heads += left_quads({(person, day) for person, day in left if names.get(person)}, graph)
-    heads += line_quads({line for line in lines if line[:3] in change.lines}, graph)
+    heads += line_quads({line for line in lines if (line[0], line[4]) in change.lines}, graph)
     deployed = troop_quads(troops(store, change.deployments), graph)
     return sorted(entity_quads(names, graph) + seen_quads(names, graph) + holder_quads(statements, graph)
                   + summary_quads(listed, graph) + heads + edge_quads(edges, graph) + deployed, key=str)
@@ -1163,9 +1162,9 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
     result.quads += named_quads({(org, day, s) for org, day, s in pooled_days
                                  if head_day_iri(org, day) not in left_out}, graph)
     result.quads += edge_quads({(s, p, o) for s, p, o in links if p in DISTINCT and s in entities}, graph)
-    result.quads += link_quads({line[:3] for line in together.lines if line[0] in entities}, graph)
+    result.quads += link_quads({(line[0], line[4]) for line in together.lines if line[0] in entities}, graph)
     result.quads += left_quads({(person, day) for person, day in together.left if person in entities}, graph)
-    result.quads += line_quads({line for line in together.lines if line_iri(line[:3]) not in left_out}, graph)
+    result.quads += line_quads({line for line in together.lines if line_iri((line[0], line[4])) not in left_out}, graph)
     posts = change.posts - left_out - rest
     if posts:
         said = evidence(store, posts, graph) + [s for s in statements if s.post in posts]
@@ -1248,7 +1247,7 @@ def existing(store: GraphStore, variables: Sequence[str], rows: Iterable[tuple[N
 
 
 #: what an entity's derived facts are made of (not a post's holder): all go when no article names it
-_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, HEAD_DAY, STATED_LINE, LEFT_ON,
+_ENTITY_FACTS = (RDFS.label, SKOS.altLabel, SEEN_AS, ENTITY_CLASS, DEGREE, HEADED_IN, HEAD_DAY, LINE_DAY, LEFT_ON,
                  *DISTINCT.values())
 
 
@@ -1382,20 +1381,19 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
 
 def _subtract_lines(store: GraphStore, together: Pooled, left: set[str], left_out: set[str], graph: NamedNode,
                     result: Plan) -> None:
-    # a date stays on a line node while a statement of that line, modality and date remains, and the node
-    # (with its person's link to it) while a date does; a leave date stays while a statement of it remains
-    lines = sorted(line for line in together.lines if line_iri(line[:3]) not in left_out)
+    # an object stays on a line node while a statement of that person, line, modality and date remains,
+    # and the person's date of the node while the node names someone; a leave date stays while a
+    # statement of it remains
+    lines = sorted(line for line in together.lines if line_iri((line[0], line[4])) not in left_out)
     still = existing(store, ("s", "r", "o", "m", "d"),
                      [(NamedNode(p), NamedNode(r), NamedNode(o), NamedNode(m), Literal(d, datatype=_DATE))
                       for p, r, o, m, d in lines], _person_first(store, _LINE_STATED))
     gone = [line for line in lines if line not in still]
-    result.drop += [q for q in line_quads(gone, graph) if q.predicate in (ASSERTED_ON, ENDED_ON)]
-    keys = sorted({line[:3] for line in gone})
-    held = line_dates(store, [line_iri(key) for key in keys], graph)
-    lost = {(line_iri(line[:3]), _date_predicate(line[3]).value, line[4]) for line in gone}
+    result.drop += line_quads(gone, graph)
+    keys = sorted({(line[0], line[4]) for line in gone})
+    held = line_statements(store, [line_iri(key) for key in keys], graph)
+    lost = {(line_iri((p, d)), line_predicate(r, m).value, o) for p, r, o, m, d in gone}
     emptied = [key for key in keys if all((line_iri(key), *kept) in lost for kept in held.get(line_iri(key), ()))]
-    result.drop += [q for q in line_quads([(*key, ASSERTED, "") for key in emptied], graph)
-                    if q.predicate in (LINE_PREDICATE, LINE_OBJECT)]
     result.drop += link_quads(emptied, graph)
     leaves = sorted((person, day) for person, day in together.left if person in left)
     kept = existing(store, ("s", "d"), [(NamedNode(p), Literal(d, datatype=_DATE)) for p, d in leaves],
@@ -1448,9 +1446,9 @@ def everything(store: GraphStore) -> Touched:
                        "kgo:modality kgo:asserted ; rdf:object ?e ; kgo:asOf ?d FILTER(DATATYPE(?d) = xsd:date) } }")
     assert isinstance(rows, QuerySolutions)
     result.heads = {(r["e"].value, r["d"].value) for r in rows}
-    rows = store.query(f"SELECT DISTINCT ?s ?r ?o WHERE {{ GRAPH ?g {{ ?a rdf:subject ?s . {_LINE_STATED} }} }}")
+    rows = store.query(f"SELECT DISTINCT ?s ?d WHERE {{ GRAPH ?g {{ ?a rdf:subject ?s . {_LINE_STATED} }} }}")
     assert isinstance(rows, QuerySolutions)
-    result.lines = {(r["s"].value, r["r"].value, r["o"].value) for r in rows if isinstance(r["s"], NamedNode)}
+    result.lines = {(r["s"].value, r["d"].value) for r in rows if isinstance(r["s"], NamedNode)}
     return result
 
 
@@ -1485,9 +1483,9 @@ def lacks_summaries(store: GraphStore) -> bool:
         if not head_index and bool(store.query(
                 "ASK { ?o kgo:headedIn ?a . ?a kgo:modality kgo:asserted ; kgo:asOf ?d }")):
             return True
-        # and a kg of before the line index kept no kgo:statedLine for the dated walk
+        # and a kg of before the line index kept no kgo:lineDay for the dated walk
         lines = f"VALUES ?r {{ org:reportsTo org:headOf }} ?a rdf:predicate ?r ; rdf:subject ?s . {_LINE_STATED}"
-        if not bool(store.query("ASK { ?n kgo:linePredicate ?r }")) and bool(store.query(f"ASK {{ {lines} }}")):
+        if not bool(store.query("ASK { ?p kgo:lineDay ?d }")) and bool(store.query(f"ASK {{ {lines} }}")):
             return True
         # a kg of before the chain index wrote the listing summary but not the chain index
         chain = " | ".join(f"<{term.value}>" for term in DISTINCT.values())
@@ -1497,16 +1495,17 @@ def lacks_summaries(store: GraphStore) -> bool:
     return bool(store.query("ASK { GRAPH ?g { ?g a kgo:Article . ?e skos:altLabel ?alt } }"))
 
 
-__all__ = ["ASSERTED", "ASSERTED_ON", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENDED_ON", "ENTITY_CLASS",
+__all__ = ["ASSERTED", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "ENDED_REPORTS_TO", "ENTITY_CLASS",
            "FEWEST_TROOPS", "FIRST_SOURCE", "HEADED_IN", "HEAD_DAY", "HEAD_NAMED", "HOLDER_EVIDENCE", "LEFT_ON",
-           "LINE_OBJECT", "LINE_PREDICATE", "LISTED_CLASSES", "MOST_TROOPS", "PAST", "RELATIONS", "SEEN_AS",
-           "SOURCE_COUNT", "STATED_LINE", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE", "ArticleGraph",
+           "LINE_DAY", "LISTED_CLASSES", "MOST_TROOPS", "PAST", "RELATIONS", "SEEN_AS", "SOURCE_COUNT",
+           "STATED_HEAD_OF", "STATED_REPORTS_TO", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE", "ArticleGraph",
            "Contribution", "Deployment", "GraphStore", "HeadDay", "HoldsStatement", "Known", "LineDate", "LineKey",
            "Memo", "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops", "contribution",
            "contribution_of", "current_holders", "day_quads", "deciding", "deployments", "derive", "edge_quads",
            "entity_quads", "everything", "evidence", "existing", "head_day_iri", "head_days", "head_nodes",
            "head_statements", "holder_quads", "holds", "holds_statements", "known", "lacks_summaries",
-           "lacks_troop_summaries", "left_quads", "line_dates", "line_iri", "line_quads", "link_quads", "merge_troops",
-           "named_quads", "recount_troops", "recounted", "related_already", "removals", "seen_quads", "source_quads",
-           "stated_lines", "stored_contributions", "stored_troops", "summaries", "summary_iri", "summary_quads",
-           "summary_sources", "summed", "touched", "touched_by", "troop_quads", "troops"]
+           "lacks_troop_summaries", "left_quads", "line_iri", "line_predicate", "line_quads", "line_statements",
+           "link_quads", "merge_troops", "named_quads", "recount_troops", "recounted", "related_already", "removals",
+           "seen_quads", "source_quads", "stated_lines", "stored_contributions", "stored_troops", "summaries",
+           "summary_iri", "summary_quads", "summary_sources", "summed", "touched", "touched_by", "troop_quads",
+           "troops"]

@@ -534,18 +534,18 @@ def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
         level = 0
         while frontier:
             level += 1
-            found = walk.lines(sorted(frontier))
+            # superiors already reached are passed over: their rows (most of a level's) need no labels
+            found = walk.line_rows(sorted(frontier), skip=seen if level > 1 else set())
             frontier = []
-            for row in sorted(found.as_dicts(), key=lambda r: (r["superior"] or "", r["since"] or "", r["via"] or "")):
-                person, superior, iri = row["person"], row["superior"], row["s"] or ""
+            for person, superior, since, via, _, iri in sorted(found, key=lambda r: (r[1], r[2], r[3])):
                 if level == 1:
                     first_label = first_label or person
                 if iri in seen:
                     continue
                 seen.add(iri)
                 frontier.append(iri)
-                via = row["via"] if level == 1 else f"{row['via']} (above {person})"
-                rows.append([first_label or person, str(level), superior, row["since"], via])
+                rows.append([first_label or person, str(level), superior, since,
+                             via if level == 1 else f"{via} (above {person})"])
     return Table(["person", "level", "superior", "since", "via"], rows)
 
 
@@ -562,12 +562,11 @@ _HEAD_DAY_ON = """SELECT ?o (MAX(?d) AS ?since) WHERE {{ VALUES ?o {{ {iris} }}
 _HEADS_NAMED = "SELECT ?n ?s WHERE {{ VALUES ?n {{ {iris} }} LATERAL {{ ?n kgo:headNamed ?s }} }}"
 
 #: the dated statements about each person that decide their reporting lines, from the line index of
-#: :mod:`kg.derive`: each line node (predicate, object) with its dates on or before the day, and the dates
-#: they left a post or command. Inline dates on a few nodes per person, where the statements themselves
+#: :mod:`kg.derive`: the person's line days on or before the day (inline values: one scan), then the
+#: nodes of those days only, and the dates they left a post or command. Where the statements themselves
 #: are five lookups each, for every article naming the person
-_LINES_OF = """SELECT ?p ?pred ?o ?k ?d WHERE {{ VALUES ?p {{ {iris} }}
-  LATERAL {{ ?p kgo:statedLine ?n . ?n kgo:linePredicate ?pred ; kgo:lineObject ?o ; ?k ?d
-    FILTER(?k IN (kgo:assertedOn, kgo:endedOn) && !(?d > {on})) }} }}"""
+_LINE_DAYS = "SELECT ?p ?d WHERE {{ VALUES ?p {{ {iris} }} LATERAL {{ ?p kgo:lineDay ?d FILTER(!(?d > {on})) }} }}"
+_LINES_NAMED = "SELECT ?n ?k ?o WHERE {{ VALUES ?n {{ {iris} }} LATERAL {{ ?n ?k ?o }} }}"
 _LEFT_ON = "SELECT ?p ?d WHERE {{ VALUES ?p {{ {iris} }} LATERAL {{ ?p kgo:leftOn ?d FILTER(!(?d > {on})) }} }}"
 
 _LABELS = "SELECT ?e ?l WHERE {{ VALUES ?e {{ {iris} }} LATERAL {{ ?e rdfs:label ?l }} }}"
@@ -600,10 +599,16 @@ class _DatedWalk:
         self.statements: dict[str, _Dated] = {}
         self.heads: dict[str, tuple[str, set[str]] | None] = {}
         self.parts: dict[str, set[str]] = {}
+        self.reached: dict[str, set[str]] = {}
         self.labels: dict[str, list[str]] = {}
 
     def lines(self, persons: list[str]) -> Table:
         """The rows of ``reporting-lines-on-date`` for ``persons`` (see :func:`reporting_lines_on`)."""
+        return Table(list(_ON_DATE_COLUMNS), [list(r) for r in self.line_rows(persons)])
+
+    def line_rows(self, persons: list[str], skip: set[str] | None = None) -> list[tuple[str, str, str, str, str, str]]:
+        """The rows of :meth:`lines` as tuples (person, superior, since, via, p, s), in its order, less
+        those whose superior is in ``skip``."""
         read = self.statements_of(persons)
         self.statements_of(sorted({s for p in persons for s in read[p].lines}))
         found: set[tuple[str, str, str, str | None, str | None]] = set()  # (p, s, since, unit, parent)
@@ -615,11 +620,17 @@ class _DatedWalk:
                 found.update((p, s, since, None, None) for since in stated
                              if not any(since <= d for d in ends) and not any(since < d for d in gone))
         heads = self.heads_on(sorted({u for p in persons for u in read[p].units}))
+        heading = {p: sorted(u for u in read[p].units if (h := heads.get(u)) is not None and p in h[1])
+                   for p in persons}
+        above = self.above({u for units in heading.values() for u in units})
+        parents = self.heads_on(sorted({x for reached in above.values() for x in reached}))
         for p in persons:
-            for unit in sorted(u for u in read[p].units if (h := heads.get(u)) is not None and p in h[1]):
-                above = self.above(unit)
-                for parent, (since, named) in self.heads_on(sorted(above)).items():
-                    found.update((p, s, since, unit, parent) for s in named if s != p)
+            for unit in heading[p]:
+                for parent in above[unit]:
+                    if (head := parents.get(parent)) is not None:
+                        found.update((p, s, head[0], unit, parent) for s in head[1] if s != p)
+        if skip:
+            found = {row for row in found if row[1] not in skip}
         labels = self.labels_of(sorted({x for row in found for x in row[:2] + row[3:] if x is not None}))
         rows: set[tuple[str, str, str, str, str, str]] = set()
         for p, s, since, headed, above_it in found:
@@ -627,23 +638,25 @@ class _DatedWalk:
                     [f"heads {u}, part of {a}" for u in labels.get(headed, ()) for a in labels.get(above_it, ())])
             rows.update((person, superior, since, via, p, s) for person in labels.get(p, ())
                         for superior in labels.get(s, ()) for via in vias)
-        ordered = sorted(rows, key=lambda r: (r[0], r[1], r[3], r[4], r[5], r[2]))  # the query's ORDER BY, then since
-        return Table(list(_ON_DATE_COLUMNS), [list(r) for r in ordered])
+        return sorted(rows, key=lambda r: (r[0], r[1], r[3], r[4], r[5], r[2]))  # the query's ORDER BY, then since
 
     def statements_of(self, persons: list[str]) -> dict[str, _Dated]:
         """Person -> their dated statements on or before the day (from the line index)."""
-        reports, asserted_on = PREFIXES["org"] + "reportsTo", derive.ASSERTED_ON.value
         unread = [p for p in persons if p not in self.statements]
         self.statements.update((p, _Dated({}, {}, set(), set())) for p in unread)
-        for row in _rows(self.store, _LINES_OF, unread, on=self.date):
-            facts, pred, object_, day = self.statements[row["p"].value], row["pred"].value, row["o"], _day(row["d"])
-            if day is None or not isinstance(object_, NamedNode):
+        nodes = {derive.line_iri((row["p"].value, day)): (row["p"].value, day)
+                 for row in _rows(self.store, _LINE_DAYS, unread, on=self.date) if (day := _day(row["d"])) is not None}
+        stated, ended, headed = (derive.STATED_REPORTS_TO.value, derive.ENDED_REPORTS_TO.value,
+                                 derive.STATED_HEAD_OF.value)
+        for row in _rows(self.store, _LINES_NAMED, sorted(nodes)):
+            (person, day), kind, object_ = nodes[row["n"].value], row["k"].value, row["o"]
+            if not isinstance(object_, NamedNode):
                 continue
-            if pred == reports:
-                stated = facts.lines if row["k"].value == asserted_on else facts.ended
-                stated.setdefault(object_.value, set()).add(day)
-            elif row["k"].value == asserted_on:  # an asserted headOf: a unit they were named to head
+            facts = self.statements[person]
+            if kind == headed:  # an asserted headOf: a unit they were named to head
                 facts.units.add(object_.value)
+            elif kind in (stated, ended):
+                (facts.lines if kind == stated else facts.ended).setdefault(object_.value, set()).add(day)
         for row in _rows(self.store, _LEFT_ON, unread, on=self.date):
             if (day := _day(row["d"])) is not None:
                 self.statements[row["p"].value].left.add(day)
@@ -666,17 +679,22 @@ class _DatedWalk:
                 head[1].add(row["s"].value)
         return {o: h for o in organisations if (h := self.heads[o]) is not None}
 
-    def above(self, unit: str) -> set[str]:
-        """Every unit ``org:subOrganizationOf+`` reaches from ``unit`` (itself only through a cycle),
-        over the chain index (each link once), the links of each unit read once."""
-        reached: set[str] = set()
-        frontier = [unit]
+    def above(self, units: set[str]) -> dict[str, set[str]]:
+        """Unit -> every unit ``org:subOrganizationOf+`` reaches from it (itself only through a cycle),
+        over the chain index (each link once): the links of each unit read once, those of one step
+        for all of ``units`` together."""
+        reached: dict[str, set[str]] = {u: set() for u in units if u not in self.reached}
+        frontier = {u: {u} for u in reached}
         while frontier:
-            self._read_parts(frontier)
-            step = {x for u in frontier for x in self.parts[u]}
-            frontier = sorted(step - reached)
-            reached |= step
-        return reached
+            self._read_parts(sorted({x for step in frontier.values() for x in step}))
+            further: dict[str, set[str]] = {}
+            for unit, step in frontier.items():
+                if new := {x for u in step for x in self.parts[u]} - reached[unit]:
+                    reached[unit] |= new
+                    further[unit] = new
+            frontier = further
+        self.reached.update(reached)
+        return {u: self.reached[u] for u in units}
 
     def _read_parts(self, units: list[str]) -> None:
         part = derive.DISTINCT[PREFIXES["org"] + "subOrganizationOf"].value

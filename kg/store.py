@@ -468,7 +468,7 @@ class Store:
             out.writelines(f"p {iri}\n" for iri in sorted(new.posts))
             out.writelines(f"d {sender}\t{host}\t{date}\n" for sender, host, date in sorted(new.deployments))
             out.writelines(f"h {organisation}\t{day}\n" for organisation, day in sorted(new.heads))
-            out.writelines(f"l {person}\t{predicate}\t{object_}\n" for person, predicate, object_ in sorted(new.lines))
+            out.writelines(f"l {person}\t{day}\n" for person, day in sorted(new.lines))
             out.flush()
             os.fsync(out.fileno())
 
@@ -560,9 +560,9 @@ def _read_pending(path: Path) -> Touched:
             elif kind == "h" and iri.count("\t") == 1:  # an organisation and one of its head days
                 organisation, day = iri.split("\t")
                 change.heads.add((organisation, day))
-            elif kind == "l" and iri.count("\t") == 2:  # a person, a predicate and an object: a line node
-                person, predicate, object_ = iri.split("\t")
-                change.lines.add((person, predicate, object_))
+            elif kind == "l" and iri.count("\t") == 1:  # a person and one of their line days
+                person, day = iri.split("\t")
+                change.lines.add((person, day))
     return change
 
 
