@@ -549,9 +549,9 @@ def chain_of_command(store: Any, name: str, on: str | None = None) -> Table:
     return Table(["person", "level", "superior", "since", "via"], rows)
 
 
-#: ``!(?d > day)`` where ``?d <= day`` is meant, in the lookups below: Virtuoso 7 answers ``?s <p> ?d
-#: FILTER(?d <= day)`` with nothing when ``?s`` has one ``<p>`` date (its range lookup loses it), and
-#: the negation, the same for dates, is not turned into one
+# ``!(?d > day)`` where ``?d <= day`` is meant, in the lookups below: Virtuoso 7 answers ``?s <p> ?d
+# FILTER(?d <= day)`` with nothing when ``?s`` has one ``<p>`` date (its range lookup loses it), and
+# the negation, the same for dates, is not turned into one
 
 #: the date of the last asserted head statement of each organisation on or before a date: a MAX over
 #: its kgo:headDay (the dates of its asserted headOf statements, inline values: no lookup per statement)
