@@ -671,9 +671,11 @@ def head_nodes(store: GraphStore, nodes: Iterable[str], graph: NamedNode) -> dic
     return found
 
 
-def day_quads(days: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
-    """The ``kgo:headDay`` quads of (organisation, date) pairs."""
-    return [Quad(NamedNode(org), HEAD_DAY, Literal(day, datatype=_DATE), graph) for org, day in sorted(set(days))]
+def date_quads(predicate: NamedNode, pairs: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
+    """The ``predicate`` quads of (subject, date YYYY-MM-DD) pairs, each date an ``xsd:date``: the head days
+    (:data:`HEAD_DAY`), line days (:data:`LINE_DAY`) and leave dates (:data:`LEFT_ON`)."""
+    return [Quad(NamedNode(subject), predicate, Literal(day, datatype=_DATE), graph)
+            for subject, day in sorted(set(pairs))]
 
 
 def named_quads(heads: Iterable[tuple[str, str, str]], graph: NamedNode) -> list[Quad]:
@@ -738,15 +740,6 @@ def line_quads(lines: Iterable[LineDate], graph: NamedNode) -> list[Quad]:
     return sorted({Quad(NamedNode(line_iri((person, day))), line_predicate(predicate, modality), NamedNode(object_),
                         graph) for person, predicate, object_, modality, day in lines}, key=str)
 
-
-def link_quads(keys: Iterable[LineKey], graph: NamedNode) -> list[Quad]:
-    """The ``kgo:lineDay`` quads of (person, date) pairs, each the key of a line node."""
-    return [Quad(NamedNode(person), LINE_DAY, Literal(day, datatype=_DATE), graph) for person, day in sorted(set(keys))]
-
-
-def left_quads(left: Iterable[tuple[str, str]], graph: NamedNode) -> list[Quad]:
-    """The ``kgo:leftOn`` quads of (person, date) pairs."""
-    return [Quad(NamedNode(person), LEFT_ON, Literal(day, datatype=_DATE), graph) for person, day in sorted(set(left))]
 
 
 #: keys of one sender above which :func:`troops` reads all of the sender's deployments at once
@@ -910,11 +903,11 @@ def derive(store: GraphStore, change: Touched, graph: NamedNode) -> list[Quad]:
     listed = summaries(store, named, edges)
     heads = [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph) for org, a in head_statements(store, named)]
     days = head_days(store, set(named) | {org for org, _ in change.heads})
-    heads += day_quads({(org, day) for org, day, _ in days if names.get(org)}, graph)
+    heads += date_quads(HEAD_DAY, {(org, day) for org, day, _ in days if names.get(org)}, graph)
     heads += named_quads({(org, day, s) for org, day, s in days if (org, day) in change.heads}, graph)
     lines, left = stated_lines(store, set(named) | {person for person, _ in change.lines})
-    heads += link_quads({(line[0], line[4]) for line in lines if names.get(line[0])}, graph)
-    heads += left_quads({(person, day) for person, day in left if names.get(person)}, graph)
+    heads += date_quads(LINE_DAY, {(line[0], line[4]) for line in lines if names.get(line[0])}, graph)
+    heads += date_quads(LEFT_ON, {(person, day) for person, day in left if names.get(person)}, graph)
     heads += line_quads({line for line in lines if (line[0], line[4]) in change.lines}, graph)
     deployed = troop_quads(troops(store, change.deployments), graph)
     return sorted(entity_quads(names, graph) + seen_quads(names, graph) + holder_quads(statements, graph)
@@ -1158,12 +1151,12 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
         result.learnt[iri] = Known(label, was.seen | names[iri], kinds, degree)
     result.quads += [Quad(NamedNode(org), HEADED_IN, NamedNode(a), graph)
                      for org, a in sorted(heads) if org in entities]
-    result.quads += day_quads({(org, day) for org, day, _ in pooled_days if org in entities}, graph)
+    result.quads += date_quads(HEAD_DAY, {(org, day) for org, day, _ in pooled_days if org in entities}, graph)
     result.quads += named_quads({(org, day, s) for org, day, s in pooled_days
                                  if head_day_iri(org, day) not in left_out}, graph)
     result.quads += edge_quads({(s, p, o) for s, p, o in links if p in DISTINCT and s in entities}, graph)
-    result.quads += link_quads({(line[0], line[4]) for line in together.lines if line[0] in entities}, graph)
-    result.quads += left_quads({(person, day) for person, day in together.left if person in entities}, graph)
+    result.quads += date_quads(LINE_DAY, {(line[0], line[4]) for line in together.lines if line[0] in entities}, graph)
+    result.quads += date_quads(LEFT_ON, {(person, day) for person, day in together.left if person in entities}, graph)
     result.quads += line_quads({line for line in together.lines if line_iri((line[0], line[4])) not in left_out}, graph)
     posts = change.posts - left_out - rest
     if posts:
@@ -1362,7 +1355,7 @@ def removals(store: GraphStore, removed: Iterable[Contribution], graph: NamedNod
     unknown = [(org, day) for org, day in days if head_day_iri(org, day) in left_out]
     kept |= {(org, day) for org, day in existing(
         store, ("e", "d"), [(NamedNode(org), Literal(day, datatype=_DATE)) for org, day in unknown], rest_of)}
-    result.drop += day_quads([(org, day) for org, day in days if (org, day) not in kept], graph)
+    result.drop += date_quads(HEAD_DAY, [(org, day) for org, day in days if (org, day) not in kept], graph)
     _subtract_lines(store, together, left, left_out, graph, result)
     posts = change.posts - left_out - rest
     # a post's holder follows from the statements that decide it (:func:`deciding`) alone: removing
@@ -1394,11 +1387,11 @@ def _subtract_lines(store: GraphStore, together: Pooled, left: set[str], left_ou
     held = line_statements(store, [line_iri(key) for key in keys], graph)
     lost = {(line_iri((p, d)), line_predicate(r, m).value, o) for p, r, o, m, d in gone}
     emptied = [key for key in keys if all((line_iri(key), *kept) in lost for kept in held.get(line_iri(key), ()))]
-    result.drop += link_quads(emptied, graph)
+    result.drop += date_quads(LINE_DAY, emptied, graph)
     leaves = sorted((person, day) for person, day in together.left if person in left)
     kept = existing(store, ("s", "d"), [(NamedNode(p), Literal(d, datatype=_DATE)) for p, d in leaves],
                     _person_first(store, _LEFT_STATED))
-    result.drop += left_quads([leave for leave in leaves if leave not in kept], graph)
+    result.drop += date_quads(LEFT_ON, [leave for leave in leaves if leave not in kept], graph)
 
 
 #: every predicate of a deployment summary node
@@ -1501,11 +1494,10 @@ __all__ = ["ASSERTED", "AS_OF", "DEGREE", "DEPLOYMENT_SUMMARY", "DISTINCT", "END
            "STATED_HEAD_OF", "STATED_REPORTS_TO", "SUMMARY_HOST", "SUMMARY_SENDER", "SUMMARY_SOURCE", "ArticleGraph",
            "Contribution", "Deployment", "GraphStore", "HeadDay", "HoldsStatement", "Known", "LineDate", "LineKey",
            "Memo", "Plan", "QueryResult", "Touched", "Troops", "additions", "aliases", "batch_troops", "contribution",
-           "contribution_of", "current_holders", "day_quads", "deciding", "deployments", "derive", "edge_quads",
+           "contribution_of", "current_holders", "date_quads", "deciding", "deployments", "derive", "edge_quads",
            "entity_quads", "everything", "evidence", "existing", "head_day_iri", "head_days", "head_nodes",
            "head_statements", "holder_quads", "holds", "holds_statements", "known", "lacks_summaries",
-           "lacks_troop_summaries", "left_quads", "line_iri", "line_predicate", "line_quads", "line_statements",
-           "link_quads", "merge_troops", "named_quads", "recount_troops", "recounted", "related_already", "removals",
-           "seen_quads", "source_quads", "stated_lines", "stored_contributions", "stored_troops", "summaries",
-           "summary_iri", "summary_quads", "summary_sources", "summed", "touched", "touched_by", "troop_quads",
-           "troops"]
+           "lacks_troop_summaries", "line_iri", "line_predicate", "line_quads", "line_statements", "merge_troops",
+           "named_quads", "recount_troops", "recounted", "related_already", "removals", "seen_quads", "source_quads",
+           "stated_lines", "stored_contributions", "stored_troops", "summaries", "summary_iri", "summary_quads",
+           "summary_sources", "summed", "touched", "touched_by", "troop_quads", "troops"]
