@@ -547,9 +547,9 @@ class _Source:
         while inflight:
             spool(inflight.popleft().get())
         self.total = count
+        db.execute("CREATE INDEX article_id ON article (id, hash, seq)")
         if not dedup or count < 2:  # one article is no one's copy
             return
-        db.execute("CREATE INDEX article_id ON article (id, hash, seq)")
         # one article per id (the smallest text hash, as the build keeps), of a kept language, not too
         # large (one too large is no one's original), earliest first: the original of a republished
         # story is its first publication
@@ -574,8 +574,25 @@ class _Source:
             finder.close()
         db.executemany("UPDATE article SET original = ? WHERE id = ?", copies)
 
+    @property
+    def one_per_id(self) -> bool:
+        """Whether :meth:`documents` gives each id once (the spooled articles do; standard input
+        streamed as it comes may repeat one, and the build then keeps the smaller text hash)."""
+        return self._db is not None
+
+    def ids(self) -> Iterator[str]:
+        """The id of every article :meth:`documents` gives to build (spooled sources only)."""
+        assert self._db is not None
+        yield from (i for (i,) in self._db.execute("SELECT DISTINCT id FROM article WHERE kept AND fits"))
+
     def documents(self, report: BuildReport) -> Iterator[Document]:
-        """Every article to build, in input order, near copies marked; other languages counted out."""
+        """Every article to build, in input order, near copies marked; other languages counted out.
+
+        From the spool, an id given more than once is given once: the article with the smallest text
+        hash (the earliest of equal ones), whatever the input order, so that the build need not keep
+        every id it has met (some 200 bytes an article: 20 MB at 100 k). What is too large or of a
+        language not kept is still given, to be counted out.
+        """
         report.reading = self.log
         if self._db is None:
             for document in read_documents(self.inputs, options=self.unmarked, log=self.log):
@@ -583,7 +600,11 @@ class _Source:
                     continue
                 yield document
             return
-        for body, original in self._db.execute("SELECT body, original FROM article ORDER BY seq"):
+        for body, original in self._db.execute("""
+                SELECT body, original FROM article AS a
+                WHERE NOT (kept AND fits)
+                   OR seq = (SELECT seq FROM article WHERE id = a.id AND kept AND fits ORDER BY hash, seq LIMIT 1)
+                ORDER BY seq"""):
             document = _unpack(body)
             if self._counted_out(document, report):
                 continue
@@ -620,7 +641,9 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
          ner: str | None, parse: str | None, progress: Callable[[Progress], None] | None,
          batch: int) -> BuildReport:
     report = BuildReport()
-    seen: dict[str, str] = {}  # id -> text hash of every article of this build
+    # id -> text hash of every article of this build, for a source that may give an id twice
+    seen: dict[str, str] | None = None if source.one_per_id else {}
+    planned = 0
     started = time.monotonic()
     written = 0
     inflight: deque[Pending] = deque()
@@ -640,18 +663,21 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
             # the same id twice in one build: keep one, chosen by content, not by input order
             if previous is None or digest < previous[0]:
                 chosen[document.id] = (digest, document)
-        fresh = [i for i in chosen if i not in seen]
+        nonlocal planned
+        fresh = [i for i in chosen if seen is None or i not in seen]
         copies = {i: d for i, (_, d) in chosen.items() if d.duplicate_of is not None}
         stored = {} if replace else store.document_hashes(fresh)
         todo = []
         for doc_id in sorted(chosen):
             digest, document = chosen[doc_id]
-            if doc_id in seen:
-                if digest < seen[doc_id]:
-                    seen[doc_id] = digest
-                    todo.append(document)
-                continue
-            seen[doc_id] = digest
+            if seen is not None:
+                if doc_id in seen:
+                    if digest < seen[doc_id]:
+                        seen[doc_id] = digest
+                        todo.append(document)
+                    continue
+                seen[doc_id] = digest
+            planned += 1
             report.duplicates += doc_id in copies
             if stored.get(doc_id) == content_hash(document):
                 report.unchanged.append(doc_id)
@@ -697,7 +723,7 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
             tell()
         _attach(store)
         if replace:
-            gone = sorted(set(store.document_hashes()) - set(seen))
+            gone = sorted(set(store.document_hashes()) - set(source.ids() if seen is None else seen))
             if gone:
                 store.write([], drop=gone)
             report.removed = gone
@@ -709,7 +735,7 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
     for listed in (report.added, report.replaced, report.unchanged):
         listed.sort()
     if progress:
-        progress(Progress(len(seen), len(seen), written, report.quads, time.monotonic() - started))
+        progress(Progress(planned, planned, written, report.quads, time.monotonic() - started))
     return report
 
 
