@@ -57,6 +57,7 @@ from pyoxigraph import (
     RdfFormat,
     parse,
 )
+from rbloom import Bloom
 
 from kg.extract.gazetteer import load_gazetteer
 from kg.ontology import PREFIXES, RDFS, SKOS
@@ -944,6 +945,15 @@ class Plan:
 
 _Remembered = tuple[str | None, tuple[str, ...], tuple[str, ...], int]
 
+#: how many distinct related pairs a writer's Bloom filter is sized for (about 8 bits each at 2 %:
+#: 2 MB; more pairs than this only make it answer yes wrongly more often)
+WRITTEN_PAIRS = 2_000_000
+WRITTEN_FALSE_POSITIVES = 0.02
+
+
+def _unordered(pair: tuple[str, str]) -> tuple[str, str]:
+    return pair if pair[0] <= pair[1] else (pair[1], pair[0])
+
 
 @dataclass
 class Memo:
@@ -961,6 +971,28 @@ class Memo:
     related: set[tuple[str, str]] = field(default_factory=set)
     troops: dict[Deployment, Troops] = field(default_factory=dict)
     limit: int = 10_000
+    #: every pair a relation written by this writer joins (a Bloom filter: it may answer yes wrongly,
+    #: never no), kept only when the store held no relation before the writer's first write: a pair it
+    #: has not met is then not related, and the store is asked only about the others
+    written: Bloom | None = None
+
+    def start_fresh(self, capacity: int = WRITTEN_PAIRS) -> None:
+        """The store holds no relation: from now on, remember the pairs of every relation written
+        (call before anything is written)."""
+        self.written = Bloom(capacity, WRITTEN_FALSE_POSITIVES)
+
+    def maybe_related(self, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of ``pairs`` some stored relation may join: all of them unless the store began empty."""
+        written = self.written
+        if written is None:
+            return pairs
+        return {pair for pair in pairs if _unordered(pair) in written}
+
+    def wrote(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Remember the pairs of relations about to be written (before they are: a write that fails
+        half-way then leaves pairs remembered that are not stored, which only costs a question)."""
+        if self.written is not None:
+            self.written.update(_unordered((s, o)) for s, _, o in links)
 
     def recall(self, iris: Iterable[str]) -> dict[str, Known]:
         """What is remembered of ``iris``."""
@@ -1126,7 +1158,8 @@ def additions(store: GraphStore, graphs: Iterable[ArticleGraph], graph: NamedNod
     new = (change.entities - left_out) - before.keys()
     asked = {(e, x) for e, x in result.related if e in before and x not in new}
     old = asked & memo.related
-    old |= related_already(store, asked - old)
+    old |= related_already(store, memo.maybe_related(asked - old))
+    memo.wrote(links)
     for iri in sorted(entities):
         was = before.get(iri, Known(None, set(), set(), 0))
         node = NamedNode(iri)

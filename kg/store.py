@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from kg import derive
@@ -180,6 +180,8 @@ class Store:
                 raise
         self._open()
         if not read_only:
+            if self._holds_only_kg_graphs():
+                self._memo.start_fresh()  # every relation will be one this writer wrote
             self._ensure_ontology()
             self._finish_pending()
             self._fill_troop_summaries()
@@ -281,6 +283,15 @@ class Store:
         if self.oxigraph.contains_named_graph(graph):
             return
         self.oxigraph.load(path=str(ontology_path()), format=RdfFormat.TURTLE, to_graph=graph)
+
+    def _holds_only_kg_graphs(self) -> bool:
+        """Whether the store holds no article graph and nothing in its default graph (a new store,
+        or one every article was removed from): no relation, then, but those written from now on."""
+        ox = self.oxigraph
+        own = {NamedNode(ONTOLOGY_IRI), self._entities}
+        if next(ox.quads_for_pattern(None, None, None, DefaultGraph()), None) is not None:
+            return False
+        return all(graph in own for graph in ox.named_graphs())
 
     def document_hashes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
         """The id and text hash of every article in the store, or of those among ``ids``."""

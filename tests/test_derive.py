@@ -231,6 +231,58 @@ def test_derive_a_memo_that_overflows_changes_nothing(tmp_path):
     assert nq(small) == nq(large)
 
 
+def test_derive_a_writer_that_began_on_an_empty_store_asks_only_about_pairs_it_wrote(tmp_path, monkeypatch):
+    # a fresh store: every relation is one this writer wrote, so a pair its filter has not met is not
+    # related and is not asked about; a writer of a store that held articles asks about every pair
+    corpus = write_corpus(tmp_path / "c.jsonl", 60, varied=True)
+    asked: list[int] = []
+    real = derive.related_already
+
+    def counted(store: GraphStore, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        asked.append(len(pairs))
+        return real(store, pairs)
+
+    monkeypatch.setattr(derive, "related_already", counted)
+    fresh = Store(tmp_path / "fresh")
+    assert fresh._memo.written is not None
+    fresh._memo.limit = 40  # emptied after most batches: pairs related before are asked again
+    build([corpus], fresh, batch=7, workers=1)
+    filtered = sum(asked)
+    fresh.close()
+    asked.clear()
+    unfiltered = Store(tmp_path / "unfiltered")
+    unfiltered._memo.written = None
+    unfiltered._memo.limit = 40
+    build([corpus], unfiltered, batch=7, workers=1)
+    assert 0 < filtered < sum(asked)
+    with Store(tmp_path / "fresh") as again:
+        assert nq(unfiltered) == nq(again)
+    unfiltered.close()
+    # more articles into a store that holds some: no filter, the store is asked
+    reopened = Store(tmp_path / "unfiltered")
+    assert reopened._memo.written is None
+    examples = sorted(p for p in EXAMPLES.iterdir() if p.name != "gold.json")
+    build(examples, reopened, batch=3, workers=1)
+    merged = entity_lines(reopened)
+    reopened.rederive_all()
+    assert entity_lines(reopened) == merged
+
+
+def test_derive_the_written_pairs_filter_never_forgets_a_pair():
+    memo = derive.Memo()
+    assert memo.maybe_related({("http://x/a", "http://x/b")}) == {("http://x/a", "http://x/b")}  # no filter: ask
+    memo.start_fresh(capacity=1000)
+    links = [(f"http://x/s{i}", "http://www.w3.org/ns/org#headOf", f"http://x/o{i % 37}") for i in range(5000)]
+    memo.wrote(links)  # five times its capacity: more wrong yeses, never a wrong no
+    written = {(s, o) for s, _, o in links}
+    assert memo.maybe_related(written) == written
+    assert memo.maybe_related({(o, s) for s, o in written}) == {(o, s) for s, o in written}  # either way
+    memo.start_fresh(capacity=10_000)  # within its size, most pairs never met are answered no
+    memo.wrote(links[:1000])
+    unmet = {(f"http://x/never{i}", f"http://x/met{i}") for i in range(1000)}
+    assert len(memo.maybe_related(unmet)) < 100  # 2 % expected
+
+
 def derived_lines(store: Store) -> tuple[list[str], list[str]]:
     """The entities graph as it is, and as :meth:`Store.rederive_all` would make it from the article graphs."""
     graph = entities_graph(store.base)
