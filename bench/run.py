@@ -80,13 +80,15 @@ def step_build(folder: Path, workers: int | None) -> dict[str, Any]:
     started = time.perf_counter()
     with Store(folder / "store") as store:
         report = build([corpus], store, workers=workers, progress=progress)
+        compact_s = store.compact_seconds
     elapsed = time.perf_counter() - started
     every = max(1, len(trace) // 20)
     # the first pass ends with its last progress call; the last call follows the final rewrite of the
     # derived facts, which the one before it (the last batch written) does not include
     batches = [t for reading, t in moments if not reading]
     timing = {"first_pass_s": max((t for reading, t in moments if reading), default=0.0),
-              "final_derive_s": batches[-1] - batches[-2] if len(batches) >= 2 else 0.0}
+              "final_derive_s": batches[-1] - batches[-2] if len(batches) >= 2 else 0.0,
+              "compact_s": compact_s}
     return {"build_s": elapsed, **timing, "articles": report.articles, "quads": report.quads,
             "workers": workers or default_workers(), "peak_rss_mb": _peak_mb(resource.RUSAGE_SELF),
             "worker_peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN), "rss_trace": trace[::every] + trace[-1:]}
@@ -291,7 +293,8 @@ def show(r: dict[str, Any]) -> None:
           f"{r['load_s']:.1f} s): ratio {r['ratio']:.2f}; against a plain JSON read ({r['plain_read_s']:.2f} s) "
           f"+ bulk load: ratio {r['plain_ratio']:.2f}", flush=True)
     print(f"         of the build: first pass (read, language, copies) {r.get('first_pass_s', 0):.1f} s, "
-          f"final rewrite of derived facts {r.get('final_derive_s', 0):.1f} s")
+          f"final rewrite of derived facts {r.get('final_derive_s', 0):.1f} s, "
+          f"compaction of the store's files {r.get('compact_s', 0):.1f} s")
     print(f"         peak RSS {r['peak_rss_mb']} MB (writer) + {r['worker_peak_rss_mb']} MB (largest worker); "
           f"store {r['store_mb']} MB on disk; add one article {r['add_one_s'] * 1000:.0f} ms "
           f"({r['add_one_cli_s']:.2f} s as `kg build`, start-up included), "

@@ -255,6 +255,22 @@ def rederive(store_path: Path | None) -> None:
 
 
 @main.command()
+@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="KG_STORE", show_envvar=True, help="Store directory [default: ./kg-store].")
+@_errors
+def compact(store_path: Path | None) -> None:
+    """Compact the store's files (builds do it as the store doubles): after many small builds, lookups
+    and queries read fewer files."""
+    from kg.store import Store, default_store_path
+
+    with Store(store_path or default_store_path(), create=False) as store:
+        before = store.files_bytes()
+        store.compact()
+        after = store.files_bytes()
+    click.echo(f"store compacted: {before / 1e6:,.1f} MB of data files before, {after / 1e6:,.1f} MB after")
+
+
+@main.command()
 @click.argument("ids", nargs=-1, required=True)
 @_store_option
 @_errors

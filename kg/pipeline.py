@@ -728,6 +728,7 @@ def _run(source: _Source, store: GraphStore, engine: Engine, *, total: int | Non
                 store.write([], drop=gone)
             report.removed = gone
         _call(store, "settle")
+        _call(store, "compact_after_build")
     finally:
         _call(store, "defer_derivation", False)
         if collecting:

@@ -136,3 +136,18 @@ def test_cli_real_process_faults_are_one_line(built, args, code, start):
     assert result.returncode == code
     assert result.stderr.startswith(start) and len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stdout == ""
+
+
+def test_cli_compact_keeps_the_graph_and_merges_the_files(tmp_path):
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(EXAMPLES), "--store", str(store)], catch_exceptions=False).exit_code == 0
+    before = runner.invoke(main, ["export", "--store", str(store), "--format", "nq"], catch_exceptions=False).output
+    files = len(list(store.glob("*.sst")))
+    result = runner.invoke(main, ["compact", "--store", str(store)], catch_exceptions=False)
+    assert result.exit_code == 0 and result.output.startswith("store compacted: ")
+    assert len(list(store.glob("*.sst"))) < files
+    after = runner.invoke(main, ["export", "--store", str(store), "--format", "nq"], catch_exceptions=False).output
+    assert sorted(after.splitlines()) == sorted(before.splitlines()) and before
+    missing = run("compact", "--store", str(tmp_path / "nothing"))
+    assert missing.returncode == 1 and "no store here" in missing.stderr and "Traceback" not in missing.stderr

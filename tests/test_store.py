@@ -404,3 +404,48 @@ def test_an_on_disk_store_keeps_new_threads_in_one_malloc_arena(tmp_path: Path) 
         heaps[mode] = (folder / "malloc.xml").read_text().count("<heap nr=")
     assert heaps["plain"] > 1  # four threads without the limit get arenas of their own
     assert heaps["store"] == 1
+
+
+def test_store_a_build_compacts_once_at_the_end(tmp_path, monkeypatch):
+    """A build compacts once, when its last batch is in, past a quarter of what the store held at
+    its last compaction; the graph is the same as without, the files merged into one per index, and
+    a build of fewer N-Quads bytes than COMPACT_MIN_BYTES, or a build that adds less than a quarter,
+    compacts nothing."""
+    import sys
+    from pathlib import Path
+
+    import kg.store
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from corpus import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 60, varied=True)
+    plain = Store(tmp_path / "plain")
+    build([corpus], plain, workers=1, batch=10)
+    assert plain.compactions == 0  # 60 articles are far below COMPACT_MIN_BYTES
+    monkeypatch.setattr(kg.store, "COMPACT_MIN_BYTES", 1)
+    compacting = Store(tmp_path / "store")
+    calls: list[tuple[float, bool]] = []
+    compact = Store.compact
+
+    def counted(self: Store, *, growth: float = 0.0) -> bool:
+        done = compact(self, growth=growth)
+        calls.append((growth, done))
+        if done:  # a file per column family (Oxigraph has 11) where each batch had left its own
+            assert self.path is not None and len(list(self.path.glob("*.sst"))) <= 11
+        return done
+
+    monkeypatch.setattr(Store, "compact", counted)
+    build([corpus], compacting, workers=1, batch=10)
+    assert calls == [(kg.store.FINAL_COMPACT_GROWTH, True)]  # not between the six batches
+    assert compacting.compactions == 1 and nq(compacting) == nq(plain)
+    count = compacting.compactions
+    build([write_corpus(tmp_path / "few.jsonl", 5, seed=99, varied=True)], compacting, workers=1)
+    assert compacting.compactions == count  # 5 articles added to 60: below a quarter
+    one = write_jsonl(tmp_path / "one.jsonl", [{"id": "one", "text": "About 5,000 US troops are in Iraq.",
+                                                "published": "2020-01-06"}])
+    monkeypatch.setattr(kg.store, "COMPACT_MIN_BYTES", 64_000_000)
+    build([one], compacting, workers=1)
+    assert compacting.compactions == count
+    compacting.close()
+    plain.close()
