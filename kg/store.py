@@ -303,8 +303,14 @@ class Store:
         """The bytes of the database's data files (0 for a store in memory)."""
         if self.path is None:
             return 0
-        # the data files alone: RocksDB's own log grows with every compaction
-        return sum(entry.stat().st_size for entry in os.scandir(self.path) if entry.name.endswith(".sst"))
+        total = 0
+        for entry in os.scandir(self.path):
+            if entry.name.endswith(".sst"):  # the data files alone: RocksDB's own log grows with every compaction
+                try:
+                    total += entry.stat().st_size
+                except FileNotFoundError:  # merged away by a background compaction since the listing
+                    continue
+        return total
 
     def _release(self) -> None:
         release_lock(self._lock)
