@@ -259,8 +259,8 @@ def rederive(store_path: Path | None) -> None:
               envvar="KG_STORE", show_envvar=True, help="Store directory [default: ./kg-store].")
 @_errors
 def compact(store_path: Path | None) -> None:
-    """Compact the store's files (builds do it as the store doubles): after many small builds, lookups
-    and queries read fewer files."""
+    """Compact the store's files (a large build does it once, at its end): after many small builds,
+    lookups and queries read fewer files."""
     from kg.store import Store, default_store_path
 
     with Store(store_path or default_store_path(), create=False) as store:
