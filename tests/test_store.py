@@ -411,9 +411,6 @@ def test_store_a_build_compacts_once_at_the_end(tmp_path, monkeypatch):
     its last compaction; the graph is the same as without, the files merged into one per index, and
     a build of fewer N-Quads bytes than COMPACT_MIN_BYTES, or a build that adds less than a quarter,
     compacts nothing."""
-    import sys
-    from pathlib import Path
-
     import kg.store
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
